@@ -1,0 +1,38 @@
+"""The record of one training run. Imports only numpy."""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class History:
+    """What ``train`` returns: costs, parameter snapshots and the final parameters.
+
+    costs[k] is the cost at cost_iterations[k] (0, 1000, 2000, ...).
+    snapshots[k] is a copy of ``parameters`` before the update of iteration
+    snapshot_iterations[k]; the last snapshot holds the final parameters, at
+    iteration num_iterations. snapshot_costs[k] is the cost of snapshots[k].
+    """
+
+    costs: list
+    cost_iterations: list
+    snapshots: list
+    snapshot_iterations: list
+    snapshot_costs: list
+    parameters: dict
+    learning_rate: float
+    num_iterations: int
+    engine: str = "numpy"
+    meta: dict = field(default_factory=dict)
+
+    def snapshot_index(self, iteration):
+        """Return the index of the last snapshot taken at or before ``iteration``."""
+        k = int(np.searchsorted(self.snapshot_iterations, iteration, side="right")) - 1
+        return max(k, 0)
+
+    def __repr__(self):
+        last = self.costs[-1] if self.costs else float("nan")
+        return (
+            f"History({self.num_iterations} iterations, learning_rate={self.learning_rate}, "
+            f"{len(self.costs)} costs, last cost {last!r}, {len(self.snapshots)} snapshots)"
+        )

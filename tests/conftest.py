@@ -1,0 +1,7 @@
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+sys.path.insert(0, os.path.dirname(__file__))

@@ -1,0 +1,16 @@
+import numpy as np
+
+from init_utils import train
+from reference import initialize_parameters_he
+
+
+def test_snapshot_index_finds_the_snapshot_at_or_before_an_iteration():
+    X = np.random.default_rng(0).standard_normal((2, 20))
+    Y = (X[:1] > 0).astype(float)
+    history = train(X, Y, initialize_parameters_he([2, 3, 1]), num_iterations=250, print_cost=False, record_every=100)
+    assert history.snapshot_iterations == [0, 100, 200, 250]
+    assert history.snapshot_index(0) == 0
+    assert history.snapshot_index(199) == 1
+    assert history.snapshot_index(250) == 3
+    assert history.snapshot_index(10_000) == 3
+    assert "250 iterations" in repr(history) and "array" not in repr(history)

@@ -1,0 +1,117 @@
+"""Training reproduces the course's published figures, and rejects bad input clearly."""
+import numpy as np
+import pytest
+
+from init_utils import TrainingInputError, load_dataset, predict, train
+from reference import REFERENCE
+
+HE_COSTS = {0: 0.8830537463419761, 14000: 0.07357895962677366}
+LN2 = 0.6931471805599453
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_dataset(plot=False)
+
+
+@pytest.fixture(scope="module")
+def runs(data):
+    train_X, train_Y, _, _ = data
+    return {kind: train(train_X, train_Y, init([2, 10, 5, 1]), print_cost=False) for kind, init in REFERENCE.items()}
+
+
+def accuracies(runs, data, kind, capsys):
+    train_X, train_Y, test_X, test_Y = data
+    predict(train_X, train_Y, runs[kind].parameters)
+    predict(test_X, test_Y, runs[kind].parameters)
+    return capsys.readouterr().out.splitlines()
+
+
+def test_he_run_reproduces_published_costs_and_accuracies(runs, data, capsys):
+    history = runs["he"]
+    assert history.cost_iterations == list(range(0, 15000, 1000))
+    for i, expected in HE_COSTS.items():
+        assert history.costs[i // 1000] == pytest.approx(expected, rel=1e-12, abs=0)
+    assert accuracies(runs, data, "he", capsys) == ["Accuracy: 0.9933333333333333", "Accuracy: 0.96"]
+
+
+def test_zeros_run_never_leaves_ln2(runs, data, capsys):
+    costs = runs["zeros"].costs
+    assert costs[0] == LN2 and costs[-1] == LN2
+    assert np.allclose(costs, LN2, rtol=1e-14)
+    assert accuracies(runs, data, "zeros", capsys) == ["Accuracy: 0.5", "Accuracy: 0.5"]
+
+
+def test_large_random_run_starts_at_inf_then_learns_slowly(runs, data, capsys):
+    costs = runs["random"].costs
+    assert costs[0] == np.inf
+    assert all(np.isfinite(costs[1:]))
+    assert costs[-1] == pytest.approx(0.383, abs=2e-3)
+    assert accuracies(runs, data, "random", capsys) == ["Accuracy: 0.83", "Accuracy: 0.86"]
+
+
+def test_printed_cost_lines_use_the_float_repr(data, capsys):
+    train_X, train_Y, _, _ = data
+    train(train_X, train_Y, REFERENCE["he"]([2, 10, 5, 1]), num_iterations=2001)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["Cost after iteration 0: 0.8830537463419761", "Cost after iteration 1000: 0.6879825919728063",
+                     "Cost after iteration 2000: 0.6751286264523371"]
+
+
+def test_snapshots_every_record_every_plus_the_final_parameters(runs):
+    history = runs["he"]
+    assert history.snapshot_iterations == list(range(0, 15000, 100)) + [15000]
+    assert len(history.snapshots) == len(history.snapshot_costs) == 151
+    for key in history.parameters:
+        np.testing.assert_array_equal(history.snapshots[-1][key], history.parameters[key])
+    np.testing.assert_array_equal(history.snapshots[0]["W1"], REFERENCE["he"]([2, 10, 5, 1])["W1"])
+    assert history.snapshot_costs[0] == history.costs[0] and history.snapshot_costs[10] == history.costs[1]
+
+
+def test_train_leaves_the_initial_parameters_untouched(data):
+    train_X, train_Y, _, _ = data
+    initial = REFERENCE["he"]([2, 10, 5, 1])
+    kept = {k: v.copy() for k, v in initial.items()}
+    train(train_X, train_Y, initial, num_iterations=5, print_cost=False)
+    for key in kept:
+        np.testing.assert_array_equal(initial[key], kept[key])
+
+
+def test_train_handles_other_depths(data):
+    train_X, train_Y, _, _ = data
+    history = train(train_X, train_Y, REFERENCE["he"]([2, 8, 8, 8, 4, 1]), num_iterations=3000, print_cost=False,
+                    learning_rate=0.05)
+    assert history.costs[-1] < history.costs[0]
+    assert set(history.parameters) == {f"{p}{l}" for l in range(1, 6) for p in "Wb"}
+
+
+def test_zero_iterations_gives_one_snapshot_and_no_costs(data):
+    train_X, train_Y, _, _ = data
+    history = train(train_X, train_Y, REFERENCE["he"]([2, 3, 1]), num_iterations=0)
+    assert history.costs == [] and history.snapshot_iterations == [0]
+
+
+BAD = [
+    (dict(parameters=None), "parameters must be a non-empty dict"),
+    (dict(parameters={"W1": np.zeros((1, 2))}), "exactly the keys"),
+    (dict(parameters={"W1": np.zeros((1, 3)), "b1": np.zeros((1, 1))}), "must have 2 columns"),
+    (dict(parameters={"W1": np.zeros((1, 2)), "b1": np.zeros(1)}), "b1 has shape (1,)"),
+    (dict(parameters={"W1": np.zeros((2, 2)), "b1": np.zeros((2, 1))}), "must have 1 row"),
+    (dict(Y=np.zeros(300)), "Y must be a 2-D numpy array"),
+    (dict(Y=np.zeros((300, 1))), "reshape with Y.reshape(1, -1)"),
+    (dict(learning_rate=-0.1), "learning_rate must be a positive number"),
+    (dict(learning_rate="0.01"), "learning_rate must be a positive number"),
+    (dict(num_iterations=1.5), "num_iterations must be a whole number"),
+    (dict(record_every=0), "record_every must be a whole number, 1 or more"),
+]
+
+
+@pytest.mark.parametrize("change, message", BAD, ids=[m for _, m in BAD])
+def test_bad_training_input_is_rejected_with_a_clear_message(data, change, message):
+    train_X, train_Y, _, _ = data
+    arguments = dict(X=train_X, Y=train_Y, parameters={"W1": np.zeros((1, 2)), "b1": np.zeros((1, 1))},
+                     learning_rate=0.01, num_iterations=1, print_cost=False)
+    arguments.update(change)
+    with pytest.raises(TrainingInputError) as raised:
+        train(**arguments)
+    assert message in str(raised.value)
