@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test release bench clean
+.PHONY: lab test execute release bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -13,11 +13,31 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# nbgrader goes into its own folder, used only by the test that runs it on the source notebook,
+# so its JupyterLab extension never appears in the learner's lab or the browser tests.
+NBGRADER := $(VENV)/nbgrader-lib/.installed
+$(NBGRADER): $(STAMP)
+	$(PY) -m pip install --quiet --target $(VENV)/nbgrader-lib 'nbgrader>=0.9,<0.10'
+	touch $(NBGRADER)
+
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/
 
-test: $(STAMP)
-	$(PY) -m pytest
+test: $(STAMP) $(NBGRADER)
+	$(PY) -m pytest tests $(NBVAL) $(SOURCE_NB)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+SOURCE_NB := notebooks/source/Initialization_solution.ipynb
+
+# Re-run the solved source notebook and store its outputs (instructors, after editing it).
+execute: $(STAMP)
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.store_widget_state=False $(SOURCE_NB)
+	$(VENV)/bin/jupyter nbconvert --to notebook --inplace --coalesce-streams $(SOURCE_NB)
+
+# Generate the student notebook from the solved source.
+release: $(STAMP)
+	$(PY) -m public_tests.release

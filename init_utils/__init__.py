@@ -8,6 +8,7 @@ from .data import load_dataset, make_dataset
 from .history import History
 from .loss import compute_loss, compute_loss_from_logits
 from .prediction import accuracy, predict, predict_dec
+from .report import comparison_table
 from .propagation import backward_propagation, forward_propagation, output_logits, update_parameters
 from .training import TrainingInputError, train
 
@@ -21,7 +22,7 @@ _LAZY = {
 __all__ = [
     "sigmoid", "relu", "compute_loss", "compute_loss_from_logits", "forward_propagation",
     "backward_propagation", "update_parameters", "output_logits", "predict", "predict_dec",
-    "accuracy", "load_dataset", "make_dataset", "History", "train", "TrainingInputError", *_LAZY,
+    "accuracy", "comparison_table", "load_dataset", "make_dataset", "History", "train", "TrainingInputError", *_LAZY,
 ]
 
 

@@ -47,7 +47,7 @@ def plot_decision_boundary(model, X, y, ax=None):
     ax = ax or plt.gca()
     xx, yy = decision_grid(X)
     Z = np.asarray(model(np.c_[xx.ravel(), yy.ravel()]), dtype=float).reshape(xx.shape)
-    regions = ax.contourf(xx, yy, Z, levels=CLASS_LEVELS, cmap=CMAP, vmin=0, vmax=1, alpha=0.8)
+    regions = ax.contourf(xx, yy, Z, levels=CLASS_LEVELS, cmap=CMAP, vmin=0, vmax=1, alpha=0.6)
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     points = scatter_classes(ax, X, y)
@@ -78,7 +78,9 @@ def plot_costs(history, ax=None, title=None, **line_kwargs):
     ax.set_ylabel("cost")
     if title:
         ax.set_title(title)
-    if not np.all(np.isfinite(history.costs)):
-        ax.annotate("cost is inf here: not drawn", xy=(0.02, 0.95), xycoords="axes fraction", va="top",
-                    fontsize=8, color="crimson")
+    infinite = [i for i, c in zip(history.cost_iterations, history.costs) if not np.isfinite(c)]
+    if infinite:
+        where = ", ".join(str(i) for i in infinite[:3]) + (", ..." if len(infinite) > 3 else "")
+        ax.annotate(f"cost is inf at iteration {where}: not drawn", xy=(0.02, 0.95), xycoords="axes fraction",
+                    va="top", fontsize=8, color="crimson")
     return line

@@ -7,7 +7,7 @@ import sys
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-MATH_MODULES = ["activations", "loss", "propagation", "prediction", "history", "training"]
+MATH_MODULES = ["activations", "loss", "propagation", "prediction", "history", "training", "report"]
 
 
 def imported_modules(path):

@@ -1,0 +1,139 @@
+"""Generate the student notebook from the solved source notebook.
+
+    python -m public_tests.release            # write notebooks/Initialization.ipynb
+    python -m public_tests.release --check    # exit 1 if the committed copy is stale
+    python -m public_tests.release --force    # replace a notebook that holds answers (backed up first)
+
+The student version is the source with every solution replaced by an empty answer
+region and every output cleared; nothing else changes. A student notebook whose
+answer regions hold work is never overwritten without --force, and even then the
+old file is kept as a backup beside it.
+"""
+import argparse
+import copy
+import json
+import pathlib
+import shutil
+import sys
+import time
+
+from .answer_regions import BEGIN_SOLUTION, graded_name, holds_work, strip_solutions
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "notebooks" / "source" / "Initialization_solution.ipynb"
+STUDENT = ROOT / "notebooks" / "Initialization.ipynb"
+
+
+class ReleaseError(Exception):
+    """A problem the instructor has to fix; the message says how."""
+
+
+def read_notebook(path):
+    """Return the notebook at ``path`` as a dict, or raise ReleaseError saying what is wrong."""
+    try:
+        notebook = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ReleaseError(f"{path} does not exist.") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ReleaseError(f"{path} is not a notebook (invalid JSON: {error}).") from None
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        raise ReleaseError(f"{path} is not a notebook: it has no list of cells.")
+    return notebook
+
+
+def cell_source(cell):
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def student_version(source_notebook):
+    """Return the student notebook: solutions emptied, outputs and counts cleared."""
+    notebook = copy.deepcopy(source_notebook)
+    for cell in notebook["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        text = cell_source(cell)
+        name = graded_name(text)
+        if BEGIN_SOLUTION in text:
+            if name is None:
+                raise ReleaseError("a cell has a solution block but no '# GRADED FUNCTION: <name>' first line:\n"
+                                   + text[:200])
+            text = strip_solutions(text, name)
+        cell["source"] = text
+        cell["outputs"] = []
+        cell["execution_count"] = None
+    notebook["metadata"].pop("widgets", None)
+    return notebook
+
+
+def dumps(notebook):
+    """Serialise as Jupyter does: one-space indent, UTF-8, trailing newline."""
+    for cell in notebook["cells"]:
+        text = cell_source(cell)
+        cell["source"] = text.splitlines(keepends=True)
+    return json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def answered_functions(notebook):
+    """Return the graded functions whose answer regions hold a learner's work."""
+    names = []
+    for cell in notebook["cells"]:
+        text = cell_source(cell)
+        name = graded_name(text)
+        if cell.get("cell_type") == "code" and name:
+            try:
+                if holds_work(text, name):
+                    names.append(name)
+            except ValueError:
+                names.append(name)
+    return names
+
+
+def release(source=SOURCE, output=STUDENT, force=False, check=False, out=sys.stdout):
+    """Write (or with check=True, compare) the student notebook. Return an exit status."""
+    text = dumps(student_version(read_notebook(source)))
+    output = pathlib.Path(output)
+    current = output.read_text(encoding="utf-8") if output.exists() else None
+    if check:
+        if current == text:
+            print(f"{output} is up to date with {source}.", file=out)
+            return 0
+        print(f"{output} differs from what {source} generates: run 'make release' and commit the result.", file=out)
+        return 1
+    if current == text:
+        print(f"{output} is already up to date.", file=out)
+        return 0
+    if current is not None:
+        try:
+            answered = answered_functions(json.loads(current))
+        except (json.JSONDecodeError, AttributeError, TypeError):
+            answered = ["(unreadable notebook)"]
+        if answered and not force:
+            raise ReleaseError(
+                f"{output} holds a learner's answers ({', '.join(answered)}): refusing to overwrite it. "
+                "Move it elsewhere first, or rerun with --force (the old file is then kept as a backup).")
+        if answered:
+            backup = output.with_name(f"{output.stem}.backup-{time.strftime('%Y%m%d-%H%M%S')}{output.suffix}")
+            shutil.copy2(output, backup)
+            print(f"Kept the old notebook as {backup}.", file=out)
+    output.write_text(text, encoding="utf-8")
+    print(f"Wrote {output} from {source}.", file=out)
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m public_tests.release", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--source", default=SOURCE, help="solved source notebook (default: %(default)s)")
+    parser.add_argument("--output", default=STUDENT, help="student notebook to write (default: %(default)s)")
+    parser.add_argument("--force", action="store_true", help="overwrite a notebook that holds answers (kept as backup)")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output is stale")
+    args = parser.parse_args(argv)
+    try:
+        return release(args.source, args.output, force=args.force, check=args.check)
+    except ReleaseError as error:
+        print(f"release: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""The solved notebook prints the published figures; the student notebook is complete and safe."""
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from init_utils import load_dataset, train
+from notebook_tools import (ACCURACY_LINE, ROOT, SOURCE, STUDENT, cell_by_id, costs_printed, execute, fill_answers,
+                            grade_id, load, stream_text, text)
+from reference import REFERENCE
+
+HE_FIRST, HE_LAST = 0.8830537463419761, 0.07357895962677366
+LN2 = 0.6931471805599453
+ACCURACIES = {"zeros_accuracy": ["0.5", "0.5"], "random_accuracy": ["0.83", "0.86"],
+              "he_accuracy": ["0.9933333333333333", "0.96"]}
+
+
+@pytest.fixture(scope="module")
+def fresh_solution(tmp_path_factory):
+    notebook, seconds = execute(load(SOURCE), tmp_path_factory.mktemp("solution"))
+    print(f"\nfresh execution of the solved notebook: {seconds:.1f} s")
+    return notebook
+
+
+def test_fresh_solution_prints_published_he_costs_at_every_point(fresh_solution):
+    printed = costs_printed(cell_by_id(fresh_solution, "he_train"))
+    assert [i for i, _ in printed] == list(range(0, 15000, 1000))
+    assert printed[0][1] == pytest.approx(HE_FIRST, rel=1e-12, abs=0)
+    assert printed[-1][1] == pytest.approx(HE_LAST, rel=1e-12, abs=0)
+    X, Y, _, _ = load_dataset(plot=False)
+    package = train(X, Y, REFERENCE["he"]([2, 10, 5, 1]), print_cost=False).costs
+    np.testing.assert_allclose([c for _, c in printed], package, rtol=1e-12, atol=0)
+
+
+def test_fresh_solution_prints_zeros_and_random_figures(fresh_solution):
+    zeros = costs_printed(cell_by_id(fresh_solution, "zeros_train"))
+    assert zeros[0] == (0, LN2) and zeros[-1] == (14000, LN2)
+    random = costs_printed(cell_by_id(fresh_solution, "random_train"))
+    assert random[0] == (0, float("inf")) and len(random) == 15
+    assert all(np.isfinite(c) for _, c in random[1:])
+    assert random[-1][1] == pytest.approx(0.383, abs=2e-3)
+
+
+def test_fresh_solution_prints_all_six_accuracies_and_no_warning(fresh_solution):
+    for cell_id, expected in ACCURACIES.items():
+        assert ACCURACY_LINE.findall(stream_text(cell_by_id(fresh_solution, cell_id))) == expected
+    for cell in fresh_solution["cells"]:
+        for output in cell.get("outputs", []):
+            assert output.get("name") != "stderr", (grade_id(cell), output)
+            assert output["output_type"] != "error", grade_id(cell)
+
+
+def test_student_notebook_filled_with_reference_answers_prints_what_the_source_stored(tmp_path):
+    filled, _ = execute(fill_answers(load(STUDENT)), tmp_path)
+    stored = load(SOURCE)
+    compared = 0
+    for ours, theirs in zip(filled["cells"], stored["cells"]):
+        if theirs["cell_type"] != "code" or "nbval-ignore-output" in theirs["metadata"].get("tags", []):
+            continue
+        assert stream_text(ours) == stream_text(theirs), grade_id(theirs)
+        compared += bool(stream_text(theirs))
+    assert compared >= 10
+    random = costs_printed(cell_by_id(filled, "random_train"))
+    assert random[0][1] == float("inf") and random[-1][1] == pytest.approx(0.383, abs=2e-3)
+
+
+def test_unanswered_student_notebook_reaches_each_self_check_with_a_plain_message(tmp_path):
+    executed, _ = execute(load(STUDENT), tmp_path, allow_errors=True)
+    failed_cells, failed_sources = set(), []
+    for cell in executed["cells"]:
+        errors = [o for o in cell.get("outputs", []) if o["output_type"] == "error"]
+        if not errors:
+            continue
+        cell_id, error = grade_id(cell), errors[0]
+        failed_cells.add(cell_id)
+        if cell_id.endswith("_test"):
+            assert error["ename"] == "AssertionError"
+            assert "is not implemented yet" in stream_text(cell), cell_id
+        elif error["ename"] == "NotImplementedError":
+            assert "replace this line with your code" in error["evalue"]
+        else:
+            # Only a name that an earlier, already failed cell was meant to define.
+            assert error["ename"] == "NameError", (cell_id, error["ename"], error["evalue"])
+            missing = error["evalue"].split("'")[1]
+            assert any(f"{missing} = " in failed_source for failed_source in failed_sources), error["evalue"]
+        failed_sources.append(text(cell))
+    assert {"initialize_parameters_zeros_test", "initialize_parameters_random_test",
+            "initialize_parameters_he_test"} <= failed_cells
+
+
+NBGRADER_LIB = ROOT / ".venv" / "nbgrader-lib"
+
+
+@pytest.mark.skipif(not NBGRADER_LIB.exists(), reason="nbgrader is installed into .venv/nbgrader-lib by `make test`")
+def test_nbgrader_generates_the_assignment_from_the_source(tmp_path):
+    source_dir = tmp_path / "source" / "initialization"
+    source_dir.mkdir(parents=True)
+    shutil.copy(SOURCE, source_dir / "Initialization.ipynb")
+    env = dict(os.environ, PYTHONPATH=str(NBGRADER_LIB), PATH=f"{NBGRADER_LIB / 'bin'}:{os.environ['PATH']}")
+    result = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", "initialization",
+                             f"--CourseDirectory.root={tmp_path}", "--CourseDirectory.course_id=initlab"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    released = json.loads((tmp_path / "release" / "initialization" / "Initialization.ipynb").read_text())
+    ours = load(STUDENT)
+    assert [grade_id(c) for c in released["cells"]] == [grade_id(c) for c in ours["cells"]]
+    for theirs, mine in zip(released["cells"], ours["cells"]):
+        assert "BEGIN SOLUTION" not in "".join(theirs["source"])
+        if theirs["metadata"]["nbgrader"]["solution"]:
+            assert "raise NotImplementedError()" in "".join(theirs["source"])
+        else:
+            assert "".join(theirs["source"]) == "".join(mine["source"]), grade_id(mine)
+    validate = ("from nbgrader.nbgraderformat import MetadataValidator; import nbformat, sys; "
+                "MetadataValidator().validate_nb(nbformat.read(sys.argv[1], as_version=4)); print('valid')")
+    checked = subprocess.run([sys.executable, "-c", validate, str(SOURCE)], env=env, capture_output=True, text=True)
+    assert checked.stdout.strip() == "valid", checked.stderr[-2000:]

@@ -1,0 +1,71 @@
+"""The student notebook is generated from the source and never overwrites a learner's work."""
+import hashlib
+import io
+import json
+
+import pytest
+
+from notebook_tools import SOURCE, STUDENT, fill_answers, grade_id, load, text
+from public_tests.answer_regions import BEGIN_SOLUTION, graded_name, strip_solutions
+from public_tests.release import ReleaseError, main, release
+
+
+def test_committed_student_notebook_is_what_the_source_generates():
+    out = io.StringIO()
+    assert release(check=True, out=out) == 0, out.getvalue()
+
+
+def test_student_differs_from_source_only_in_solutions_and_outputs():
+    source, student = load(SOURCE), load(STUDENT)
+    assert student["metadata"] == {k: v for k, v in source["metadata"].items() if k != "widgets"}
+    assert [grade_id(c) for c in student["cells"]] == [grade_id(c) for c in source["cells"]]
+    for s, t in zip(source["cells"], student["cells"]):
+        assert t["metadata"] == s["metadata"] and t["cell_type"] == s["cell_type"]
+        name = graded_name(text(s))
+        expected = strip_solutions(text(s), name) if BEGIN_SOLUTION in text(s) else text(s)
+        assert text(t) == expected
+        if t["cell_type"] == "code":
+            assert t["outputs"] == [] and t["execution_count"] is None
+    assert sum(BEGIN_SOLUTION in text(c) for c in source["cells"]) == 3
+
+
+def test_release_writes_a_missing_student_notebook(tmp_path):
+    target = tmp_path / "Initialization.ipynb"
+    assert release(output=target, out=io.StringIO()) == 0
+    assert target.read_text() == STUDENT.read_text()
+
+
+def test_release_refuses_to_overwrite_a_notebook_with_answers(tmp_path):
+    target = tmp_path / "Initialization.ipynb"
+    worked = fill_answers(load(STUDENT))
+    target.write_text(json.dumps(worked))
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    with pytest.raises(ReleaseError, match="holds a learner's answers .*initialize_parameters_zeros.*--force"):
+        release(output=target, out=io.StringIO())
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == digest
+
+
+def test_forced_release_keeps_a_backup_of_the_answers(tmp_path):
+    target = tmp_path / "Initialization.ipynb"
+    target.write_text(json.dumps(fill_answers(load(STUDENT))))
+    before = target.read_bytes()
+    assert release(output=target, force=True, out=io.StringIO()) == 0
+    backups = list(tmp_path.glob("Initialization.backup-*.ipynb"))
+    assert len(backups) == 1 and backups[0].read_bytes() == before
+    assert target.read_text() == STUDENT.read_text()
+
+
+def test_release_check_reports_a_stale_student_notebook(tmp_path):
+    target = tmp_path / "Initialization.ipynb"
+    target.write_text(STUDENT.read_text().replace("Exercise 1", "Exercise one"))
+    out = io.StringIO()
+    assert release(output=target, check=True, out=out) == 1
+    assert "make release" in out.getvalue()
+
+
+def test_command_line_reports_a_broken_source_without_traceback(tmp_path, capsys):
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("{not json")
+    assert main(["--source", str(bad), "--output", str(tmp_path / "out.ipynb")]) == 2
+    err = capsys.readouterr().err
+    assert "is not a notebook (invalid JSON" in err and "Traceback" not in err
