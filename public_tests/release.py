@@ -18,6 +18,7 @@ import sys
 import time
 
 from .answer_regions import BEGIN_SOLUTION, graded_name, holds_work, strip_solutions
+from .notebook_files import NotebookError, cell_source, read_notebook
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "notebooks" / "source" / "Initialization_solution.ipynb"
@@ -26,24 +27,6 @@ STUDENT = ROOT / "notebooks" / "Initialization.ipynb"
 
 class ReleaseError(Exception):
     """A problem the instructor has to fix; the message says how."""
-
-
-def read_notebook(path):
-    """Return the notebook at ``path`` as a dict, or raise ReleaseError saying what is wrong."""
-    try:
-        notebook = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ReleaseError(f"{path} does not exist.") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ReleaseError(f"{path} is not a notebook (invalid JSON: {error}).") from None
-    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-        raise ReleaseError(f"{path} is not a notebook: it has no list of cells.")
-    return notebook
-
-
-def cell_source(cell):
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
 
 
 def student_version(source_notebook):
@@ -91,7 +74,10 @@ def answered_functions(notebook):
 
 def release(source=SOURCE, output=STUDENT, force=False, check=False, out=sys.stdout):
     """Write (or with check=True, compare) the student notebook. Return an exit status."""
-    text = dumps(student_version(read_notebook(source)))
+    try:
+        text = dumps(student_version(read_notebook(source)))
+    except NotebookError as error:
+        raise ReleaseError(str(error)) from None
     output = pathlib.Path(output)
     current = output.read_text(encoding="utf-8") if output.exists() else None
     if check:
