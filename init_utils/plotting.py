@@ -26,6 +26,18 @@ def scatter_classes(ax, X, y, **kwargs):
                       edgecolors="k", linewidths=0.3, **kwargs)
 
 
+def mark_classes(ax, X, y, markersize=4, **kwargs):
+    """Draw X (2, m) as two marker lines, one per class, in the scatter's colours; return both.
+
+    Markers on a Line2D render several times faster than a scatter, which matters when
+    a figure is redrawn for every animation frame.
+    """
+    labels = np.ravel(y)
+    return [ax.plot(X[0, labels == c], X[1, labels == c], linestyle="none", marker="o", markersize=markersize,
+                    markerfacecolor=CMAP(float(c)), markeredgecolor="k", markeredgewidth=0.3, **kwargs)[0]
+            for c in (0, 1)]
+
+
 def plot_dataset(X, Y, ax=None, title="Training set"):
     """Scatter the dataset; return the PathCollection."""
     ax = ax or plt.gca()

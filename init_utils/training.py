@@ -61,7 +61,7 @@ def check_training_inputs(X, Y, parameters, learning_rate, num_iterations, recor
             raise TrainingInputError(f"{name} must be a whole number, {low}; got {value!r}.")
 
 
-def train_plain(X, Y, parameters, learning_rate, num_iterations, print_cost, record_every):
+def train_plain(X, Y, parameters, learning_rate, num_iterations, print_cost, record_every, progress=None):
     """Run the course's loop with the course API functions; return a History."""
     parameters = copy_parameters(parameters)
     costs, cost_iterations = [], []
@@ -72,6 +72,8 @@ def train_plain(X, Y, parameters, learning_rate, num_iterations, print_cost, rec
         if on_cost or on_snapshot:
             cost = float(compute_loss(aL, Y))
             if on_snapshot:
+                if progress is not None:
+                    progress(i, num_iterations)
                 snapshots.append(copy_parameters(parameters))
                 snapshot_iterations.append(i)
                 snapshot_costs.append(cost)
@@ -90,12 +92,14 @@ def train_plain(X, Y, parameters, learning_rate, num_iterations, print_cost, rec
                    parameters, learning_rate, num_iterations, engine="numpy")
 
 
-def train(X, Y, parameters, learning_rate=0.01, num_iterations=15000, print_cost=True, record_every=100):
+def train(X, Y, parameters, learning_rate=0.01, num_iterations=15000, print_cost=True, record_every=100,
+          progress=None):
     """Train from the initial ``parameters`` on X (n_0, m), Y (1, m); return a History.
 
     Prints ``Cost after iteration i: <cost>`` every 1000 iterations when print_cost
-    is true. The caller's ``parameters`` are not modified.
+    is true. ``progress(i, num_iterations)``, if given, is called at each snapshot.
+    The caller's ``parameters`` are not modified.
     """
     __tracebackhide__ = True
     check_training_inputs(X, Y, parameters, learning_rate, num_iterations, record_every)
-    return train_plain(X, Y, parameters, learning_rate, num_iterations, print_cost, record_every)
+    return train_plain(X, Y, parameters, learning_rate, num_iterations, print_cost, record_every, progress)

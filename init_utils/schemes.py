@@ -1,0 +1,37 @@
+"""Built-in weight initializations to compare with the learner's own. Imports only numpy.
+
+Every scheme draws standard-normal weights from its own generator seeded with 3 (the
+same numbers as ``np.random.seed(3)`` then ``np.random.randn``), scales layer l by
+``scale(n_l, n_prev)`` and sets biases to zero. numpy's global random state is untouched.
+"""
+import numpy as np
+
+SEED = 3
+
+SCALES = {
+    "Xavier/Glorot": (lambda n_l, n_prev: np.sqrt(2.0 / (n_prev + n_l)), "sqrt(2 / (n_prev + n_l))"),
+    "LeCun": (lambda n_l, n_prev: np.sqrt(1.0 / n_prev), "sqrt(1 / n_prev)"),
+    "small (x0.01)": (lambda n_l, n_prev: 0.01, "0.01"),
+}
+
+
+def scaled_normal(layers_dims, scale, seed=SEED):
+    """Return parameters with W<l> = randn(n_l, n_prev) * scale(n_l, n_prev) and zero biases."""
+    rng = np.random.RandomState(seed)
+    parameters = {}
+    for l in range(1, len(layers_dims)):
+        n_l, n_prev = layers_dims[l], layers_dims[l - 1]
+        parameters["W" + str(l)] = rng.randn(n_l, n_prev) * scale(n_l, n_prev)
+        parameters["b" + str(l)] = np.zeros((n_l, 1))
+    return parameters
+
+
+def builtin_initializer(name):
+    """Return the initializer ``layers_dims -> parameters`` of a scheme named in SCALES."""
+    scale = SCALES[name][0]
+    return lambda layers_dims: scaled_normal(layers_dims, scale)
+
+
+def custom_initializer(factor):
+    """Return an initializer drawing randn * factor in every layer."""
+    return lambda layers_dims: scaled_normal(layers_dims, lambda n_l, n_prev: factor)
