@@ -54,9 +54,10 @@ def boundary_grid(step):
     return np.vstack([xx.ravel(), yy.ravel()]), xx.shape
 
 
-ICONS = {"fa-minus": "&minus;", "fa-fast-backward": "&#x23EE;", "fa-step-backward": "&#x23F4;&#x23F8;",
-         "fa-play fa-flip-horizontal": "&#x25C0;", "fa-pause": "&#x23F8;", "fa-play": "&#x25B6;",
-         "fa-step-forward": "&#x23F8;&#x23F5;", "fa-fast-forward": "&#x23ED;", "fa-plus": "+"}
+# Plain characters that common fonts (DejaVu, Liberation, system UI fonts) all have.
+ICONS = {"fa-minus": "&minus;", "fa-fast-backward": "&#x21E4;", "fa-step-backward": "&#x2039;",
+         "fa-play fa-flip-horizontal": "&#x25C0;", "fa-pause": "&#x275A;&#x275A;", "fa-play": "&#x25B6;",
+         "fa-step-forward": "&#x203A;", "fa-fast-forward": "&#x21E5;", "fa-plus": "+"}
 
 
 def self_contained(html):
@@ -182,9 +183,9 @@ class Explorer:
         self.frame = widgets.IntSlider(value=0, min=0, max=1, description="snapshot", continuous_update=True,
                                        readout=False, layout=widgets.Layout(width="360px"))
         widgets.jslink((self.play, "value"), (self.frame, "value"))
-        self.to_start = widgets.Button(description="⏮", tooltip="back to the start", layout=widgets.Layout(width="40px"))
-        self.step_back = widgets.Button(description="◀", tooltip="one snapshot back", layout=widgets.Layout(width="40px"))
-        self.step_forward = widgets.Button(description="▶", tooltip="one snapshot forward",
+        self.to_start = widgets.Button(description="⇤", tooltip="back to the start", layout=widgets.Layout(width="40px"))
+        self.step_back = widgets.Button(description="‹", tooltip="one snapshot back", layout=widgets.Layout(width="40px"))
+        self.step_forward = widgets.Button(description="›", tooltip="one snapshot forward",
                                            layout=widgets.Layout(width="40px"))
         self.readout = widgets.HTML()
         self.progress = widgets.IntProgress(value=0, min=0, max=1, description="training",
@@ -365,7 +366,8 @@ class Explorer:
         self.inside_canvas.add_class("explorer-inside")
         axes = self.inside_figure.subplots(1, L + 1)
         self.activation_axes, self.gradient_ax = axes[:L], axes[L]
-        self.inside_figure.tight_layout()
+        self.inside_title = self.inside_figure.suptitle(" ", fontsize=10)
+        self.inside_figure.tight_layout(rect=(0, 0, 1, 0.9))
 
     def update_inside(self):
         """Draw activation histograms and gradient sizes per layer at the current snapshot."""
@@ -392,7 +394,7 @@ class Explorer:
         self.gradient_ax.set_ylim(1e-6, 1e4)
         self.gradient_ax.set_title("gradient size per layer", fontsize=9)
         self.gradient_ax.tick_params(labelsize=7)
-        self.inside_figure.suptitle(f"{run.label}, iteration {run.iterations[k]}", fontsize=10)
+        self.inside_title.set_text(f"{run.label}, iteration {run.iterations[k]}")
         self.inside_canvas.draw_idle()
 
     # ---- layout and export ---------------------------------------------------------------

@@ -3,6 +3,7 @@ import numbers
 
 import numpy as np
 
+from . import engine
 from .history import History
 from .loss import compute_loss
 from .propagation import backward_propagation, forward_propagation, num_layers, update_parameters
@@ -92,6 +93,28 @@ def train_plain(X, Y, parameters, learning_rate, num_iterations, print_cost, rec
                    parameters, learning_rate, num_iterations, engine="numpy")
 
 
+def train_fast(X, Y, parameters, learning_rate, num_iterations, print_cost, record_every, progress=None):
+    """Run the same loop with the compiled engine; return a History."""
+    printed = 0
+
+    def on_chunk(stop, costs, snapshot_costs):
+        nonlocal printed
+        done = -(-stop // COST_EVERY)
+        if print_cost:
+            for k in range(printed, done):
+                print(f"Cost after iteration {k * COST_EVERY}: {float(costs[k])!r}")
+        printed = done
+        if progress is not None:
+            progress((stop - 1) // record_every * record_every, num_iterations)
+
+    final, snapshots, snapshot_costs, costs = engine.run(X, Y, parameters, learning_rate, num_iterations,
+                                                         record_every, COST_EVERY, on_chunk)
+    snapshot_costs[-1] = compute_loss(forward_propagation(X, final)[0], Y)
+    return History([float(c) for c in costs], list(range(0, num_iterations, COST_EVERY)), snapshots,
+                   list(range(0, num_iterations, record_every)) + [num_iterations],
+                   [float(c) for c in snapshot_costs], final, learning_rate, num_iterations, engine="numba")
+
+
 def train(X, Y, parameters, learning_rate=0.01, num_iterations=15000, print_cost=True, record_every=100,
           progress=None):
     """Train from the initial ``parameters`` on X (n_0, m), Y (1, m); return a History.
@@ -102,4 +125,6 @@ def train(X, Y, parameters, learning_rate=0.01, num_iterations=15000, print_cost
     """
     __tracebackhide__ = True
     check_training_inputs(X, Y, parameters, learning_rate, num_iterations, record_every)
+    if engine.available():
+        return train_fast(X, Y, parameters, learning_rate, num_iterations, print_cost, record_every, progress)
     return train_plain(X, Y, parameters, learning_rate, num_iterations, print_cost, record_every, progress)
