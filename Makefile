@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
-	$(PY) -m init_utils.engine --warm   # compile the training engine once, into numba's cache
+	$(PY) -c "from init_utils.engine import warm; warm()"   # compile the training engine once, into numba's cache
 	touch $(STAMP)
 
 # nbgrader goes into its own folder, used only by the test that runs it on the source notebook,

@@ -71,17 +71,82 @@ def _block_sum(values, start, n):
 
 
 @_njit
-def _pairwise_sum(values, start, n):
-    """Sum values[start:start+n] exactly as numpy's pairwise summation does for a contiguous array.
+def _deep_sum(values, start, n):
+    """numpy's pairwise sum for any n, with an explicit stack (used past _sum6's depth)."""
+    starts = np.empty(64, np.int64)
+    sizes = np.empty(64, np.int64)
+    partial = np.empty(64)
+    pending = np.zeros(64, np.int64)  # 1: the left half's sum waits in partial
+    starts[0], sizes[0], depth, total = start, n, 0, 0.0
+    while True:
+        if sizes[depth] > 128:  # split: go down the left half
+            half = sizes[depth] // 2
+            half -= half % 8
+            starts[depth + 1], sizes[depth + 1], pending[depth + 1] = starts[depth], half, 0
+            depth += 1
+            continue
+        total = _block_sum(values, starts[depth], sizes[depth])
+        while depth > 0:  # climb while right halves are complete
+            parent = depth - 1
+            half = sizes[parent] // 2
+            half -= half % 8
+            if starts[depth] == starts[parent]:  # a left half finished: now do the right half
+                partial[parent] = total
+                starts[depth], sizes[depth] = starts[parent] + half, sizes[parent] - half
+                break
+            total = partial[parent] + total
+            depth = parent
+        if depth == 0:
+            return total
 
-    numpy halves a block (the first half rounded down to a multiple of 8) until it has at
-    most 128 values, sums those with eight running sums, and adds the halves going back up.
-    """
+
+# numpy halves a block (the first half rounded down to a multiple of 8) until it has at most
+# 128 values, sums those with eight running sums, and adds the halves going back up. numba
+# cannot load a self-recursive function from its cache, so each level is its own function.
+@_njit
+def _sum0(values, start, n):
+    return _block_sum(values, start, n) if n <= 128 else _deep_sum(values, start, n)
+
+
+@_njit
+def _sum1(values, start, n):
     if n <= 128:
         return _block_sum(values, start, n)
-    half = n // 2
-    half -= half % 8
-    return _pairwise_sum(values, start, half) + _pairwise_sum(values, start + half, n - half)
+    half = n // 2 - (n // 2) % 8
+    return _sum0(values, start, half) + _sum0(values, start + half, n - half)
+
+
+@_njit
+def _sum2(values, start, n):
+    if n <= 128:
+        return _block_sum(values, start, n)
+    half = n // 2 - (n // 2) % 8
+    return _sum1(values, start, half) + _sum1(values, start + half, n - half)
+
+
+@_njit
+def _sum3(values, start, n):
+    if n <= 128:
+        return _block_sum(values, start, n)
+    half = n // 2 - (n // 2) % 8
+    return _sum2(values, start, half) + _sum2(values, start + half, n - half)
+
+
+@_njit
+def _sum4(values, start, n):
+    if n <= 128:
+        return _block_sum(values, start, n)
+    half = n // 2 - (n // 2) % 8
+    return _sum3(values, start, half) + _sum3(values, start + half, n - half)
+
+
+@_njit
+def _pairwise_sum(values, start, n):
+    """Sum values[start:start+n] exactly as numpy's pairwise summation does for a contiguous array."""
+    if n <= 128:
+        return _block_sum(values, start, n)
+    half = n // 2 - (n // 2) % 8
+    return _sum4(values, start, half) + _sum4(values, start + half, n - half)
 
 
 @_njit
@@ -197,6 +262,7 @@ def _descend(X, Y, W, b, dims, learning_rate, start, stop, record_every, cost_ev
 # ---- when to use it ----------------------------------------------------------------------
 
 _warming = None
+WARM_COMMAND = "from init_utils.engine import warm; warm()"
 
 
 def _cache_is_warm():
@@ -217,7 +283,7 @@ def available():
     if os.environ.get("INIT_UTILS_ENGINE") == "numba" or _cache_is_warm():
         return True
     if _warming is None:
-        _warming = subprocess.Popen([sys.executable, "-m", "init_utils.engine", "--warm"],
+        _warming = subprocess.Popen([sys.executable, "-c", WARM_COMMAND],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if _warming.poll() is None:
         return False
@@ -269,7 +335,3 @@ def unpack(W, b, dims):
         parameters[f"b{l}"] = b[b_at:b_at + n].reshape(n, 1)
         w_at, b_at = w_at + n * n_prev, b_at + n
     return parameters
-
-
-if __name__ == "__main__" and sys.argv[1:] == ["--warm"]:
-    warm()
