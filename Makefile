@@ -29,6 +29,11 @@ lab: $(STAMP)
 test: $(STAMP) $(NBGRADER)
 	$(PY) -m pytest tests $(NBVAL) $(SOURCE_NB)
 
+# Speed, as ratios to baselines measured in the same run (see benchmarks/).
+bench: $(STAMP)
+	$(PY) benchmarks/bench_training.py
+	$(PY) benchmarks/bench_explorer.py
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
 

@@ -28,7 +28,10 @@ except Exception:  # ImportError, or a broken install on an unsupported platform
 def _njit(function=None, **options):
     if function is None:
         return lambda f: _njit(f, **options)
-    return numba.njit(cache=True, nogil=True, **options)(function) if numba is not None else function
+    # error_model="numpy": IEEE division (1/0 is inf, as in numpy) without a zero check per
+    # element, which would also keep the loops from vectorizing.
+    return (numba.njit(cache=True, nogil=True, error_model="numpy", **options)(function)
+            if numba is not None else function)
 
 
 @_njit(fastmath={"reassoc", "nsz", "arcp", "contract"})
@@ -193,11 +196,9 @@ def _cost(A, start, Y, m, terms):
 
 
 @_njit
-def _descend(X, Y, W, b, dims, learning_rate, start, stop, record_every, cost_every, snap_W, snap_b, snap_costs,
-             costs):
-    """Run iterations [start, stop) in place on W, b; record snapshots and costs by iteration number."""
+def _offsets(dims, m):
+    """Return where each layer starts in the flat W, b and activation buffers."""
     L = dims.shape[0] - 1
-    m = Y.shape[0]
     woff = np.zeros(L + 1, np.int64)
     boff = np.zeros(L + 1, np.int64)
     aoff = np.zeros(L + 2, np.int64)
@@ -206,6 +207,29 @@ def _descend(X, Y, W, b, dims, learning_rate, start, stop, record_every, cost_ev
         boff[l] = boff[l - 1] + (dims[l - 1] if l > 1 else 0)
     for l in range(1, L + 2):
         aoff[l] = aoff[l - 1] + dims[l - 1] * m
+    return woff, boff, aoff
+
+
+@_njit
+def _predict_many(X, m, snap_W, snap_b, dims, out):
+    """Set out[s, i] to whether snapshot s's output on example i is above 0.5."""
+    L = dims.shape[0] - 1
+    woff, boff, aoff = _offsets(dims, m)
+    A = np.empty(aoff[L + 1])
+    row = np.empty(m)
+    for s in range(snap_W.shape[0]):
+        _forward(X, snap_W[s], snap_b[s], dims, woff, boff, aoff, A, m, row)
+        for i in range(m):
+            out[s, i] = A[aoff[L] + i] > 0.5
+
+
+@_njit
+def _descend(X, Y, W, b, dims, learning_rate, start, stop, record_every, cost_every, snap_W, snap_b, snap_costs,
+             costs):
+    """Run iterations [start, stop) in place on W, b; record snapshots and costs by iteration number."""
+    L = dims.shape[0] - 1
+    m = Y.shape[0]
+    woff, boff, aoff = _offsets(dims, m)
     widest = 0
     for l in range(L + 1):
         widest = max(widest, dims[l])
@@ -298,6 +322,29 @@ def warm():
     b = np.zeros(3)
     dims = np.array([2, 2, 1])
     _descend(X, Y[0], W, b, dims, 0.1, 0, 2, 1, 1, np.empty((2, 6)), np.empty((2, 3)), np.empty(2), np.empty(2))
+    _predict_many(X, 3, W.reshape(1, -1), b.reshape(1, -1), dims, np.empty((1, 3), dtype=np.bool_))
+
+
+def flatten(parameters):
+    """Return (W, b, dims-without-input) flat buffers of a parameters dict."""
+    L = len(parameters) // 2
+    W = np.concatenate([np.asarray(parameters[f"W{l}"], dtype=np.float64).ravel() for l in range(1, L + 1)])
+    b = np.concatenate([np.asarray(parameters[f"b{l}"], dtype=np.float64).ravel() for l in range(1, L + 1)])
+    return W, b, [parameters[f"W{l}"].shape[0] for l in range(1, L + 1)]
+
+
+def predict_snapshots(snapshots, X):
+    """Return bool predictions (len(snapshots), m) of every parameter snapshot on X (n_0, m)."""
+    if not available():
+        from .prediction import predict_dec
+
+        return np.array([predict_dec(p, X)[0] for p in snapshots], dtype=bool).reshape(len(snapshots), X.shape[1])
+    flat = [flatten(p) for p in snapshots]
+    dims = np.array([X.shape[0]] + flat[0][2], dtype=np.int64)
+    out = np.empty((len(snapshots), X.shape[1]), dtype=np.bool_)
+    _predict_many(np.ascontiguousarray(X, dtype=np.float64).ravel(), X.shape[1], np.array([f[0] for f in flat]),
+                  np.array([f[1] for f in flat]), dims, out)
+    return out
 
 
 def run(X, Y, parameters, learning_rate, num_iterations, record_every, cost_every, on_chunk):
@@ -306,10 +353,8 @@ def run(X, Y, parameters, learning_rate, num_iterations, record_every, cost_ever
     ``parameters`` are the initial ones (not modified). ``on_chunk(stop)`` is called after
     each chunk of iterations, for printing and progress.
     """
-    L = len(parameters) // 2
-    dims = np.array([X.shape[0]] + [parameters[f"W{l}"].shape[0] for l in range(1, L + 1)], dtype=np.int64)
-    W = np.concatenate([np.asarray(parameters[f"W{l}"], dtype=np.float64).ravel() for l in range(1, L + 1)])
-    b = np.concatenate([np.asarray(parameters[f"b{l}"], dtype=np.float64).ravel() for l in range(1, L + 1)])
+    W, b, sizes = flatten(parameters)
+    dims = np.array([X.shape[0]] + sizes, dtype=np.int64)
     n_snapshots = -(-num_iterations // record_every)
     snap_W = np.empty((n_snapshots + 1, W.size))
     snap_b = np.empty((n_snapshots + 1, b.size))

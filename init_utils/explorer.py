@@ -11,8 +11,10 @@ animated artists (boundary image, dots, cost curve, marker, title).
     explorer          # display it in JupyterLab
 """
 import functools
+import os
 import re
 import traceback
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -22,7 +24,7 @@ from matplotlib.figure import Figure
 
 from .inspection import layer_statistics
 from .plotting import CMAP, LIMITS, mark_classes, scatter_classes
-from .prediction import accuracy, predict_dec
+from .engine import predict_snapshots
 from .schemes import SCALES, builtin_initializer, custom_initializer
 from .training import train
 
@@ -84,7 +86,7 @@ class Explorer:
     """Widgets to compare initializations on the two-circles data and replay their training."""
 
     def __init__(self, initializers, train_X, train_Y, test_X, test_Y, layers_dims=(2, 10, 5, 1),
-                 learning_rate=0.01, num_iterations=15000, record_every=100, grid_step=0.02):
+                 learning_rate=0.01, num_iterations=15000, record_every=100, grid_step=0.025):
         self.data = (train_X, train_Y, test_X, test_Y)
         self.layers_dims = list(layers_dims)
         self.record_every = record_every
@@ -95,9 +97,10 @@ class Explorer:
         self.current = None
         self._build_widgets(learning_rate, num_iterations)
         self._build_replay_figure()
-        self._build_compare_figure()
-        self._build_inside_figure()
-        self.tabs = widgets.Tab(children=[self.replay_canvas, self.compare_canvas, self.inside_canvas])
+        # The other two figures are built when their tab first opens; the boxes hold their place.
+        self.compare_box, self.inside_box = widgets.Box(), widgets.Box()
+        self.compare_canvas = self.inside_canvas = None
+        self.tabs = widgets.Tab(children=[self.replay_canvas, self.compare_box, self.inside_box])
         self.tabs.titles = ("Replay", "Compare all", "Inside the network")
         self.tabs.add_class("explorer-tabs")
         self.tabs.observe(self._guarded(lambda change: self._on_tab(change["new"])), "selected_index")
@@ -139,30 +142,28 @@ class Explorer:
             self.runs[key] = self._train(*key)
         return self.runs[key]
 
-    def _train(self, label, scale, learning_rate, num_iterations):
+    def _train(self, label, scale, learning_rate, num_iterations, report=True):
         initializer = custom_initializer(scale) if label == CUSTOM else self.initializers[label]
         parameters = initializer(list(self.layers_dims))
         train_X, train_Y, test_X, test_Y = self.data
-        self.progress.description = f"training {label}"
-        self.progress.max = max(num_iterations, 1)
-        self.progress.value = 0
-        self.progress.layout.visibility = "visible"
+        if report:
+            self.progress.description = f"training {label}"
+            self.progress.max = max(num_iterations, 1)
+            self.progress.value = 0
+            self.progress.layout.visibility = "visible"
 
-        def report(i, total):
+        def progress(i, total):
             self.progress.value = i
 
         try:
             history = train(train_X, train_Y, parameters, learning_rate, num_iterations, print_cost=False,
-                            record_every=self.record_every, progress=report)
+                            record_every=self.record_every, progress=progress if report else None)
         finally:
-            self.progress.layout.visibility = "hidden"
-        frames = len(history.snapshots)
-        boundaries = np.empty((frames, *self.grid_shape), dtype=np.uint8)
-        train_acc, test_acc = np.empty(frames), np.empty(frames)
-        for k, snapshot in enumerate(history.snapshots):
-            boundaries[k] = predict_dec(snapshot, self.grid).reshape(self.grid_shape)
-            train_acc[k] = accuracy(predict_dec(snapshot, train_X), train_Y)
-            test_acc[k] = accuracy(predict_dec(snapshot, test_X), test_Y)
+            if report:
+                self.progress.layout.visibility = "hidden"
+        boundaries = predict_snapshots(history.snapshots, self.grid).astype(np.uint8).reshape(-1, *self.grid_shape)
+        train_acc = np.mean(predict_snapshots(history.snapshots, train_X) == train_Y, axis=1)
+        test_acc = np.mean(predict_snapshots(history.snapshots, test_X) == test_Y, axis=1)
         return Run(label, history, boundaries, train_acc, test_acc, np.asarray(history.snapshot_costs))
 
     # ---- widgets -----------------------------------------------------------------------
@@ -345,8 +346,29 @@ class Explorer:
         self.compare_cost_ax.legend(fontsize=7, ncol=4, loc="lower left")
         self.compare_figure.tight_layout()
 
+    def train_all(self):
+        """Train every scheme not cached yet under the current settings, two at a time."""
+        missing = [label for label in self.initializers if self.config(label) not in self.runs]
+        if not missing:
+            return
+        self.progress.description = "training all"
+        self.progress.max, self.progress.value = len(missing), 0
+        self.progress.layout.visibility = "visible"
+        try:
+            with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:  # the engine releases the GIL
+                futures = {pool.submit(self._train, *self.config(label), report=False): label for label in missing}
+                for future in as_completed(futures):
+                    self.runs[self.config(futures[future])] = future.result()
+                    self.progress.value += 1
+        finally:
+            self.progress.layout.visibility = "hidden"
+
     def update_compare(self):
         """Draw every scheme at the current iteration (training those not cached yet)."""
+        if self.compare_canvas is None:
+            self._build_compare_figure()
+            self.compare_box.children = [self.compare_canvas]
+        self.train_all()
         iteration = self.current.iterations[self.frame.value]
         for label, image in self.compare_images.items():
             run = self.run_for(label)
@@ -371,6 +393,9 @@ class Explorer:
 
     def update_inside(self):
         """Draw activation histograms and gradient sizes per layer at the current snapshot."""
+        if self.inside_canvas is None:
+            self._build_inside_figure()
+            self.inside_box.children = [self.inside_canvas]
         run, k = self.current, self.frame.value
         train_X, train_Y, _, _ = self.data
         stats = layer_statistics(run.history.snapshots[k], train_X, train_Y)

@@ -133,3 +133,16 @@ def test_first_use_without_a_compiled_cache_trains_on_numpy_while_it_compiles(tm
     env.pop("INIT_UTILS_ENGINE", None)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=400)
     assert out.stdout.split() == ["numpy", "numba", "0"], out.stderr[-2000:]
+
+
+def test_snapshot_predictions_equal_predict_dec_on_both_paths(data, monkeypatch):
+    from init_utils.engine import predict_snapshots
+    from init_utils.explorer import boundary_grid
+
+    train_X, train_Y, _, _ = data
+    history = train_fast(train_X, train_Y, REFERENCE["random"]([2, 10, 5, 1]), 0.01, 3000, False, 100)
+    grid, _ = boundary_grid(0.05)
+    expected = np.array([predict_dec(s, grid)[0] for s in history.snapshots])
+    np.testing.assert_array_equal(predict_snapshots(history.snapshots, grid), expected)
+    monkeypatch.setattr(engine, "numba", None)
+    np.testing.assert_array_equal(predict_snapshots(history.snapshots, grid), expected)

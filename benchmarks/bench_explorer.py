@@ -1,0 +1,88 @@
+"""Explorer speed, kernel side: cold start, one replay frame, one scheme switch.
+
+    python benchmarks/bench_explorer.py [--repeats 40]
+
+The figures are set up as in a live JupyterLab session (ipympl stops building its
+fallback PNG once the browser view is there). Baselines, measured in the same run: one
+plain-loop training run for the cold start, and a full redraw of the replay figure for
+a frame change and a scheme switch (what the explorer would cost without blitting).
+"""
+import argparse
+import os
+import random
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from common import machine, ratio_line, timed  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from init_utils import engine, load_dataset  # noqa: E402
+from init_utils.explorer import Explorer  # noqa: E402
+from init_utils.schemes import scaled_normal  # noqa: E402
+from init_utils.training import train_plain  # noqa: E402
+
+
+def learner_like():
+    """Initializers written the way the notebook asks for them (the reference draws)."""
+    def zeros(d):
+        return {k: v * 0 for k, v in scaled_normal(d, lambda n, p: 1.0).items()}
+
+    return {"zeros": zeros, "random": lambda d: scaled_normal(d, lambda n, p: 10.0),
+            "he": lambda d: scaled_normal(d, lambda n, p: np.sqrt(2 / p))}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=40)
+    args = parser.parse_args()
+    print("Explorer benchmark:", machine(), "| engine:", "numba" if engine.available() else "numpy")
+    data = load_dataset(plot=False)
+    plain, _ = timed(train_plain, data[0], data[1], learner_like()["he"]([2, 10, 5, 1]), 0.01, 15000, False, 100)
+
+    def cold_start():
+        explorer = Explorer(learner_like(), *data)
+        explorer.train_all()  # what opening "Compare all" does
+        return explorer
+
+    starts, explorer = [], None
+    for _ in range(3):
+        seconds, explorer = timed(cold_start)
+        starts.append(seconds)
+    print(ratio_line("cold start, all 6 schemes trained (vs 1 plain run)", starts, [plain] * 3))
+    print(f"{'':<46} median {sorted(starts)[1]:.2f} s (target 3 s)")
+
+    canvas = explorer.replay_canvas
+    canvas.syncing_data_url = False  # what the browser's "initialized" message does
+    canvas.draw()
+    rng = random.Random(0)
+    frame, full = [], []
+    for _ in range(args.repeats):
+        k = rng.randint(0, explorer.frame.max)
+        t0 = time.perf_counter()
+        explorer.frame.value = k if k != explorer.frame.value else (k + 1) % (explorer.frame.max + 1)
+        frame.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        canvas.draw()
+        canvas.get_diff_image()
+        full.append(time.perf_counter() - t0)
+    print(ratio_line("replay frame change (vs full redraw)", frame, full, unit="ms"))
+    labels = list(explorer.initializers)
+    switch, full = [], []
+    for i in range(args.repeats):
+        label = labels[i % len(labels)] if labels[i % len(labels)] != explorer.scheme.value else labels[0]
+        t0 = time.perf_counter()
+        explorer.scheme.value = label
+        switch.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        canvas.draw()
+        canvas.get_diff_image()
+        full.append(time.perf_counter() - t0)
+    print(ratio_line("scheme switch, cached (vs full redraw)", switch, full, unit="ms"))
+    for name, times in (("frame change", frame), ("scheme switch", switch)):
+        print(f"{name:<46} median {np.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms (target 20 ms)")
+
+
+if __name__ == "__main__":
+    main()
