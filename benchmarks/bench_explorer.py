@@ -33,6 +33,20 @@ def learner_like():
             "he": lambda d: scaled_normal(d, lambda n, p: np.sqrt(2 / p))}
 
 
+def against_full_redraw(canvas, action, repeats):
+    """Time action(i) and, right after, a full redraw plus the image ipympl would send."""
+    action_times, redraw_times = [], []
+    for i in range(repeats):
+        start = time.perf_counter()
+        action(i)
+        action_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        canvas.draw()
+        canvas.get_diff_image()
+        redraw_times.append(time.perf_counter() - start)
+    return action_times, redraw_times
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=40)
@@ -57,28 +71,19 @@ def main():
     canvas.syncing_data_url = False  # what the browser's "initialized" message does
     canvas.draw()
     rng = random.Random(0)
-    frame, full = [], []
-    for _ in range(args.repeats):
-        k = rng.randint(0, explorer.frame.max)
-        t0 = time.perf_counter()
-        explorer.frame.value = k if k != explorer.frame.value else (k + 1) % (explorer.frame.max + 1)
-        frame.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        canvas.draw()
-        canvas.get_diff_image()
-        full.append(time.perf_counter() - t0)
-    print(ratio_line("replay frame change (vs full redraw)", frame, full, unit="ms"))
     labels = list(explorer.initializers)
-    switch, full = [], []
-    for i in range(args.repeats):
-        label = labels[i % len(labels)] if labels[i % len(labels)] != explorer.scheme.value else labels[0]
-        t0 = time.perf_counter()
-        explorer.scheme.value = label
-        switch.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        canvas.draw()
-        canvas.get_diff_image()
-        full.append(time.perf_counter() - t0)
+
+    def next_frame(i):
+        k = rng.randint(0, explorer.frame.max)
+        explorer.frame.value = k if k != explorer.frame.value else (k + 1) % (explorer.frame.max + 1)
+
+    def next_scheme(i):
+        label = labels[i % len(labels)]
+        explorer.scheme.value = label if label != explorer.scheme.value else labels[(i + 1) % len(labels)]
+
+    frame, full = against_full_redraw(canvas, next_frame, args.repeats)
+    print(ratio_line("replay frame change (vs full redraw)", frame, full, unit="ms"))
+    switch, full = against_full_redraw(canvas, next_scheme, args.repeats)
     print(ratio_line("scheme switch, cached (vs full redraw)", switch, full, unit="ms"))
     for name, times in (("frame change", frame), ("scheme switch", switch)):
         print(f"{name:<46} median {np.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms (target 20 ms)")

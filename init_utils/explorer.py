@@ -21,6 +21,7 @@ import ipywidgets as widgets
 import numpy as np
 from ipympl.backend_nbagg import Canvas, FigureManager
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from .inspection import layer_statistics
 from .plotting import CMAP, LIMITS, mark_classes, scatter_classes
@@ -68,6 +69,21 @@ def self_contained(html):
     for icon, text in ICONS.items():
         html = html.replace(f'<i class="fa {icon}"></i>', text)
     return html
+
+
+PLAIN_LOG_TICKS = FuncFormatter(lambda value, _: f"{value:g}")
+
+
+def log_axis(ax, limits):
+    """Use a log y axis with plain-text tick labels: "0.01" rather than mathtext's 10^-2.
+
+    Mathtext goes through a parser that is not safe to use from two threads at once,
+    and it is slow; plain labels avoid both.
+    """
+    ax.set_yscale("log")
+    ax.set_ylim(limits)
+    ax.yaxis.set_major_formatter(PLAIN_LOG_TICKS)
+    ax.yaxis.set_minor_formatter(NullFormatter())
 
 
 def make_canvas(width, height, dpi=72):
@@ -238,8 +254,7 @@ class Explorer:
         ax.set_xlabel("x1")
         ax.set_ylabel("x2")
         ax.set_title("decision boundary", fontsize=10)
-        cost_ax.set_yscale("log")
-        cost_ax.set_ylim(COST_LIMITS)
+        log_axis(cost_ax, COST_LIMITS)
         cost_ax.set_xlabel("iteration")
         cost_ax.set_ylabel("cost (log scale)")
         cost_ax.grid(True, which="major", alpha=0.3)
@@ -332,13 +347,14 @@ class Explorer:
                               vmin=0, vmax=1, alpha=0.6, interpolation="nearest")
             points = scatter_classes(ax, train_X, train_Y)
             points.set_sizes([5])
+            ax.set_xlim(LIMITS)
+            ax.set_ylim(LIMITS)
             ax.set_xticks([])
             ax.set_yticks([])
             ax.set_title(label, fontsize=9)
             self.compare_images[label] = image
         self.compare_cost_ax = self.compare_figure.add_subplot(grid[rows, :])
-        self.compare_cost_ax.set_yscale("log")
-        self.compare_cost_ax.set_ylim(COST_LIMITS)
+        log_axis(self.compare_cost_ax, COST_LIMITS)
         self.compare_cost_ax.set_xlabel("iteration")
         self.compare_cost_ax.set_ylabel("cost (log scale)")
         self.compare_lines = {label: self.compare_cost_ax.plot([], [], label=label)[0] for label in labels}
@@ -365,10 +381,10 @@ class Explorer:
 
     def update_compare(self):
         """Draw every scheme at the current iteration (training those not cached yet)."""
-        if self.compare_canvas is None:
-            self._build_compare_figure()
-            self.compare_box.children = [self.compare_canvas]
         self.train_all()
+        first_time = self.compare_canvas is None
+        if first_time:
+            self._build_compare_figure()
         iteration = self.current.iterations[self.frame.value]
         for label, image in self.compare_images.items():
             run = self.run_for(label)
@@ -378,6 +394,8 @@ class Explorer:
             self.compare_lines[label].set_data(run.iterations, np.where(np.isfinite(run.costs), run.costs, np.nan))
         self.compare_cost_ax.set_xlim(0, max(self.current.iterations[-1], 1))
         self.compare_now.set_xdata([iteration, iteration])
+        if first_time:  # show the figure only once it holds every run
+            self.compare_box.children = [self.compare_canvas]
         self.compare_canvas.draw_idle()
 
     # ---- inside the network -------------------------------------------------------------
@@ -393,9 +411,9 @@ class Explorer:
 
     def update_inside(self):
         """Draw activation histograms and gradient sizes per layer at the current snapshot."""
-        if self.inside_canvas is None:
+        first_time = self.inside_canvas is None
+        if first_time:
             self._build_inside_figure()
-            self.inside_box.children = [self.inside_canvas]
         run, k = self.current, self.frame.value
         train_X, train_Y, _, _ = self.data
         stats = layer_statistics(run.history.snapshots[k], train_X, train_Y)
@@ -415,11 +433,12 @@ class Explorer:
         self.gradient_ax.clear()
         norms = [max(s.grad_norm, 1e-12) for s in stats]
         self.gradient_ax.bar([f"dW{s.layer}" for s in stats], norms, color="C1")
-        self.gradient_ax.set_yscale("log")
-        self.gradient_ax.set_ylim(1e-6, 1e4)
+        log_axis(self.gradient_ax, (1e-6, 1e4))
         self.gradient_ax.set_title("gradient size per layer", fontsize=9)
         self.gradient_ax.tick_params(labelsize=7)
         self.inside_title.set_text(f"{run.label}, iteration {run.iterations[k]}")
+        if first_time:
+            self.inside_box.children = [self.inside_canvas]
         self.inside_canvas.draw_idle()
 
     # ---- layout and export ---------------------------------------------------------------
@@ -463,8 +482,7 @@ class Explorer:
         scatter_classes(ax, train_X, train_Y).set_sizes([10])
         title = ax.set_title("", fontsize=9)
         cost_ax.plot(run.iterations, np.where(np.isfinite(run.costs), run.costs, np.nan))
-        cost_ax.set_yscale("log")
-        cost_ax.set_ylim(COST_LIMITS)
+        log_axis(cost_ax, COST_LIMITS)
         cost_ax.set_xlabel("iteration")
         cost_ax.set_ylabel("cost (log scale)")
         (marker,) = cost_ax.plot([], [], "o", color="crimson")

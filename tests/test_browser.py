@@ -100,19 +100,28 @@ def launch(playwright):
 
 
 def canvas_pixels(page, css_class):
+    """Return the figure canvas as a data URL, or None while it is missing or still blank."""
     return page.evaluate("""(cls) => {
         const canvas = document.querySelector(`.${cls} .jupyter-matplotlib-canvas-div canvas`);
-        return canvas ? canvas.toDataURL() : null; }""", css_class)
+        if (!canvas || canvas.width === 0 || canvas.height === 0) return null;
+        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let ink = 0;
+        for (let i = 0; i < pixels.length; i += 4) {
+            if (pixels[i + 3] > 0 && (pixels[i] < 200 || pixels[i + 1] < 200 || pixels[i + 2] < 200)) ink++;
+        }
+        return ink > 0.02 * canvas.width * canvas.height ? canvas.toDataURL() : null; }""", css_class)
 
 
 def wait_for_change(page, css_class, before, what, timeout=120):
+    """Wait until the figure has drawn something (more than 2 % dark pixels) that differs from ``before``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         now = canvas_pixels(page, css_class)
         if now and now != before:
             return now
         page.wait_for_timeout(250)
-    pytest.fail(f"the {css_class} figure did not change after: {what}")
+    shot(page, "failure")
+    pytest.fail(f"the {css_class} figure did not change after: {what} (see test-artifacts/browser/failure.png)")
 
 
 def shot(page, name):
@@ -125,6 +134,18 @@ def wait_idle(page, timeout_ms):
         const status = document.querySelector("{KERNEL_STATUS}");
         const busy = [...document.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*'));
         return status && status.textContent.includes('Idle') && !busy; }}""", timeout=timeout_ms)
+
+
+def open_tab(page, explorer, title, css_class, screenshot):
+    """Open an explorer tab; its figure must appear and draw, then the kernel settle."""
+    before = canvas_pixels(page, css_class)
+    explorer.locator(".lm-TabBar-tab", has_text=title).click()
+    wait_for_change(page, css_class, before, f"opening {title}", timeout=180)
+    wait_idle(page, 180_000)
+    page.wait_for_function("""() => getComputedStyle(document.querySelector('.explorer-progress')).visibility
+                           === 'hidden'""", timeout=60_000)
+    page.wait_for_timeout(500)
+    shot(page, screenshot)
 
 
 def test_explorer_responds_in_a_real_jupyterlab(lab):
@@ -181,19 +202,8 @@ def test_explorer_responds_in_a_real_jupyterlab(lab):
         handle.press("End")
         replay = wait_for_change(page, "explorer-replay", replay, "moving to the last snapshot of random x10")
 
-        compare = canvas_pixels(page, "explorer-compare")
-        explorer.locator(".lm-TabBar-tab", has_text="Compare all").click()
-        wait_for_change(page, "explorer-compare", compare, "opening Compare all", timeout=180)
-        wait_idle(page, 180_000)
-        page.wait_for_timeout(500)
-        shot(page, "06-compare")
-
-        inside = canvas_pixels(page, "explorer-inside")
-        explorer.locator(".lm-TabBar-tab", has_text="Inside the network").click()
-        wait_for_change(page, "explorer-inside", inside, "opening Inside the network", timeout=60)
-        wait_idle(page, 60_000)
-        page.wait_for_timeout(500)
-        shot(page, "07-inside")
+        open_tab(page, explorer, "Compare all", "explorer-compare", "06-compare")
+        open_tab(page, explorer, "Inside the network", "explorer-inside", "07-inside")
 
         assert page.locator(".explorer-errors .jp-OutputArea-output").count() == 0, \
             page.locator(".explorer-errors").inner_text()

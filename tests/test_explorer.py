@@ -186,3 +186,13 @@ def test_exported_html_holds_every_frame(explorer, tmp_path):
 def test_unknown_scheme_name_is_explained(explorer):
     with pytest.raises(ValueError, match="unknown scheme 'xavier'"):
         explorer.export_html("xavier")
+
+
+def test_log_axes_use_plain_tick_labels_not_mathtext(explorer):
+    explorer.tabs.selected_index = 2
+    explorer.tabs.selected_index = 1
+    for figure in (explorer.replay_figure, explorer.compare_figure, explorer.inside_figure):
+        figure.canvas.draw()
+        labels = [t.get_text() for ax in figure.axes for t in ax.get_yticklabels()]
+        assert labels and not any("$" in label for label in labels), labels
+    assert "0.01" in [t.get_text() for t in explorer.cost_ax.get_yticklabels()]
