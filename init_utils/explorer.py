@@ -112,11 +112,12 @@ class Explorer:
         self.runs = {}
         self.current = None
         self._build_widgets(learning_rate, num_iterations)
+        # Every figure exists from the start: an ipympl canvas created after the view is shown
+        # can miss its first draw in the browser.
         self._build_replay_figure()
-        # The other two figures are built when their tab first opens; the boxes hold their place.
-        self.compare_box, self.inside_box = widgets.Box(), widgets.Box()
-        self.compare_canvas = self.inside_canvas = None
-        self.tabs = widgets.Tab(children=[self.replay_canvas, self.compare_box, self.inside_box])
+        self._build_compare_figure()
+        self._build_inside_figure()
+        self.tabs = widgets.Tab(children=[self.replay_canvas, self.compare_canvas, self.inside_canvas])
         self.tabs.titles = ("Replay", "Compare all", "Inside the network")
         self.tabs.add_class("explorer-tabs")
         self.tabs.observe(self._guarded(lambda change: self._on_tab(change["new"])), "selected_index")
@@ -382,9 +383,6 @@ class Explorer:
     def update_compare(self):
         """Draw every scheme at the current iteration (training those not cached yet)."""
         self.train_all()
-        first_time = self.compare_canvas is None
-        if first_time:
-            self._build_compare_figure()
         iteration = self.current.iterations[self.frame.value]
         for label, image in self.compare_images.items():
             run = self.run_for(label)
@@ -394,8 +392,6 @@ class Explorer:
             self.compare_lines[label].set_data(run.iterations, np.where(np.isfinite(run.costs), run.costs, np.nan))
         self.compare_cost_ax.set_xlim(0, max(self.current.iterations[-1], 1))
         self.compare_now.set_xdata([iteration, iteration])
-        if first_time:  # show the figure only once it holds every run
-            self.compare_box.children = [self.compare_canvas]
         self.compare_canvas.draw_idle()
 
     # ---- inside the network -------------------------------------------------------------
@@ -411,9 +407,6 @@ class Explorer:
 
     def update_inside(self):
         """Draw activation histograms and gradient sizes per layer at the current snapshot."""
-        first_time = self.inside_canvas is None
-        if first_time:
-            self._build_inside_figure()
         run, k = self.current, self.frame.value
         train_X, train_Y, _, _ = self.data
         stats = layer_statistics(run.history.snapshots[k], train_X, train_Y)
@@ -437,8 +430,6 @@ class Explorer:
         self.gradient_ax.set_title("gradient size per layer", fontsize=9)
         self.gradient_ax.tick_params(labelsize=7)
         self.inside_title.set_text(f"{run.label}, iteration {run.iterations[k]}")
-        if first_time:
-            self.inside_box.children = [self.inside_canvas]
         self.inside_canvas.draw_idle()
 
     # ---- layout and export ---------------------------------------------------------------
