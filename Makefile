@@ -23,8 +23,11 @@ $(NBGRADER): $(STAMP)
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
+# JupyterLab refuses to start as root unless told; containers and some CI machines run as root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/
 
 test: $(STAMP) $(NBGRADER)
 	$(PY) -m pytest tests $(NBVAL) $(SOURCE_NB)
