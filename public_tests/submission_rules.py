@@ -99,7 +99,7 @@ def check_submission(template, notebook):
         name = graded_name(cell_source(cell))
         if name:
             by_header.setdefault(name, []).append((number, cell))
-    for name, template_source in template.graded.items():
+    for name in template.graded:
         found = locate(name, template, cells, by_header, violations)
         if found:
             located[name] = found

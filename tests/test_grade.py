@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from notebook_tools import STUDENT, fill_answers, grade_id, load, text
-from public_tests.grade import grade_folder, grade_submission, main
+from public_tests.grade import grade_submission, main
 from public_tests.notebook_files import read_notebook
 from public_tests.submission_rules import load_template
 

@@ -1,7 +1,6 @@
 """The solved notebook prints the published figures; the student notebook is complete and safe."""
 import json
 import os
-import pathlib
 import shutil
 import subprocess
 import sys
