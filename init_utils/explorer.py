@@ -301,10 +301,8 @@ class Explorer:
         try:
             self._select(change["new"])
         except Exception:
-            if self.current is not None and change["old"] != self.current.label:
+            if self.current is not None and self.scheme.value != self.current.label:
                 self.scheme.value = self.current.label  # back to the last scheme that trained
-            elif self.current is not None and self.scheme.value != self.current.label:
-                self.scheme.value = self.current.label
             raise
 
     def show_frame(self, k):

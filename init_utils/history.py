@@ -1,5 +1,5 @@
 """The record of one training run. Imports only numpy."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,7 +23,6 @@ class History:
     learning_rate: float
     num_iterations: int
     engine: str = "numpy"
-    meta: dict = field(default_factory=dict)
 
     def snapshot_index(self, iteration):
         """Return the index of the last snapshot taken at or before ``iteration``."""
