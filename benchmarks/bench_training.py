@@ -5,6 +5,10 @@
 Prints, for each figure, min / median / max of the ratio engine time / plain-loop time
 over the repetitions (each repetition times both back to back), and checks that both
 paths give the same costs (He, 1e-12 relative) and accuracies.
+
+The snapshot figure compares two engine runs of about 0.15 s each, where one scheduling
+hiccup of a shared machine is as large as the effect measured: each side of it is the
+best of three back-to-back runs. Every other figure times single runs.
 """
 import argparse
 import os
@@ -55,20 +59,24 @@ def main():
     X, Y, test_X, test_Y = load_dataset(plot=False)
     he = scaled_normal([2, 10, 5, 1], lambda n, n_prev: np.sqrt(2 / n_prev))
     engine.warm()
-    plain_t, fast_t, sparse_t = [], [], []
+    plain_t, fast_t, snap_t, sparse_t = [], [], [], []
     for _ in range(args.repeats):
         t, plain = timed(train_plain, X, Y, he, 0.01, 15000, False, 100)
         plain_t.append(t)
         t, fast = timed(train_fast, X, Y, he, 0.01, 15000, False, 100)
         fast_t.append(t)
-        t, _ = timed(train_fast, X, Y, he, 0.01, 15000, False, 15000)
-        sparse_t.append(t)
+        snap, sparse = [], []
+        for _ in range(3):
+            snap.append(timed(train_fast, X, Y, he, 0.01, 15000, False, 100)[0])
+            sparse.append(timed(train_fast, X, Y, he, 0.01, 15000, False, 15000)[0])
+        snap_t.append(min(snap))
+        sparse_t.append(min(sparse))
     worst = max(abs(a - b) / abs(a) for a, b in zip(plain.costs, fast.costs))
     same = all(accuracy(predict_dec(plain.parameters, x), y) == accuracy(predict_dec(fast.parameters, x), y)
                for x, y in ((X, Y), (test_X, test_Y)))
     print(f"He run: largest relative cost difference {worst:.1e} (target 1e-12), same accuracies: {same}")
     print(ratio_line("steady state, 15,000 iterations (engine/plain)", fast_t, plain_t, target=0.10))
-    print(ratio_line("snapshots every 100 vs none (engine/engine)", fast_t, sparse_t, target=1.05))
+    print(ratio_line("snapshots every 100 vs none (engine/engine)", snap_t, sparse_t, target=1.05))
     cold_plain, cold_warm, cold_fresh = [], [], []
     for _ in range(max(2, args.repeats // 2)):
         cold_plain.append(cold("train_plain"))

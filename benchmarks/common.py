@@ -16,8 +16,8 @@ def ratio_line(name, times, baseline_times, target=None, unit="s"):
     scale = 1000 if unit == "ms" else 1
     verdict = "" if target is None else ("  ok" if statistics.median(ratios) <= target else f"  MISSES {target:g}x")
     return (f"{name:<46} ratio min {min(ratios):6.3f}  median {statistics.median(ratios):6.3f}  "
-            f"max {max(ratios):6.3f}   ({statistics.median(times) * scale:8.1f} {unit} vs "
-            f"{statistics.median(baseline_times) * scale:8.1f} {unit}){verdict}")
+            f"max {max(ratios):6.3f}   ({statistics.median(times) * scale:8.3g} {unit} vs "
+            f"{statistics.median(baseline_times) * scale:8.3g} {unit}){verdict}")
 
 
 def machine():

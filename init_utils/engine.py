@@ -1,13 +1,14 @@
 """The fast engine behind ``train``: the course's gradient-descent loop compiled with numba.
 
 It computes what ``training.train_plain`` computes (same operations, same order where
-numpy's order is known: costs use numpy's pairwise summation) but without the ~20 numpy
-calls per iteration. Weights and biases live in two flat buffers, so one compiled kernel
-serves every depth. The kernel runs in chunks so that costs print and progress moves
-while it trains.
+numpy's order is known: costs and biases use numpy's pairwise summation) but without the
+~20 numpy calls per iteration. Weights and biases live in two flat buffers, so one
+compiled kernel serves every depth and size; the course network (2-10-5-1 on 300
+examples) has a second kernel with those sizes fixed at compile time, about twice as
+fast. Kernels run in chunks so that costs print and progress moves while they train.
 
 numba is optional. Without it, or while its first compilation is still running in a
-background process (it takes a few seconds, once per machine), ``train`` uses the plain
+background process (20-30 s, once per machine), ``train`` uses the plain
 numpy loop: same results, only slower. Set INIT_UTILS_ENGINE=numpy to force that path.
 Imports only numpy (and numba when present).
 """
@@ -48,44 +49,47 @@ def _dot(x, x_start, y, y_start, n):
     return total
 
 
-@_njit
 def _block_sum(values, start, n):
     """numpy's pairwise base case: eight running sums for a block of at most 128 values."""
-    v = values[start:start + n]
     if n < 8:
         total = 0.0
-        for i in range(n):
-            total += v[i]
+        for i in range(start, start + n):
+            total += values[i]
         return total
-    r0, r1, r2, r3, r4, r5, r6, r7 = v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]
-    for i in range(8, n - (n % 8), 8):
-        r0 += v[i]
-        r1 += v[i + 1]
-        r2 += v[i + 2]
-        r3 += v[i + 3]
-        r4 += v[i + 4]
-        r5 += v[i + 5]
-        r6 += v[i + 6]
-        r7 += v[i + 7]
+    r0, r1, r2, r3 = values[start], values[start + 1], values[start + 2], values[start + 3]
+    r4, r5, r6, r7 = values[start + 4], values[start + 5], values[start + 6], values[start + 7]
+    for step in range(1, n // 8):  # a counted loop: with a constant n it unrolls completely
+        i = start + 8 * step
+        r0 += values[i]
+        r1 += values[i + 1]
+        r2 += values[i + 2]
+        r3 += values[i + 3]
+        r4 += values[i + 4]
+        r5 += values[i + 5]
+        r6 += values[i + 6]
+        r7 += values[i + 7]
     total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    for i in range(n - (n % 8), n):
-        total += v[i]
+    for i in range(start + n - n % 8, start + n):
+        total += values[i]
     return total
+
+
+_block_sum_inlined = _njit(inline="always")(_block_sum)  # for sizes known at compile time
+_block_sum = _njit(_block_sum)
 
 
 @_njit
 def _deep_sum(values, start, n):
-    """numpy's pairwise sum for any n, with an explicit stack (used past _sum6's depth)."""
+    """numpy's pairwise sum for any n, with an explicit stack (used past _sum1's depth)."""
     starts = np.empty(64, np.int64)
     sizes = np.empty(64, np.int64)
     partial = np.empty(64)
-    pending = np.zeros(64, np.int64)  # 1: the left half's sum waits in partial
     starts[0], sizes[0], depth, total = start, n, 0, 0.0
     while True:
         if sizes[depth] > 128:  # split: go down the left half
             half = sizes[depth] // 2
             half -= half % 8
-            starts[depth + 1], sizes[depth + 1], pending[depth + 1] = starts[depth], half, 0
+            starts[depth + 1], sizes[depth + 1] = starts[depth], half
             depth += 1
             continue
         total = _block_sum(values, starts[depth], sizes[depth])
@@ -105,7 +109,16 @@ def _deep_sum(values, start, n):
 
 # numpy halves a block (the first half rounded down to a multiple of 8) until it has at most
 # 128 values, sums those with eight running sums, and adds the halves going back up. numba
-# cannot load a self-recursive function from its cache, so each level is its own function.
+# cannot load a self-recursive function from its cache, so the top levels are functions of
+# their own and deeper trees go to _deep_sum.
+def _half(n):
+    """Return the size of the first half numpy's pairwise sum splits n values into."""
+    return n // 2 - (n // 2) % 8
+
+
+_half_jit = _njit(_half)
+
+
 @_njit
 def _sum0(values, start, n):
     return _block_sum(values, start, n) if n <= 128 else _deep_sum(values, start, n)
@@ -115,32 +128,8 @@ def _sum0(values, start, n):
 def _sum1(values, start, n):
     if n <= 128:
         return _block_sum(values, start, n)
-    half = n // 2 - (n // 2) % 8
+    half = _half_jit(n)
     return _sum0(values, start, half) + _sum0(values, start + half, n - half)
-
-
-@_njit
-def _sum2(values, start, n):
-    if n <= 128:
-        return _block_sum(values, start, n)
-    half = n // 2 - (n // 2) % 8
-    return _sum1(values, start, half) + _sum1(values, start + half, n - half)
-
-
-@_njit
-def _sum3(values, start, n):
-    if n <= 128:
-        return _block_sum(values, start, n)
-    half = n // 2 - (n // 2) % 8
-    return _sum2(values, start, half) + _sum2(values, start + half, n - half)
-
-
-@_njit
-def _sum4(values, start, n):
-    if n <= 128:
-        return _block_sum(values, start, n)
-    half = n // 2 - (n // 2) % 8
-    return _sum3(values, start, half) + _sum3(values, start + half, n - half)
 
 
 @_njit
@@ -148,8 +137,8 @@ def _pairwise_sum(values, start, n):
     """Sum values[start:start+n] exactly as numpy's pairwise summation does for a contiguous array."""
     if n <= 128:
         return _block_sum(values, start, n)
-    half = n // 2 - (n // 2) % 8
-    return _sum4(values, start, half) + _sum4(values, start + half, n - half)
+    half = _half_jit(n)
+    return _sum1(values, start, half) + _sum1(values, start + half, n - half)
 
 
 @_njit
@@ -224,6 +213,31 @@ def _predict_many(X, m, snap_W, snap_b, dims, out):
 
 
 @_njit
+def _record(it, A, output_at, Y, terms, W, b, record_every, cost_every, snap_W, snap_b, snap_costs, costs):
+    """At a recorded iteration, compute the cost of the output row A[output_at:] and store it (and a snapshot)."""
+    on_snapshot = it % record_every == 0
+    on_cost = it % cost_every == 0
+    if on_snapshot or on_cost:
+        cost = _cost(A, output_at, Y, Y.shape[0], terms)
+        if on_snapshot:
+            k = it // record_every
+            snap_W[k, :] = W
+            snap_b[k, :] = b
+            snap_costs[k] = cost
+        if on_cost:
+            costs[it // cost_every] = cost
+
+
+@_njit
+def _update(W, b, dW, db, learning_rate):
+    """Take one gradient-descent step in place."""
+    for i in range(W.shape[0]):
+        W[i] = W[i] - learning_rate * dW[i]
+    for i in range(b.shape[0]):
+        b[i] = b[i] - learning_rate * db[i]
+
+
+@_njit
 def _descend(X, Y, W, b, dims, learning_rate, start, stop, record_every, cost_every, snap_W, snap_b, snap_costs,
              costs):
     """Run iterations [start, stop) in place on W, b; record snapshots and costs by iteration number."""
@@ -243,17 +257,7 @@ def _descend(X, Y, W, b, dims, learning_rate, start, stop, record_every, cost_ev
     inv_m = 1.0 / m
     for it in range(start, stop):
         _forward(X, W, b, dims, woff, boff, aoff, A, m, row)
-        on_snapshot = it % record_every == 0
-        on_cost = it % cost_every == 0
-        if on_snapshot or on_cost:
-            cost = _cost(A, aoff[L], Y, m, terms)
-            if on_snapshot:
-                k = it // record_every
-                snap_W[k, :] = W
-                snap_b[k, :] = b
-                snap_costs[k] = cost
-            if on_cost:
-                costs[it // cost_every] = cost
+        _record(it, A, aoff[L], Y, terms, W, b, record_every, cost_every, snap_W, snap_b, snap_costs, costs)
         for i in range(m):
             dz[i] = inv_m * (A[aoff[L] + i] - Y[i])
         for l in range(L, 0, -1):
@@ -277,10 +281,138 @@ def _descend(X, Y, W, b, dims, learning_rate, start, stop, record_every, cost_ev
                     a_prev = A[aoff[l - 1] + k * m:aoff[l - 1] + (k + 1) * m]
                     for i in range(m):
                         dz[k * m + i] = dz_prev[k * m + i] if a_prev[i] > 0.0 else 0.0
-        for i in range(W.shape[0]):
-            W[i] = W[i] - learning_rate * dW[i]
-        for i in range(b.shape[0]):
-            b[i] = b[i] - learning_rate * db[i]
+        _update(W, b, dW, db, learning_rate)
+
+
+# ---- the course network, with its shapes fixed at compile time ------------------------------
+# 2-10-5-1 on 300 examples is what the notebook and the explorer train, over and over. With
+# every size a constant, each loop over examples has its layer loops unrolled inside it and
+# handles several examples per SIMD instruction; the loops above cannot, because with m
+# unknown the compiler cannot prove that two rows of one buffer never overlap. Same arithmetic, same order
+# as _descend except dW's summation (whose order BLAS does not fix either).
+COURSE_DIMS = (2, 10, 5, 1)
+COURSE_M = 300
+_N0, _N1, _N2 = COURSE_DIMS[:3]
+_M = COURSE_M
+_W2_AT, _W3_AT = _N1 * _N0, _N1 * _N0 + _N2 * _N1  # where W2 and W3 start in the flat W
+_A2_AT, _A3_AT = _N1 * _M, (_N1 + _N2) * _M  # where a2 and a3 start in A (and dz2, dz3 in D)
+_N_W, _N_B = _W3_AT + _N2, _N1 + _N2 + 1
+# numpy's pairwise tree for 300 values: two halves, each split once more into blocks of <= 128
+_H = _half(_M)
+_Q0, _Q2 = _half(_H), _half(_M - _H)
+assert _N1 == 10, "_course_weight_gradients pairs dz1 and a1 as ten rows"
+assert min(_H, _M - _H) > 128 and max(_Q0, _H - _Q0, _Q2, _M - _H - _Q2) <= 128, "not a two-level tree"
+
+
+@_njit
+def _course_row_sums(values, out):
+    """Set out[r] to numpy's pairwise sum of row r of values (rows of 300), the tree's sizes constant."""
+    for r in range(out.shape[0]):
+        start = r * _M
+        left = _block_sum_inlined(values, start, _Q0) + _block_sum_inlined(values, start + _Q0, _H - _Q0)
+        right = (_block_sum_inlined(values, start + _H, _Q2)
+                 + _block_sum_inlined(values, start + _H + _Q2, _M - _H - _Q2))
+        out[r] = left + right
+
+
+@_njit
+def _course_forward(X, W, b, A, z3):
+    """Fill A with the course network's activations: 16 rows of 300 (a1, a2, a3); z3 is scratch."""
+    for i in range(_M):
+        for j in range(_N1):
+            z = W[j * _N0] * X[i]
+            for k in range(1, _N0):
+                z += W[j * _N0 + k] * X[k * _M + i]
+            z += b[j]
+            A[j * _M + i] = z if z > 0.0 else 0.0
+    for j in range(_N2):
+        for i in range(_M):
+            z = W[_W2_AT + j * _N1] * A[i]
+            for k in range(1, _N1):
+                z += W[_W2_AT + j * _N1 + k] * A[k * _M + i]
+            z += b[_N1 + j]
+            A[_A2_AT + j * _M + i] = z if z > 0.0 else 0.0
+    for i in range(_M):
+        z = W[_W3_AT] * A[_A2_AT + i]
+        for k in range(1, _N2):
+            z += W[_W3_AT + k] * A[_A2_AT + k * _M + i]
+        z3[i] = z + b[_N1 + _N2]
+    for i in range(_M):  # exp is a library call: kept out of the loops above so they vectorize
+        A[_A3_AT + i] = 1.0 / (1.0 + np.exp(-z3[i]))
+
+
+@_njit
+def _course_backward(Y, W, A, D):
+    """Fill D with dz3, dz2, dz1 (laid out like A)."""
+    for i in range(_M):
+        D[_A3_AT + i] = 1.0 / _M * (A[_A3_AT + i] - Y[i])
+    for k in range(_N2):
+        w = W[_W3_AT + k]
+        for i in range(_M):
+            da = w * D[_A3_AT + i]
+            D[_A2_AT + k * _M + i] = da if A[_A2_AT + k * _M + i] > 0.0 else 0.0
+    for k in range(_N1):  # da1 = W2.T @ dz2, summed over j in order
+        for i in range(_M):
+            da = W[_W2_AT + k] * D[_A2_AT + i]
+            for j in range(1, _N2):
+                da += W[_W2_AT + j * _N1 + k] * D[_A2_AT + j * _M + i]
+            D[k * _M + i] = da if A[k * _M + i] > 0.0 else 0.0
+
+
+@_njit(fastmath={"reassoc", "nsz", "arcp", "contract"})
+def _ten_dots(x, x_at, y, y_at, out, out_at, out_step):
+    """Set out[out_at + q * out_step] to x's row at x_at dotted with y's q-th row from y_at, q < 10.
+
+    Ten sums in one pass read x once instead of ten times (rows are 300 long).
+    """
+    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = s8 = s9 = 0.0
+    for i in range(_M):
+        v = x[x_at + i]
+        s0 += v * y[y_at + i]
+        s1 += v * y[y_at + _M + i]
+        s2 += v * y[y_at + 2 * _M + i]
+        s3 += v * y[y_at + 3 * _M + i]
+        s4 += v * y[y_at + 4 * _M + i]
+        s5 += v * y[y_at + 5 * _M + i]
+        s6 += v * y[y_at + 6 * _M + i]
+        s7 += v * y[y_at + 7 * _M + i]
+        s8 += v * y[y_at + 8 * _M + i]
+        s9 += v * y[y_at + 9 * _M + i]
+    for q, total in enumerate((s0, s1, s2, s3, s4, s5, s6, s7, s8, s9)):
+        out[out_at + q * out_step] = total
+
+
+@_njit(fastmath={"reassoc", "nsz", "arcp", "contract"})
+def _course_weight_gradients(X, A, D, dW):
+    """Set dW to dz @ a_prev.T for the three layers, flat like W. Both dW1 and dW2 pair with 10 rows."""
+    for k in range(_N0):  # dW1[:, k] = dz1 @ x_k
+        _ten_dots(X, k * _M, D, 0, dW, k, _N0)
+    for j in range(_N2):  # dW2[j, :] = dz2_j @ a1.T
+        _ten_dots(D, _A2_AT + j * _M, A, 0, dW, _W2_AT + j * _N1, 1)
+    for k in range(_N2):  # dW3[0, k] = dz3 @ a2_k
+        total = 0.0
+        for i in range(_M):
+            total += D[_A3_AT + i] * A[_A2_AT + k * _M + i]
+        dW[_W3_AT + k] = total
+
+
+@_njit
+def _course_descend(X, Y, W, b, learning_rate, start, stop, record_every, cost_every, snap_W, snap_b, snap_costs,
+                    costs):
+    """_descend for the course network: same arguments, without dims."""
+    A = np.empty(_A3_AT + _M)
+    D = np.empty(_A3_AT + _M)
+    z3 = np.empty(_M)
+    dW = np.empty(_N_W)
+    db = np.empty(_N_B)
+    terms = np.empty(_M)
+    for it in range(start, stop):
+        _course_forward(X, W, b, A, z3)
+        _record(it, A, _A3_AT, Y, terms, W, b, record_every, cost_every, snap_W, snap_b, snap_costs, costs)
+        _course_backward(Y, W, A, D)
+        _course_weight_gradients(X, A, D, dW)
+        _course_row_sums(D, db)  # db: one pairwise sum per row of D, in b's order
+        _update(W, b, dW, db, learning_rate)
 
 
 # ---- when to use it ----------------------------------------------------------------------
@@ -290,11 +422,10 @@ WARM_COMMAND = "from init_utils.engine import warm; warm()"
 
 
 def _cache_is_warm():
-    """Return True if numba has a compiled kernel on disk (or in this process) to load."""
-    if _descend.signatures:
-        return True
+    """Return True if numba has every kernel compiled, on disk or in this process, to load."""
     try:
-        return os.path.exists(_descend._cache._cache_file._index_path)
+        return all(kernel.signatures or os.path.exists(kernel._cache._cache_file._index_path)
+                   for kernel in (_descend, _predict_many, _course_descend))
     except AttributeError:  # another numba version: just compile on first use
         return True
 
@@ -315,7 +446,7 @@ def available():
 
 
 def warm():
-    """Compile the kernel (and write numba's cache) by training a tiny network once."""
+    """Compile the kernels (and write numba's cache) by training tiny and course-shaped networks once."""
     X = np.array([0.5, -1.0, 2.0, 1.0, 0.3, -0.2])
     Y = np.array([[1.0, 0.0, 1.0]])
     W = np.array([0.1, -0.2, 0.3, 0.4, 0.5, -0.6])
@@ -323,6 +454,9 @@ def warm():
     dims = np.array([2, 2, 1])
     _descend(X, Y[0], W, b, dims, 0.1, 0, 2, 1, 1, np.empty((2, 6)), np.empty((2, 3)), np.empty(2), np.empty(2))
     _predict_many(X, 3, W.reshape(1, -1), b.reshape(1, -1), dims, np.empty((1, 3), dtype=np.bool_))
+    W, b = np.full(_N_W, 0.1), np.zeros(_N_B)  # last: its cache file tells available() that all are ready
+    _course_descend(np.zeros(_N0 * _M), np.zeros(_M), W, b, 0.1, 0, 2, 1, 1, np.empty((2, _N_W)),
+                    np.empty((2, _N_B)), np.empty(2), np.empty(2))
 
 
 def flatten(parameters):
@@ -360,12 +494,17 @@ def run(X, Y, parameters, learning_rate, num_iterations, record_every, cost_ever
     snap_b = np.empty((n_snapshots + 1, b.size))
     snap_costs = np.empty(n_snapshots + 1)
     costs = np.empty(-(-num_iterations // cost_every))
+    course = tuple(dims) == COURSE_DIMS and X.shape[1] == COURSE_M
     X = np.ascontiguousarray(X, dtype=np.float64).ravel()
     Yrow = np.ascontiguousarray(Y, dtype=np.float64).ravel()
     for start in range(0, num_iterations, CHUNK):
         stop = min(start + CHUNK, num_iterations)
-        _descend(X, Yrow, W, b, dims, float(learning_rate), start, stop, record_every, cost_every,
-                 snap_W, snap_b, snap_costs, costs)
+        if course:
+            _course_descend(X, Yrow, W, b, float(learning_rate), start, stop, record_every, cost_every,
+                            snap_W, snap_b, snap_costs, costs)
+        else:
+            _descend(X, Yrow, W, b, dims, float(learning_rate), start, stop, record_every, cost_every,
+                     snap_W, snap_b, snap_costs, costs)
         on_chunk(stop, costs, snap_costs)
     snap_W[n_snapshots], snap_b[n_snapshots] = W, b
     return unpack(W, b, dims), [unpack(w, bb, dims) for w, bb in zip(snap_W, snap_b)], snap_costs, costs

@@ -146,3 +146,54 @@ def test_snapshot_predictions_equal_predict_dec_on_both_paths(data, monkeypatch)
     np.testing.assert_array_equal(predict_snapshots(history.snapshots, grid), expected)
     monkeypatch.setattr(engine, "numba", None)
     np.testing.assert_array_equal(predict_snapshots(history.snapshots, grid), expected)
+
+
+def test_pairwise_sum_matches_numpys_sum_bit_for_bit_at_every_size_up_to_1100_and_beyond():
+    rng = np.random.default_rng(11)
+    differ = []
+    for n in [*range(1, 1101), 4095, 4096, 5000, 40000]:
+        values = rng.standard_normal(n + 3) * 10.0 ** rng.integers(-8, 9, n + 3)  # wide magnitudes: order shows
+        if engine._pairwise_sum(values, 3, n) != np.sum(values[3:]):
+            differ.append(n)
+    assert differ == []
+
+
+def test_course_row_sums_match_numpys_sum_on_every_row():
+    rng = np.random.default_rng(7)
+    rows = rng.standard_normal((16, 300)) * 10.0 ** rng.integers(-12, 13, (16, 300))
+    sums = np.empty(16)
+    engine._course_row_sums(rows.ravel(), sums)
+    assert list(sums) == list(np.sum(rows, axis=1, keepdims=True)[:, 0])
+
+
+def descend_with(kernel, data, parameters, iterations=3000):
+    """Run one engine kernel directly; return the costs it records every 1000 iterations."""
+    train_X, train_Y, _, _ = data
+    W, b, sizes = engine.flatten(parameters)
+    costs, snaps = np.empty(-(-iterations // 1000)), -(-iterations // 100)
+    args = (np.ascontiguousarray(train_X).ravel(), train_Y.ravel().copy(), W, b)
+    if kernel is engine._descend:
+        args += (np.array([2] + sizes),)
+    kernel(*args, 0.01, 0, iterations, 100, 1000, np.empty((snaps, W.size)), np.empty((snaps, b.size)),
+           np.empty(snaps), costs)
+    return costs
+
+
+def test_course_kernel_and_any_shape_kernel_agree_on_the_course_network(data):
+    he = REFERENCE["he"]([2, 10, 5, 1])
+    np.testing.assert_allclose(descend_with(engine._course_descend, data, he),
+                               descend_with(engine._descend, data, he), rtol=1e-13, atol=0)
+    zeros = REFERENCE["zeros"]([2, 10, 5, 1])
+    assert list(descend_with(engine._course_descend, data, zeros)) == list(descend_with(engine._descend, data, zeros))
+
+
+def test_course_shape_runs_on_the_course_kernel_and_other_shapes_do_not(data, monkeypatch):
+    calls = []
+    course = engine._course_descend
+    monkeypatch.setattr(engine, "_course_descend", lambda *args: calls.append(1) or course(*args))
+    train_X, train_Y, test_X, test_Y = data
+    train_fast(train_X, train_Y, REFERENCE["he"]([2, 10, 5, 1]), 0.01, 2500, False, 100)
+    assert len(calls) == 3  # one per chunk of 1000 iterations
+    train_fast(train_X, train_Y, REFERENCE["he"]([2, 10, 4, 1]), 0.01, 2500, False, 100)
+    train_fast(test_X, test_Y, REFERENCE["he"]([2, 10, 5, 1]), 0.01, 2500, False, 100)  # 100 examples
+    assert len(calls) == 3
