@@ -31,7 +31,8 @@ COLD = """
 import time; start = time.perf_counter()
 import numpy as np
 from init_utils.schemes import scaled_normal
-from init_utils import load_dataset, {function}
+from init_utils import load_dataset
+from init_utils.training import {function}
 X, Y, _, _ = load_dataset(plot=False)
 p = scaled_normal([2, 10, 5, 1], lambda n, n_prev: np.sqrt(2 / n_prev))
 {function}(X, Y, p, 0.01, 15000, False, 100)
@@ -45,10 +46,8 @@ print(engine._warming.pid if compiling else -1, seconds)
 def cold(function, env_extra=None):
     """Seconds for a fresh interpreter to import everything and train once."""
     env = dict(os.environ, **(env_extra or {}))
-    code = COLD.format(function=function).replace("from init_utils import load_dataset, train_plain",
-                                                  "from init_utils import load_dataset\n"
-                                                  "from init_utils.training import train_plain")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run([sys.executable, "-c", COLD.format(function=function)], capture_output=True, text=True,
+                         env=env, check=True)
     compiling, seconds = out.stdout.split()[-2:]
     if int(compiling) > 0:  # the background compiler outlives the run: stop it, or it slows the next one
         os.kill(int(compiling), signal.SIGTERM)

@@ -297,7 +297,9 @@ _M = COURSE_M
 _W2_AT, _W3_AT = _N1 * _N0, _N1 * _N0 + _N2 * _N1  # where W2 and W3 start in the flat W
 _A2_AT, _A3_AT = _N1 * _M, (_N1 + _N2) * _M  # where a2 and a3 start in A (and dz2, dz3 in D)
 _N_W, _N_B = _W3_AT + _N2, _N1 + _N2 + 1
-# numpy's pairwise tree for 300 values: two halves, each split once more into blocks of <= 128
+# numpy's pairwise tree for 300 values: two halves, each split once more into blocks of <= 128.
+# _course_row_sums writes it out so the block sizes are constants (inlining _pairwise_sum's
+# levels to the same end made the compile take minutes).
 _H = _half(_M)
 _Q0, _Q2 = _half(_H), _half(_M - _H)
 assert _N1 == 10, "_course_weight_gradients pairs dz1 and a1 as ten rows"
@@ -456,7 +458,7 @@ def warm():
     dims = np.array([2, 2, 1])
     _descend(X, Y[0], W, b, dims, 0.1, 0, 2, 1, 1, np.empty((2, 6)), np.empty((2, 3)), np.empty(2), np.empty(2))
     _predict_many(X, 3, W.reshape(1, -1), b.reshape(1, -1), dims, np.empty((1, 3), dtype=np.bool_))
-    W, b = np.full(_N_W, 0.1), np.zeros(_N_B)  # last: its cache file tells available() that all are ready
+    W, b = np.full(_N_W, 0.1), np.zeros(_N_B)
     _course_descend(np.zeros(_N0 * _M), np.zeros(_M), W, b, 0.1, 0, 2, 1, 1, np.empty((2, _N_W)),
                     np.empty((2, _N_B)), np.empty(2), np.empty(2))
 
