@@ -1,7 +1,8 @@
-"""Seeded weight draws: the one the exercises ask for and the ones common mistakes produce.
+"""Seeded weight draws: the one the exercises ask for, and the ones common mistakes produce.
 
 Each draw returns the list of weight matrices [W1, ..., WL] for ``layers_dims``.
-Every function saves and restores numpy's global random state.
+Nothing here touches numpy's global random state for good: draws save and restore it,
+and the stream of standard normals comes from a private RandomState.
 """
 from contextlib import contextmanager
 
@@ -60,25 +61,79 @@ def expected_weights(kind, layers_dims):
     return seeded_draw(layers_dims, lambda n_l, n_prev: scale_for(kind, n_l, n_prev))
 
 
+def normal_stream(count, seed=SEED):
+    """Return the first ``count`` standard normals np.random.seed(seed) then randn would give, in order."""
+    return np.random.RandomState(seed).randn(count)
+
+
+def stream_offsets(weights, layers_dims, scale, extra=4096):
+    """Return, per layer, where W<l> / scale starts in the seeded stream of normals, or None if nowhere.
+
+    Successive randn calls after one seed read one stream, so the reference puts W1 at 0,
+    W2 right after W1, and so on. A later start means something drew numbers in between.
+    """
+    sizes = [n_l * n_prev for _, n_l, n_prev in shapes(layers_dims)]
+    stream = normal_stream(sum(sizes) + extra)
+    offsets = []
+    for W, (_, n_l, n_prev) in zip(weights, shapes(layers_dims)):
+        factor = scale(n_l, n_prev)
+        base = (W / factor).ravel() if factor else np.full(W.size, np.nan)
+        found = None
+        if base.size and np.all(np.isfinite(base)):
+            close = np.abs(stream - base[0]) <= 1e-9 * abs(base[0]) + 1e-12
+            for k in np.flatnonzero(close):
+                window = stream[k:k + base.size]
+                if window.size == base.size and np.allclose(window, base, rtol=1e-9, atol=1e-12):
+                    found = int(k)
+                    break
+        offsets.append(found)
+    return offsets
+
+
+HE_WHY = "He uses sqrt(2 / layers_dims[l-1]); the 2 makes up for ReLU setting about half of its inputs to zero"
+
+# (scale(n_l, n_prev), what the learner wrote). Checked in order; the first that fits every layer names the mistake.
 SCALE_RULES = [
-    (lambda n_l, n_prev: np.sqrt(1.0 / n_prev), "Xavier/LeCun scaling sqrt(1 / layers_dims[l-1]); "
-     "He uses sqrt(2 / layers_dims[l-1]), and the 2 is what suits ReLU"),
+    (lambda n_l, n_prev: np.sqrt(2 // n_prev), "np.sqrt(2 // layers_dims[l-1]). // is integer division: 2 // 4 is 0, "
+     "so most layers get no weights at all. Use true division, np.sqrt(2 / layers_dims[l-1])"),
+    (lambda n_l, n_prev: float(2 // n_prev), "2 // layers_dims[l-1]: // is integer division (2 // 4 is 0), and the "
+     "square root is missing. Use np.sqrt(2 / layers_dims[l-1])"),
+    (lambda n_l, n_prev: np.sqrt(1 // n_prev), "np.sqrt(1 // layers_dims[l-1]): // is integer division (1 // 4 is 0). "
+     "Use true division /, and " + HE_WHY),
+    (lambda n_l, n_prev: np.sqrt(1.0 / n_prev), "LeCun's scale, sqrt(1 / layers_dims[l-1]) (some courses call it "
+     "Xavier). " + HE_WHY),
     (lambda n_l, n_prev: np.sqrt(2.0 / n_l), "sqrt(2 / layers_dims[l]): the current layer's size where the "
      "previous layer's size layers_dims[l-1] belongs"),
     (lambda n_l, n_prev: np.sqrt(1.0 / n_l), "sqrt(1 / layers_dims[l]): the current layer's size, and 1 instead of 2"),
     (lambda n_l, n_prev: 2.0 / n_prev, "2 / layers_dims[l-1] without the square root: wrap it in np.sqrt(...)"),
-    (lambda n_l, n_prev: np.sqrt(2.0 / (n_prev + n_l)), "Glorot scaling sqrt(2 / (n_in + n_out))"),
+    (lambda n_l, n_prev: 1.0 / n_prev, "1 / layers_dims[l-1]: no square root, and 1 instead of 2"),
+    (lambda n_l, n_prev: np.sqrt(2.0) / n_prev, "np.sqrt(2) / layers_dims[l-1]: the square root must cover the whole "
+     "fraction, np.sqrt(2 / layers_dims[l-1])"),
+    (lambda n_l, n_prev: 2.0 / np.sqrt(n_prev), "2 / np.sqrt(layers_dims[l-1]): the square root must cover the whole "
+     "fraction, np.sqrt(2 / layers_dims[l-1])"),
+    (lambda n_l, n_prev: np.sqrt(n_prev / 2.0), "np.sqrt(layers_dims[l-1] / 2): the fraction is upside down; "
+     "multiply by np.sqrt(2 / layers_dims[l-1])"),
+    (lambda n_l, n_prev: np.sqrt(2.0 / (n_prev + n_l)), "Glorot/Xavier's scale, sqrt(2 / (layers_dims[l-1] + "
+     "layers_dims[l])). He counts only each unit's inputs: sqrt(2 / layers_dims[l-1])"),
+    (lambda n_l, n_prev: np.sqrt(2.0 / n_prev), "He's scale sqrt(2 / layers_dims[l-1]), from exercise 3"),
     (lambda n_l, n_prev: 1.0, "no scaling at all (plain randn)"),
-    (lambda n_l, n_prev: 10.0, "a factor of 10, the large random scheme"),
+    (lambda n_l, n_prev: 10.0, "a factor of 10, the large random scheme of exercise 2"),
     (lambda n_l, n_prev: 0.01, "a factor of 0.01, the small random scheme"),
     (lambda n_l, n_prev: np.sqrt(2.0), "sqrt(2) without dividing by the layer size"),
 ]
 
 
-def name_scale(factors, layers_dims):
-    """Return the description of the rule that gives every layer's factor, or None."""
+def name_scale(factors, layers_dims, kind=None):
+    """Return the description of the rule that gives every layer's factor, or None.
+
+    A rule that is exactly the exercise's own scale is skipped: it cannot be the mistake.
+    """
     for rule, description in SCALE_RULES:
-        if all(np.isclose(f, rule(n_l, n_prev), rtol=1e-7) for f, (_, n_l, n_prev) in zip(factors, shapes(layers_dims))):
+        fits = [np.isclose(f, rule(n_l, n_prev), rtol=1e-7, atol=1e-12)
+                for f, (_, n_l, n_prev) in zip(factors, shapes(layers_dims))]
+        own = kind is not None and all(np.isclose(rule(n_l, n_prev), scale_for(kind, n_l, n_prev), rtol=1e-12)
+                                       for _, n_l, n_prev in shapes(layers_dims))
+        if all(fits) and not own:
             return description
     return None
 
