@@ -239,7 +239,7 @@ def key_problems(keys, layers_dims):
     near = [(k, s) for k, s in squeezed.items() if s in missing and s != k]
     if near:
         return [f"keys are written without separators: use {near[0][1]!r}, not {near[0][0]!r} ('W' + str(l))."]
-    if any(isinstance(k, int) or isinstance(k, Opaque) for k in extra):
+    if any(not isinstance(k, str) for k in extra):
         return [f"keys must be strings like 'W1' and 'b1'; found {sorted(map(_show_key, extra))}. "
                 "Write parameters['W' + str(l)] = ..."]
     if missing == [f"W{L}", f"b{L}"] and not extra:
@@ -309,7 +309,7 @@ def type_problem(key, value):
 
 
 def array_problems(exercise, parameters, layers_dims):
-    """Return messages about types, dtypes, shapes, NaNs and non-zero biases, layer by layer."""
+    """Return messages about types, dtypes, shapes and NaNs, layer by layer."""
     problems = []
     for l, n_l, n_prev in shapes(layers_dims):
         for key in (f"W{l}", f"b{l}"):
@@ -317,17 +317,27 @@ def array_problems(exercise, parameters, layers_dims):
             problem = type_problem(key, value) or shape_problem(key, value.shape, n_l, n_prev)
             if not problem and not np.all(np.isfinite(value)):
                 problem = f"{key} contains NaN or inf values; every entry must be a finite number."
-            if not problem and key[0] == "b" and np.any(value != 0):
-                example = value.flat[np.flatnonzero(value)[0]]
-                if exercise.kind == "zeros":
-                    problem = (f"{key} must be all zeros but has non-zero entries (e.g. {example!r}). In this "
-                               "exercise every parameter starts at 0, biases included: np.zeros((layers_dims[l], 1)).")
-                else:
-                    problem = (f"{key} must be all zeros but has non-zero entries (e.g. {example!r}). Only the "
-                               "weights need to be random; they already make the units differ, so biases start "
-                               "at np.zeros((layers_dims[l], 1)).")
             if problem:
                 problems.append(problem)
+    return problems
+
+
+def bias_problems(exercise, parameters, layers_dims):
+    """Return one message per bias with non-zero entries (only the first is usually enough to read)."""
+    problems = []
+    for l, _, _ in shapes(layers_dims):
+        value = parameters[f"b{l}"]
+        if not np.any(value != 0):
+            continue
+        example = value.flat[np.flatnonzero(value)[0]]
+        head = f"b{l} must be all zeros but has non-zero entries (e.g. {example!r})."
+        if exercise.kind == "zeros":
+            problems.append(head + " In this exercise every parameter starts at 0, biases included: "
+                            "np.zeros((layers_dims[l], 1)).")
+        else:
+            problems.append(head + " Only the weights need to be random; they already make the units differ, "
+                            "so biases start at np.zeros((layers_dims[l], 1)).")
+        break
     return problems
 
 
@@ -357,7 +367,13 @@ def stream_problem(kind, actual, parameters, layers_dims):
         expected.append(start)
         start += W.size
     shifts = [o - e for o, e in zip(offsets, expected)]
-    if not any(shifts) or any(s < 0 for s in shifts):
+    if not any(shifts):
+        return None
+    if sorted(offsets) != offsets:
+        return ("the layers are drawn in another order: every W<l> holds the right numbers for some place in "
+                "the seeded stream, but not in order. Draw W1 first, then W2, and so on: "
+                "for l in range(1, L).")
+    if any(s < 0 for s in shifts):
         return None
     l = next(i for i, s in enumerate(shifts) if s) + 1
     earlier = shifts[l - 2] if l > 1 else 0
@@ -394,6 +410,10 @@ def diagnose_weights(kind, actual, layers_dims, parameters=None):
     shifted = stream_problem(kind, actual, parameters, layers_dims)
     if shifted:
         return shifted
+    if not any(np.any(W) for W in actual):
+        return ("the weights are all zeros. In this exercise they are random: np.random.randn(layers_dims[l], "
+                "layers_dims[l-1]) times the scale; only the biases are zeros. If the scale divides with //, "
+                "that is integer division (1 // 4 is 0): use /.")
     base = seeded_draw(layers_dims, lambda n_l, n_prev: 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios = [a / b for a, b in zip(actual, base)]
@@ -411,7 +431,7 @@ def diagnose_weights(kind, actual, layers_dims, parameters=None):
         if np.allclose(a, b * right, **TOLERANCE):
             continue
         if not np.any(a):
-            return (f"W{l} is all zeros. In this exercise the weights are random: "
+            return (f"W{l} is all zeros. The weights are random: "
                     f"np.random.randn(layers_dims[l], layers_dims[l-1]) times the scale.")
         if uniform:
             return (f"W{l} has the right random numbers but the wrong scale: it uses a factor of {factor:.6g}. "
@@ -461,9 +481,16 @@ def judge(exercise, observation):
     problems, parameters = result_problems(exercise, first.result, layers_dims)
     if problems:
         return problems
+    biases = bias_problems(exercise, parameters, layers_dims)
+    return biases + weight_problems(exercise, observation, parameters, bool(biases))
+
+
+def weight_problems(exercise, observation, parameters, biases_wrong):
+    """Return problems with the weights' values, over both calls."""
+    layers_dims = list(observation.layers_dims)
     weights = _weights(parameters, layers_dims)
     if _matches(exercise.kind, weights, layers_dims):
-        return _second_call_problems(exercise, observation, weights)
+        return [] if biases_wrong else _second_call_problems(exercise, observation, weights)
     if exercise.kind == "zeros":
         return [f"W{l} has non-zero entries (e.g. {W.flat[np.flatnonzero(W)[0]]!r}); every weight must start "
                 "at exactly 0: np.zeros((layers_dims[l], layers_dims[l-1]))."
