@@ -32,16 +32,19 @@ def scale_for(kind, n_l, n_prev):
     return {"random": 10.0, "he": np.sqrt(2.0 / n_prev)}[kind]
 
 
-def seeded_draw(layers_dims, scale, seed=SEED, reseed_each_layer=False, sampler="randn", transposed=False):
+def seeded_draw(layers_dims, scale, seed=SEED, reseed_each_layer=False, sampler="randn", transposed=False,
+                warmup_uniform=0):
     """Return [W1, ..., WL]; ``scale(n_l, n_prev)`` gives each layer's factor.
 
     sampler "randn" is the legacy normal draw, "rand" the legacy uniform one and
     "default_rng" the new Generator API. ``transposed`` draws (n_prev, n_l) and transposes.
+    ``warmup_uniform`` uniform numbers are drawn and thrown away after seeding.
     """
     weights = []
     with preserved_random_state():
         rng = np.random.default_rng(seed) if sampler == "default_rng" else None
         np.random.seed(seed)
+        np.random.rand(warmup_uniform)
         for _, n_l, n_prev in shapes(layers_dims):
             if reseed_each_layer:
                 np.random.seed(seed)
@@ -150,4 +153,8 @@ MISTAKEN_DRAWS = [
 ] + [
     ({"seed": s}, f"seeds with np.random.seed({s}): the exercise uses np.random.seed(3)")
     for s in (0, 1, 2, 4, 5, 10, 42, 1234)
+] + [
+    ({"warmup_uniform": k}, f"first throws away {k} uniform number{'s' if k > 1 else ''} (np.random.rand or "
+     "np.random.random) after np.random.seed(3): after seeding, the only draws are the weights, layer by layer")
+    for k in (1, 2, 3)
 ]
