@@ -35,3 +35,55 @@ def layer_statistics(parameters, X, Y):
         stats.append(LayerStats(l, a, distinct, saturated, float(np.std(a)),
                                 float(np.linalg.norm(grads["dW" + str(l)]))))
     return stats
+
+
+# ---- numbers the notebook prints about the large random run ------------------------------------
+
+SATURATION_MARGIN = 1e-3
+
+
+def gradient_norms(parameters, X, Y):
+    """Return [||dW1||, ..., ||dWL||] (Frobenius norms) for ``parameters`` on X (n_0, m), Y (1, m)."""
+    _, cache = forward_propagation(X, parameters)
+    grads = backward_propagation(X, Y, cache)
+    return [float(np.linalg.norm(grads["dW" + str(l)])) for l in range(1, len(cache) // 4 + 1)]
+
+
+def weight_norms(parameters):
+    """Return [||W1||, ..., ||WL||] (Frobenius norms)."""
+    return [float(np.linalg.norm(parameters["W" + str(l)])) for l in range(1, len(parameters) // 2 + 1)]
+
+
+def output_shares(parameters, X, Y, margin=SATURATION_MARGIN):
+    """Return (saturated, confidently_wrong): shares of examples whose output a is within ``margin``
+    of 0 or 1, and of those where that extreme is the wrong label (|a - y| > 1 - margin)."""
+    a, _ = forward_propagation(X, parameters)
+    saturated = float(np.mean((a < margin) | (a > 1 - margin)))
+    wrong = float(np.mean(np.abs(a - Y) > 1 - margin))
+    return saturated, wrong
+
+
+def relative_steps(parameters, X, Y, learning_rate):
+    """Return, per layer, learning_rate * ||dW<l>|| / ||W<l>||: how far one step moves the weights, relatively."""
+    return [learning_rate * g / w if w else float("inf")
+            for g, w in zip(gradient_norms(parameters, X, Y), weight_norms(parameters))]
+
+
+@dataclass
+class TracePoint:
+    iteration: int
+    saturated: float  # share of outputs within SATURATION_MARGIN of 0 or 1
+    confidently_wrong: float  # share of outputs at the wrong extreme
+    relative_steps: list  # learning_rate * ||dW<l>|| / ||W<l>||, per layer
+
+
+def training_trace(history, X, Y, iterations):
+    """Return one TracePoint per requested iteration, read from the History's snapshots (taken before that step)."""
+    points = []
+    for iteration in iterations:
+        k = history.snapshot_index(iteration)
+        parameters = history.snapshots[k]
+        saturated, wrong = output_shares(parameters, X, Y)
+        points.append(TracePoint(history.snapshot_iterations[k], saturated, wrong,
+                                 relative_steps(parameters, X, Y, history.learning_rate)))
+    return points

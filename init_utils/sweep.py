@@ -1,0 +1,71 @@
+"""How small should random weights be? Train the course network from randn * scale for many scales.
+
+Imports only numpy (through ``train``). Every run draws the same standard normals (seed 3,
+the exercises' numbers) and multiplies them by the scale, so runs differ only in size.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from .loss import compute_loss_from_logits
+from .prediction import accuracy, predict_dec
+from .propagation import forward_propagation, output_logits
+from .schemes import scaled_normal
+from .training import train
+
+# 10 ** (k / 5) for k = -15 .. 10: 26 scales from 0.001 to 100, five per decade, with 0.01, 1 and 10 exact.
+SWEEP_SCALES = tuple(float(10.0 ** (k / 5)) if k % 5 else float(10 ** (k // 5)) for k in range(-15, 11))
+
+
+@dataclass
+class SweepPoint:
+    label: str
+    layer_scales: list  # the factor of each layer
+    final_cost: float  # stable cross-entropy (from z3) after the last step
+    train_accuracy: float
+    test_accuracy: float
+
+
+def final_point(label, layer_scales, parameters, train_X, train_Y, test_X, test_Y):
+    """Measure trained ``parameters``: stable final cost and both accuracies."""
+    _, cache = forward_propagation(train_X, parameters)
+    cost = float(compute_loss_from_logits(output_logits(cache), train_Y))
+    return SweepPoint(label, list(layer_scales), cost, accuracy(predict_dec(parameters, train_X), train_Y),
+                      accuracy(predict_dec(parameters, test_X), test_Y))
+
+
+def train_scheme(label, scale, train_X, train_Y, test_X, test_Y, layers_dims=(2, 10, 5, 1), learning_rate=0.01,
+                 num_iterations=15000):
+    """Train from randn * scale(n_l, n_prev) (seed 3, zero biases); return its SweepPoint."""
+    dims = list(layers_dims)
+    parameters = scaled_normal(dims, scale)
+    history = train(train_X, train_Y, parameters, learning_rate, num_iterations, print_cost=False,
+                    record_every=max(num_iterations, 1))
+    scales = [float(scale(dims[l], dims[l - 1])) for l in range(1, len(dims))]
+    return final_point(label, scales, history.parameters, train_X, train_Y, test_X, test_Y)
+
+
+def scale_sweep(train_X, train_Y, test_X, test_Y, scales=SWEEP_SCALES, **training):
+    """Return one SweepPoint per scale: the same factor in every layer."""
+    return [train_scheme(f"{s:g}", lambda n_l, n_prev, s=s: s, train_X, train_Y, test_X, test_Y, **training)
+            for s in scales]
+
+
+NAMED_SCHEMES = {
+    "He": lambda n_l, n_prev: np.sqrt(2.0 / n_prev),
+    "LeCun": lambda n_l, n_prev: np.sqrt(1.0 / n_prev),
+    "Glorot/Xavier": lambda n_l, n_prev: np.sqrt(2.0 / (n_prev + n_l)),
+}
+
+
+def named_points(train_X, train_Y, test_X, test_Y, schemes=None, **training):
+    """Return a SweepPoint for each named scheme (per-layer scales), in the order given."""
+    schemes = NAMED_SCHEMES if schemes is None else schemes
+    return [train_scheme(name, scale, train_X, train_Y, test_X, test_Y, **training) for name, scale in schemes.items()]
+
+
+def best_range(points, tolerance=0.02):
+    """Return (lowest, highest) scale whose test accuracy is within ``tolerance`` of the best one."""
+    best = max(p.test_accuracy for p in points)
+    good = [p.layer_scales[0] for p in points if p.test_accuracy >= best - tolerance]
+    return min(good), max(good)
