@@ -20,22 +20,69 @@ def decision_grid(X, h=0.01, pad=1.0):
     return np.meshgrid(np.arange(x_min, x_max, h), np.arange(y_min, y_max, h))
 
 
+# Each class has a colour AND a marker shape, so the figures read without colour vision too.
+CLASS_STYLE = {0: dict(marker="o", name="class 0 (red circles): outer ring"),
+               1: dict(marker="^", name="class 1 (blue triangles): inner ring")}
+REGION_NOTE = "shaded: red where the model predicts 0, blue where it predicts 1"
+
+
+class ClassPoints(tuple):
+    """The artists of both classes; a method called on it is called on each (e.g. .set_sizes([10]))."""
+
+    def __getattr__(self, name):
+        first = getattr(self[0], name)
+        if not callable(first):
+            return first
+
+        def each(*args, **kwargs):
+            results = [getattr(artist, name)(*args, **kwargs) for artist in self]
+            if all(r is None for r in results):
+                return None
+            if all(isinstance(r, np.ndarray) for r in results):
+                return np.concatenate(results)
+            return results
+        return each
+
+
 def scatter_classes(ax, X, y, **kwargs):
-    """Scatter X (2, m) on ``ax`` coloured by labels y (1, m): class 0 red, class 1 blue."""
-    return ax.scatter(X[0, :], X[1, :], c=np.ravel(y), cmap=CMAP, vmin=0, vmax=1, s=40,
-                      edgecolors="k", linewidths=0.3, **kwargs)
+    """Scatter X (2, m) on ``ax``: class 0 red circles, class 1 blue triangles, labelled for a legend.
+
+    Returns a ClassPoints of the two PathCollections (get_offsets() gives every point).
+    """
+    labels = np.ravel(y)
+    size = kwargs.pop("s", 40)
+    return ClassPoints(ax.scatter(X[0, labels == c], X[1, labels == c], color=CMAP(float(c)), s=size,
+                                  marker=CLASS_STYLE[c]["marker"], edgecolors="k", linewidths=0.3,
+                                  label=CLASS_STYLE[c]["name"], **kwargs)
+                       for c in (0, 1))
 
 
 def mark_classes(ax, X, y, markersize=4, **kwargs):
-    """Draw X (2, m) as two marker lines, one per class, in the scatter's colours; return both.
+    """Draw X (2, m) as two marker lines, one per class, in the scatter's colours and shapes; return both.
 
     Markers on a Line2D render several times faster than a scatter, which matters when
     a figure is redrawn for every animation frame.
     """
     labels = np.ravel(y)
-    return [ax.plot(X[0, labels == c], X[1, labels == c], linestyle="none", marker="o", markersize=markersize,
-                    markerfacecolor=CMAP(float(c)), markeredgecolor="k", markeredgewidth=0.3, **kwargs)[0]
+    return [ax.plot(X[0, labels == c], X[1, labels == c], linestyle="none", marker=CLASS_STYLE[c]["marker"],
+                    markersize=markersize, markerfacecolor=CMAP(float(c)), markeredgecolor="k",
+                    markeredgewidth=0.3, label=CLASS_STYLE[c]["name"], **kwargs)[0]
             for c in (0, 1)]
+
+
+def class_legend(ax, regions=False, **kwargs):
+    """Add a legend naming each class's colour and shape (and the shading, if ``regions``); return it."""
+    handles, labels = ax.get_legend_handles_labels()
+    if regions:
+        from matplotlib.patches import Patch
+
+        handles = handles + [Patch(facecolor=CMAP(0.0), alpha=0.6, label="predicted 0"),
+                             Patch(facecolor=CMAP(1.0), alpha=0.6, label="predicted 1")]
+        labels = labels + ["predicts 0", "predicts 1"]
+    kwargs.setdefault("fontsize", 7)
+    kwargs.setdefault("loc", "upper right")
+    kwargs.setdefault("framealpha", 0.85)
+    return ax.legend(handles, labels, **kwargs)
 
 
 def plot_dataset(X, Y, ax=None, title="Training set"):
@@ -45,10 +92,11 @@ def plot_dataset(X, Y, ax=None, title="Training set"):
     ax.set_title(title)
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
+    class_legend(ax)
     return points
 
 
-def plot_decision_boundary(model, X, y, ax=None):
+def plot_decision_boundary(model, X, y, ax=None, legend=True):
     """Fill the regions where ``model`` predicts 0 and 1, then scatter X over them.
 
     ``model`` maps an (k, 2) array of points to k predictions. Without ``ax`` it
@@ -63,17 +111,19 @@ def plot_decision_boundary(model, X, y, ax=None):
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     points = scatter_classes(ax, X, y)
+    if legend:
+        class_legend(ax, regions=True)
     if show:
         plt.show()
     return regions, points
 
 
-def plot_boundary(parameters, X, Y, ax=None, title=None):
+def plot_boundary(parameters, X, Y, ax=None, title=None, legend=True):
     """Draw the network's decision boundary at the course's [-1.5, 1.5] view; return the artists."""
     ax = ax or plt.subplots(figsize=(5, 4))[1]
     ax.set_xlim(LIMITS)
     ax.set_ylim(LIMITS)
-    artists = plot_decision_boundary(lambda points: predict_dec(parameters, points.T), X, Y, ax=ax)
+    artists = plot_decision_boundary(lambda points: predict_dec(parameters, points.T), X, Y, ax=ax, legend=legend)
     if title:
         ax.set_title(title)
     return artists
@@ -96,3 +146,63 @@ def plot_costs(history, ax=None, title=None, **line_kwargs):
         ax.annotate(f"cost is inf at iteration {where}: not drawn", xy=(0.02, 0.95), xycoords="axes fraction",
                     va="top", fontsize=8, color="crimson")
     return line
+
+
+def plot_comparison(histories, X, Y, title="Three initializations, same network, same data"):
+    """Draw every History's cost curve on one log axis, beside each run's decision boundary; return the figure."""
+    n = len(histories)
+    fig, axes = plt.subplots(1, n + 1, figsize=(4.2 * (n + 1), 3.8))
+    cost_ax = axes[0]
+    styles = ["-", "--", ":", "-."]
+    for k, (name, history) in enumerate(histories.items()):
+        plot_costs(history, ax=cost_ax, label=name, linestyle=styles[k % len(styles)],
+                   marker="osD^v"[k % 5], color=f"C{k}")
+    cost_ax.set_yscale("log")
+    cost_ax.set_title("cost (log scale)")
+    cost_ax.legend(fontsize=8)
+    for ax, (name, history) in zip(axes[1:], histories.items()):
+        plot_boundary(history.parameters, X, Y, ax=ax, title=name, legend=False)
+    class_legend(axes[-1], regions=True)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_sweep(points, named=(), title="How large should the starting weights be?"):
+    """Plot final cost and test accuracy against the weight scale (log axis); mark named schemes.
+
+    ``points`` are SweepPoints with one scale for every layer; ``named`` SweepPoints with per-layer
+    scales are drawn at their first layer's scale, with a bar spanning their smallest to largest scale.
+    """
+    fig, (cost_ax, acc_ax) = plt.subplots(1, 2, figsize=(11, 4))
+    scales = [p.layer_scales[0] for p in points]
+    cost_ax.plot(scales, [p.final_cost for p in points], marker="o", color="C0", label="randn * scale, every layer")
+    acc_ax.plot(scales, [p.test_accuracy for p in points], marker="o", color="C0", label="test, randn * scale")
+    acc_ax.plot(scales, [p.train_accuracy for p in points], marker=".", linestyle="--", color="C7",
+                label="train, randn * scale")
+    markers = "sD^vP*"
+    for k, p in enumerate(named):
+        low, high = min(p.layer_scales), max(p.layer_scales)
+        x = p.layer_scales[0]
+        style = dict(marker=markers[k % len(markers)], markersize=9, linestyle="none", color=f"C{k + 1}",
+                     markeredgecolor="k", label=f"{p.label} (layer scales {low:.2g} to {high:.2g})")
+        bar = [[x - low], [high - x]]
+        cost_ax.errorbar([x], [p.final_cost], xerr=bar, capsize=3, **style)
+        acc_ax.errorbar([x], [p.test_accuracy], xerr=bar, capsize=3, **style)
+    for s, text in ((10.0, "x10"), (0.01, "x0.01")):
+        match = [p for p in points if np.isclose(p.layer_scales[0], s)]
+        for ax, value in ((cost_ax, match[0].final_cost), (acc_ax, match[0].test_accuracy)) if match else ():
+            ax.annotate(text, (s, value), xytext=(0, 12), textcoords="offset points", ha="center", fontsize=9,
+                        arrowprops=dict(arrowstyle="-", color="0.4"))
+    for ax in (cost_ax, acc_ax):
+        ax.set_xscale("log")
+        ax.set_xlabel("weight scale (factor on randn)")
+        ax.grid(True, which="major", alpha=0.3)
+    cost_ax.set_ylabel("cost after 15,000 steps (stable, from z3)")
+    acc_ax.set_ylabel("accuracy")
+    acc_ax.axhline(0.5, color="0.5", linewidth=0.8, linestyle=":")
+    cost_ax.legend(fontsize=7)
+    acc_ax.legend(fontsize=7, loc="lower center")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig

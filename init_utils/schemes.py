@@ -8,6 +8,8 @@ import numpy as np
 
 SEED = 3
 
+# The strict names: LeCun = sqrt(1/n_in), Xavier/Glorot = sqrt(2/(n_in+n_out)), He = sqrt(2/n_in).
+# (Some courses call sqrt(1/n_in) "Xavier"; the notebook says so once.)
 SCALES = {
     "Xavier/Glorot": (lambda n_l, n_prev: np.sqrt(2.0 / (n_prev + n_l)), "sqrt(2 / (n_prev + n_l))"),
     "LeCun": (lambda n_l, n_prev: np.sqrt(1.0 / n_prev), "sqrt(1 / n_prev)"),

@@ -54,7 +54,7 @@ def scale_sweep(train_X, train_Y, test_X, test_Y, scales=SWEEP_SCALES, **trainin
 NAMED_SCHEMES = {
     "He": lambda n_l, n_prev: np.sqrt(2.0 / n_prev),
     "LeCun": lambda n_l, n_prev: np.sqrt(1.0 / n_prev),
-    "Glorot/Xavier": lambda n_l, n_prev: np.sqrt(2.0 / (n_prev + n_l)),
+    "Xavier/Glorot": lambda n_l, n_prev: np.sqrt(2.0 / (n_prev + n_l)),
 }
 
 

@@ -116,7 +116,7 @@ SCALE_RULES = [
      "fraction, np.sqrt(2 / layers_dims[l-1])"),
     (lambda n_l, n_prev: np.sqrt(n_prev / 2.0), "np.sqrt(layers_dims[l-1] / 2): the fraction is upside down; "
      "multiply by np.sqrt(2 / layers_dims[l-1])"),
-    (lambda n_l, n_prev: np.sqrt(2.0 / (n_prev + n_l)), "Glorot/Xavier's scale, sqrt(2 / (layers_dims[l-1] + "
+    (lambda n_l, n_prev: np.sqrt(2.0 / (n_prev + n_l)), "Xavier/Glorot's scale, sqrt(2 / (layers_dims[l-1] + "
      "layers_dims[l])). He counts only each unit's inputs: sqrt(2 / layers_dims[l-1])"),
     (lambda n_l, n_prev: np.sqrt(2.0 / n_prev), "He's scale sqrt(2 / layers_dims[l-1]), from exercise 3"),
     (lambda n_l, n_prev: 1.0, "no scaling at all (plain randn)"),

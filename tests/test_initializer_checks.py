@@ -245,7 +245,7 @@ WRONG += [
     ("he", scaled("he", lambda w, n, p: w * (2 // p)), "integer division"),
     ("he", scaled("he", lambda w, n, p: w * np.sqrt(1 // p)), "integer division"),
     ("he", scaled("he", lambda w, n, p: w * np.sqrt(1 / p)), "LeCun"),
-    ("he", scaled("he", lambda w, n, p: w * np.sqrt(2 / (n + p))), "Glorot/Xavier"),
+    ("he", scaled("he", lambda w, n, p: w * np.sqrt(2 / (n + p))), "Xavier/Glorot"),
     ("he", scaled("he", lambda w, n, p: w * np.sqrt(2) / p), "cover the whole fraction"),
     ("he", scaled("he", lambda w, n, p: w * 2 / np.sqrt(p)), "cover the whole fraction"),
     ("he", scaled("he", lambda w, n, p: w * np.sqrt(p / 2)), "upside down"),
