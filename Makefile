@@ -26,8 +26,10 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanit
 # JupyterLab refuses to start as root unless told; containers and some CI machines run as root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# hide_globs keeps the solved notebook (source/) and the nbval settings out of the learner's file browser.
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/
+	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/ \
+	  --ContentsManager.hide_globs="['__pycache__', '*.pyc', '*.pyo', '.DS_Store', '*~', 'source', 'nbval_sanitize.cfg']"
 
 test: $(STAMP) $(NBGRADER)
 	$(PY) -m pytest tests $(NBVAL) $(SOURCE_NB)
