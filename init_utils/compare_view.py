@@ -1,0 +1,46 @@
+"""Compare all: every scheme's boundary at the same iteration, and all cost curves. Reads Runs; never trains."""
+import numpy as np
+
+from .boundary import drawable_costs, same_iteration
+from .figure_parts import boundary_axes, cost_axes, widget_figure
+
+COLUMNS = 3
+
+
+class CompareView:
+    """A grid of small boundaries, one per scheme, above one cost axis with every curve."""
+
+    def __init__(self, labels, data, grid_shape, lock, width=9.0):
+        train_X, train_Y, _, _ = data
+        rows = -(-len(labels) // COLUMNS)
+        self.figure = widget_figure(width, 2.6 * rows + 2.8, lock, "explorer-compare")
+        grid = self.figure.add_gridspec(rows + 1, COLUMNS, height_ratios=[1] * rows + [1.1])
+        self.images, self.titles = {}, {}
+        for index, label in enumerate(labels):
+            ax = self.figure.add_subplot(grid[index // COLUMNS, index % COLUMNS])
+            self.images[label] = boundary_axes(ax, grid_shape, train_X, train_Y, legend=index == 0, ticks=False)
+            self.titles[label] = ax.set_title(label, fontsize=9)
+        self.cost_ax = cost_axes(self.figure.add_subplot(grid[rows, :]))
+        self.lines = {label: self.cost_ax.plot([], [], label=label)[0] for label in labels}
+        self.now = self.cost_ax.axvline(0, color="k", linestyle=":")
+        self.cost_ax.legend(fontsize=8, ncol=3, loc="lower left")
+        self.figure.tight_layout()
+        self.shown = None
+
+    def show(self, runs, iteration, last_iteration):
+        """Show every label's run in ``runs`` (None while it trains) at ``iteration``."""
+        for label, image in self.images.items():
+            run = runs.get(label)
+            if run is None:
+                image.set_data(np.zeros_like(image.get_array()))
+                self.titles[label].set_text(f"{label}\ntraining…")
+                self.lines[label].set_data([], [])
+                continue
+            k = same_iteration(run.iterations, iteration)
+            image.set_data(run.boundaries[k])
+            self.titles[label].set_text(f"{label}\ntrain accuracy {run.train_accuracy[k]:.0%}")
+            self.lines[label].set_data(run.iterations, drawable_costs(run.costs))
+        self.cost_ax.set_xlim(0, max(last_iteration, 1))
+        self.now.set_xdata([iteration, iteration])
+        self.shown = (dict(runs), iteration)
+        self.figure.canvas.draw_idle()

@@ -1,0 +1,110 @@
+"""A replay that plays without a kernel: an animated PNG of a few runs side by side.
+
+Browsers animate APNG wherever they show an image, so the replay plays in an untrusted
+notebook (JavaScript stripped), in nbconvert's HTML and on static renderers; a viewer
+that does not animate APNG shows the first frame. Reads Runs; never trains.
+"""
+import base64
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image, PngImagePlugin
+
+from .boundary import drawable_costs, frame_indices, marker_cost, same_iteration
+from .figure_parts import boundary_axes, cost_axes
+
+DPI = 72
+
+
+def replay_frames(runs, data, grid_shape, every=3, column_width=3.3):
+    """Yield RGB frames (height, width, 3) of ``runs`` side by side, every ``every``-th snapshot.
+
+    Each column is one run: boundary above, cost curve with a marker below, all at the
+    same iteration (the first run's snapshots set the clock). The axes are drawn once;
+    each frame redraws only what moves.
+    """
+    train_X, train_Y, _, _ = data
+    figure = Figure(figsize=(column_width * len(runs), 6.2), dpi=DPI)
+    canvas = FigureCanvasAgg(figure)
+    axes = figure.subplots(2, len(runs), squeeze=False, gridspec_kw={"height_ratios": [1.25, 1]})
+    panels, moving = [], []
+    for column, run in enumerate(runs):
+        ax = axes[0, column]
+        image = boundary_axes(ax, grid_shape, train_X, train_Y, legend=column == 0, ticks=False)
+        title = ax.set_title(run.label, fontsize=11)
+        cost_ax = cost_axes(axes[1, column])
+        cost_ax.set_xlim(0, max(run.iterations[-1], 1))
+        cost_ax.plot(run.iterations, drawable_costs(run.costs), color="C0")
+        (marker,) = cost_ax.plot([], [], "o", color="crimson", markersize=7)
+        if column:
+            cost_ax.set_ylabel("")
+        panels.append((run, image, title, marker))
+        moving += [image, *ax.collections, *filter(None, [ax.get_legend()]), title, marker]
+    heading = figure.suptitle(" ", fontsize=12)
+    moving.append(heading)
+    figure.tight_layout(rect=(0, 0, 1, 0.95))
+    for artist in moving:
+        artist.set_animated(True)
+    canvas.draw()
+    background = canvas.copy_from_bbox(figure.bbox)
+    clock = runs[0]
+    for frame in frame_indices(len(clock.iterations), every):
+        iteration = clock.iterations[frame]
+        heading.set_text(f"iteration {iteration} of {clock.iterations[-1]}")
+        for run, image, title, marker in panels:
+            k = same_iteration(run.iterations, iteration)
+            image.set_data(run.boundaries[k])
+            title.set_text(f"{run.label}\ntrain accuracy {run.train_accuracy[k]:.0%}")
+            marker.set_data([run.iterations[k]], [marker_cost(run.costs[k])])
+        canvas.restore_region(background)
+        for artist in moving:
+            figure.draw_artist(artist)
+        yield np.asarray(canvas.buffer_rgba())[:, :, :3].copy()
+
+
+def animated_png(frames, frame_ms=120, last_frame_ms=2000, colors=64):
+    """Encode RGB frames as one looping animated PNG; return its bytes.
+
+    Every frame uses one palette (taken from the first and last frames, which hold every
+    colour in use), and a pixel equal to the previous frame's is stored as transparent, so
+    each frame costs only what changed. Decoding gives back the palette colours exactly.
+    """
+    frames = list(frames)
+    if not frames:
+        raise ValueError("an animation needs at least one frame")
+    sample = Image.fromarray(np.concatenate([frames[0], frames[-1]], axis=0))
+    palette = sample.quantize(colors=colors - 1, method=Image.Quantize.FASTOCTREE)
+    unchanged = colors - 1  # the palette entry marked transparent
+    rgb = palette.getpalette()[:3 * unchanged] + [255, 255, 255]
+    images, previous = [], None
+    for frame in frames:
+        indices = np.asarray(Image.fromarray(frame).quantize(palette=palette, dither=Image.Dither.NONE))
+        stored = indices.copy()
+        if previous is not None:
+            stored[indices == previous] = unchanged
+        previous = indices
+        image = Image.fromarray(stored.astype(np.uint8), mode="P")
+        image.putpalette(rgb)
+        images.append(image)
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="PNG", save_all=True, append_images=images[1:], loop=0, optimize=True,
+                   duration=[frame_ms] * (len(images) - 1) + [last_frame_ms], transparency=unchanged,
+                   blend=PngImagePlugin.Blend.OP_OVER, disposal=PngImagePlugin.Disposal.OP_NONE)
+    return buffer.getvalue()
+
+
+class ReplayImage:
+    """An animated replay for display: image/png for every front end, plus a sentence for text ones."""
+
+    def __init__(self, png, description):
+        self.png, self.description = png, description
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.description}
+
+    def save(self, path):
+        """Write the animated PNG to ``path``."""
+        with open(path, "wb") as handle:
+            handle.write(self.png)

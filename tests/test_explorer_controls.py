@@ -1,0 +1,36 @@
+"""The explorer's controls: labels shown in full, a CSS class on each, a layout that holds them."""
+from init_utils.explorer_controls import Controls
+
+
+def test_every_control_has_a_class_and_a_label_that_is_not_cut():
+    controls = Controls(["a", "b"], "b", 0.01, 15000)
+    for name in ("scheme", "scale", "learning_rate", "iterations", "frame", "progress"):
+        widget = getattr(controls, name)
+        assert widget.style.description_width == "initial", name  # "learning rate", never "learning r..."
+    classes = {c for name in vars(controls) for c in getattr(getattr(controls, name), "_dom_classes", ())}
+    assert {"explorer-scheme", "explorer-learning-rate", "explorer-iterations", "explorer-scale", "explorer-frame",
+            "explorer-play", "explorer-start", "explorer-back", "explorer-forward", "explorer-readout",
+            "explorer-progress", "explorer-errors"} <= classes
+
+
+def test_settings_are_the_sliders_that_retrain():
+    controls = Controls(["a"], "a", 0.01, 15000)
+    assert [w.description for w in controls.settings()] == ["custom scale", "learning rate", "iterations"]
+    assert all(w.continuous_update for w in controls.settings())  # they retrain while they move
+
+
+def test_layout_holds_every_control_and_the_tabs():
+    import ipywidgets
+
+    controls = Controls(["a"], "a", 0.01, 15000)
+    tabs = ipywidgets.Tab()
+    box = controls.layout(tabs)
+
+    def walk(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from walk(child)
+
+    inside = list(walk(box))
+    assert tabs in inside and controls.learning_rate in inside and controls.errors in inside
+    assert "initialization-explorer" in box._dom_classes

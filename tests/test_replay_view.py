@@ -1,0 +1,58 @@
+"""The replay view: one run at one snapshot, blitted, identical to a fresh full render."""
+import io
+import threading
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from init_utils import load_dataset
+from init_utils.figure_parts import agg_png
+from init_utils.replay_view import ReplayView, status_text
+from init_utils.runs import Config, Runs
+from reference import REFERENCE
+
+
+@pytest.fixture(scope="module")
+def setup():
+    data = load_dataset(plot=False)
+    runs = Runs(dict(REFERENCE), data, [2, 10, 5, 1])
+    he = runs.train_now(Config("He (yours)", None, 0.01, 2000))
+    x10 = runs.train_now(Config("random x10 (yours)", None, 0.01, 3000))
+    return data, runs, he, x10
+
+
+def fresh_render(setup, run, k):
+    data, runs, _, _ = setup
+    figure = Figure(figsize=(9.0, 3.6), dpi=80)
+    FigureCanvasAgg(figure)
+    ReplayView(data, runs.grid_shape, None, figure=figure).show(run, k)
+    return np.asarray(Image.open(io.BytesIO(agg_png(figure))))
+
+
+def test_each_frame_sends_one_whole_image_equal_to_a_fresh_render(setup):
+    data, runs, he, x10 = setup
+    view = ReplayView(data, runs.grid_shape, threading.RLock())
+    canvas = view.figure.canvas
+    canvas.syncing_data_url = False
+    sent = []
+    canvas.send_binary = sent.append
+    for run, k in [(he, 3), (he, 20), (x10, 0), (x10, 30), (he, 7)]:
+        text = view.show(run, k)
+        assert f"iteration <b>{run.iterations[k]}</b>" in text and text == status_text(run, k)
+    assert len(sent) == 5
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(sent[-1]))), fresh_render(setup, he, 7))
+
+
+def test_artists_follow_the_snapshot(setup):
+    data, runs, he, x10 = setup
+    view = ReplayView(data, runs.grid_shape, threading.RLock())
+    view.show(x10, 0)
+    np.testing.assert_array_equal(view.image.get_array(), x10.boundaries[0])
+    assert view.marker.get_xdata()[0] == 0 and view.marker.get_ydata()[0] == 10.0  # inf cost: top of the axis
+    assert np.isnan(view.cost_line.get_ydata()[0])
+    view.show(he, 20)
+    assert view.cost_ax.get_xlim() == (0, 2000) and view.marker.get_xdata()[0] == 2000
+    assert view.title.get_text() == f"He (yours): iteration 2000, train {he.train_accuracy[20]:.0%}"

@@ -1,0 +1,101 @@
+"""Runs: what is trained, cached and cancelled, without any widget."""
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from init_utils import load_dataset
+from init_utils.runs import CUSTOM, Config, Runs
+from reference import REFERENCE
+
+ITERATIONS = 2000
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_dataset(plot=False)
+
+
+@pytest.fixture
+def runs(data):
+    return Runs(dict(REFERENCE), data, [2, 10, 5, 1])
+
+
+def he(learning_rate=0.01, iterations=ITERATIONS):
+    return Config("He (yours)", None, learning_rate, iterations)
+
+
+def test_learner_schemes_come_first_then_the_builtin_ones(runs):
+    assert runs.labels[:3] == ["zeros (yours)", "random x10 (yours)", "He (yours)"]
+    assert {"LeCun", "Xavier/Glorot", "small (x0.01)"} <= set(runs.labels)
+    assert runs.label("he") == "He (yours)" and runs.label(CUSTOM) == CUSTOM
+
+
+def test_unknown_scheme_is_explained(runs):
+    with pytest.raises(ValueError, match="unknown scheme 'xavier'"):
+        runs.label("xavier")
+
+
+def test_a_run_holds_every_frame_precomputed_and_is_cached(runs, data):
+    run = runs.train_now(he())
+    assert run.iterations == list(range(0, ITERATIONS, 100)) + [ITERATIONS]
+    assert run.boundaries.shape == (len(run.iterations), *runs.grid_shape) and run.boundaries.dtype == np.uint8
+    assert run.train_accuracy.shape == run.test_accuracy.shape == run.costs.shape == (len(run.iterations),)
+    assert runs.train_now(he()) is run and runs.get(he()) is run
+    assert runs.get(he(0.02)) is None
+
+
+def test_custom_scale_draws_with_its_own_factor(runs):
+    small = runs.train_now(Config(CUSTOM, 0.1, 0.01, 1000)).history.snapshots[0]["W1"]
+    large = runs.train_now(Config(CUSTOM, 1.0, 0.01, 1000)).history.snapshots[0]["W1"]
+    np.testing.assert_allclose(small, large * 0.1)
+
+
+def test_background_request_trains_then_calls_done(runs):
+    done, seen = threading.Event(), []
+    runs.request([he(), Config("LeCun", None, 0.01, ITERATIONS)], done.set, pytest.fail,
+                 progress=lambda config, finished, i, total: seen.append((config.label, finished, i)))
+    assert done.wait(60) and runs.wait(10)
+    assert runs.get(he()) is not None and runs.get(Config("LeCun", None, 0.01, ITERATIONS)) is not None
+    assert ("He (yours)", 0, ITERATIONS) in seen and ("LeCun", 1, ITERATIONS) in seen
+
+
+def test_newer_request_cancels_a_stale_training_and_only_it_completes(runs):
+    calls = []
+    slow = Config("He (yours)", None, 0.01, 30000)
+    runs.request([slow], lambda: calls.append("stale"), pytest.fail,
+                 progress=lambda *args: time.sleep(0.05))  # slow enough to be overtaken
+    time.sleep(0.2)
+    runs.request([he(0.05)], lambda: calls.append("fresh"), pytest.fail)
+    assert runs.wait(60)
+    assert calls == ["fresh"]
+    assert runs.get(slow) is None  # cancelled half way, never cached
+    assert runs.get(he(0.05)) is not None
+
+
+def test_debounced_requests_train_only_the_last(runs):
+    calls = []
+    for lr in (0.011, 0.012, 0.013, 0.014):
+        runs.request([he(lr)], lambda lr=lr: calls.append(lr), pytest.fail, delay=0.2)
+    assert runs.wait(60)
+    assert calls == [0.014] and [runs.get(he(lr)) is None for lr in (0.011, 0.012, 0.013)] == [True] * 3
+
+
+def test_failing_initializer_is_reported_not_raised(data):
+    def initialize_parameters_he(layers_dims):
+        raise NotImplementedError("replace this line with your code")
+
+    runs = Runs({"he": initialize_parameters_he}, data, [2, 10, 5, 1])
+    failures = []
+    runs.request([he()], pytest.fail, lambda config, error: failures.append((config.label, type(error))))
+    assert runs.wait(30)
+    assert failures == [("He (yours)", NotImplementedError)]
+
+
+def test_runs_and_training_load_without_widgets_or_matplotlib():
+    code = "import sys, init_utils.runs; print(sorted({'ipywidgets', 'matplotlib', 'ipympl'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
