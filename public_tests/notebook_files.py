@@ -1,5 +1,6 @@
 """Read notebooks from disk and get at their cells, with clear errors for anything else."""
 import json
+import os
 import pathlib
 
 
@@ -7,38 +8,96 @@ class NotebookError(Exception):
     """The file is not a usable notebook; the message says why."""
 
 
-def read_notebook(path):
-    """Return the notebook at ``path`` as a dict, or raise NotebookError saying what is wrong."""
+def read_notebook(path, max_bytes=None):
+    """Return the notebook at ``path`` as a dict, or raise NotebookError saying what is wrong.
+
+    With ``max_bytes``, a larger file is refused before it is read.
+    """
     path = pathlib.Path(path)
+    shown = display_name(path)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            if max_bytes is not None:
+                size = os.fstat(handle.fileno()).st_size
+                if size > max_bytes:
+                    raise NotebookError(f"{shown} is {size / 2 ** 20:.1f} MB; the grader reads notebooks of at most "
+                                        f"{max_bytes / 2 ** 20:g} MB. Clear the outputs (Edit > Clear Outputs of All "
+                                        "Cells), save, and submit again.")
+                raw = handle.read(max_bytes + 1)
+                if len(raw) > max_bytes:
+                    raise NotebookError(f"{shown} is over {max_bytes / 2 ** 20:g} MB; clear its outputs and submit again.")
+            else:
+                raw = handle.read()
     except FileNotFoundError:
-        raise NotebookError(f"{path} does not exist.") from None
+        raise NotebookError(f"{shown} does not exist.") from None
     except IsADirectoryError:
-        raise NotebookError(f"{path} is a folder, not a notebook.") from None
+        raise NotebookError(f"{shown} is a folder, not a notebook.") from None
+    except PermissionError:
+        raise NotebookError(f"{shown} cannot be read (permission denied).") from None
+    except OSError as error:
+        raise NotebookError(f"{shown} cannot be read ({error.strerror or error}).") from None
     try:
         notebook = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise NotebookError(f"{path} is not a notebook: it is not UTF-8 text.") from None
+        raise NotebookError(f"{shown} is not a notebook: it is not UTF-8 text.") from None
     except json.JSONDecodeError as error:
-        raise NotebookError(f"{path} is not a notebook (invalid JSON: {error}).") from None
+        raise NotebookError(f"{shown} is not a notebook (invalid JSON: {error}).") from None
+    except RecursionError:
+        raise NotebookError(f"{shown} is not a notebook: its JSON is nested too deeply.") from None
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-        raise NotebookError(f"{path} is not a notebook: it has no list of cells.")
-    if not all(isinstance(cell, dict) for cell in notebook["cells"]):
-        raise NotebookError(f"{path} is not a notebook: some cells are not objects.")
+        raise NotebookError(f"{shown} is not a notebook: it has no list of cells.")
+    for number, cell in enumerate(notebook["cells"], start=1):
+        problem = cell_problem(cell)
+        if problem:
+            raise NotebookError(f"{shown} is not a valid notebook: cell {number} {problem}. Open it in JupyterLab, "
+                                "fix or re-create that cell, save, and submit again.")
     return notebook
+
+
+def cell_problem(cell):
+    """Return what makes ``cell`` unusable (a phrase), or None."""
+    if not isinstance(cell, dict):
+        return "is not an object"
+    if not isinstance(cell.get("cell_type", "code"), str):
+        return "has a cell_type that is not text"
+    source = cell.get("source", "")
+    if isinstance(source, list):
+        for index, piece in enumerate(source):
+            if not isinstance(piece, str):
+                return f"has a source whose item {index + 1} is {_json_type(piece)}, not text"
+    elif not isinstance(source, str):
+        return f"has a source that is {_json_type(source)}, not text"
+    return None
+
+
+def _json_type(value):
+    return {type(None): "null", bool: "a boolean", int: "a number", float: "a number", list: "a list",
+            dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def display_name(path):
+    """Return ``path`` as printable text, even when the file name is not valid UTF-8 (e.g. caf\\xe9.ipynb)."""
+    text = str(path)
+    try:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def cell_source(cell):
     """Return a cell's source as one string, whether stored as a string or a list of lines."""
     source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+    if isinstance(source, list):
+        return "".join(piece for piece in source if isinstance(piece, str))
+    return source if isinstance(source, str) else ""
 
 
 def grade_id(cell):
-    """Return the cell's nbgrader grade_id, or None."""
-    nbgrader = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell.get("metadata"), dict) else {}
-    return nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+    """Return the cell's nbgrader grade_id, or None (also when the metadata has the wrong type)."""
+    metadata = cell.get("metadata")
+    nbgrader = metadata.get("nbgrader") if isinstance(metadata, dict) else None
+    value = nbgrader.get("grade_id") if isinstance(nbgrader, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def code_cells(notebook):

@@ -9,8 +9,8 @@ import pytest
 
 from notebook_tools import STUDENT, fill_answers, grade_id, load, text
 from public_tests.grade import grade_submission, main
+from public_tests.grading import load_template
 from public_tests.notebook_files import read_notebook
-from public_tests.submission_rules import load_template
 
 NAMES = ["initialize_parameters_zeros", "initialize_parameters_random", "initialize_parameters_he"]
 TEMPLATE = load_template(read_notebook(STUDENT))
@@ -224,7 +224,7 @@ def test_json_output_has_the_documented_fields(tmp_path, capsys):
     path.write_text(json.dumps(edited(NAMES[2], HE_ANSWER, HE_ANSWER + "\n        print(1)")))
     assert main([str(path), "--json"]) == 0
     verdict = json.loads(capsys.readouterr().out)
-    assert set(verdict) == {"submission", "score", "max_score", "exercises", "violations", "error"}
+    assert set(verdict) == {"submission", "score", "max_score", "exercises", "violations", "notes", "error", "isolation"}
     assert set(verdict["exercises"][0]) == {"name", "score", "max_score", "passed", "feedback"}
     assert set(verdict["violations"][0]) == {"rule", "exercise", "cell", "line", "message"}
 

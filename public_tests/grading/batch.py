@@ -1,0 +1,48 @@
+"""Grade a folder of submissions in parallel, streaming each row into the gradebook as it is ready."""
+import os
+import pathlib
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+from .gradebook import Gradebook, row_name
+from .grader import grade_submission
+
+
+def submissions(folder):
+    """Return [(gradebook name, path)] of every *.ipynb under ``folder``, checkpoints left out, sorted by name."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
+        for file in files:
+            if file.endswith(".ipynb"):
+                path = pathlib.Path(root, file)
+                found.append((row_name(path.relative_to(folder)), path))
+    return sorted(found)
+
+
+def grade_folder(folder, template, csv_path, jobs=2, lenient=False, timeout=60.0, isolate="auto", resume=False,
+                 overwrite=False, out=sys.stdout):
+    """Grade every notebook under ``folder``; return {gradebook name: verdict} for the ones graded now."""
+    names = list(template.graded)
+    verdicts = {}
+    with Gradebook(csv_path, names, resume=resume, overwrite=overwrite) as gradebook:
+        todo = [(name, path) for name, path in submissions(folder) if name not in gradebook.done]
+        skipped = len(gradebook.done)
+        start = time.monotonic()
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            pending = {pool.submit(grade_submission, path, template, lenient, timeout, isolate): name
+                       for name, path in todo}
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    name = pending.pop(future)
+                    verdict = future.result()
+                    gradebook.write(name, verdict)
+                    verdicts[name] = verdict
+                    print(f"{verdict['score']:g}/{verdict['max_score']:g}  {name}"
+                          + (f"  ({verdict['error']})" if verdict["error"] else ""), file=out, flush=True)
+        seconds = time.monotonic() - start
+    note = f" ({skipped} already in the gradebook, skipped)" if resume else ""
+    print(f"Graded {len(todo)} notebook(s) in {seconds:.1f} s{note}; wrote {csv_path}.", file=out)
+    return verdicts

@@ -1,0 +1,245 @@
+"""The only grading code that runs next to the learner's: define their functions, call them, send back what they return.
+
+This file runs inside the sandbox as a plain script (``python -I child.py``). It imports
+only the standard library and numpy, and it decides nothing: the parent process reads
+the returned values and runs the checks itself. Everything here can be tampered with by
+the learner's code, which runs in this same process, so the parent trusts none of it.
+
+Protocol: one JSON object per line. Requests arrive on the channel that was stdin,
+replies leave on the channel that was stdout; fds 0, 1 and 2 are then pointed at
+/dev/null, so nothing the learner prints can reach the parent.
+
+    {"op": "start", "import_source": str, "paths": [str]}      -> {"ok": true} | {"error": str}
+    {"op": "define", "name": str, "cell": int, "source": str}  -> {"ok": true} | {"error": str}
+    {"op": "call", "name": str, "layers_dims": [int], "random_state": [..]}
+        -> {"result": value, "argument": [..]} | {"not_implemented": true} | {"error": str}
+
+A value is {"none": true}, {"dict": [[key, value], ...]}, {"array": {"dtype", "shape", "data"}}
+(numeric arrays, base64 of the little-endian C-order bytes), {"array": {"dtype", "shape"}}
+(other dtypes, no data) or {"other": type name}. Keys are {"str": s} or {"other": repr}.
+"""
+import base64
+import contextlib
+import io
+import json
+import os
+import sys
+import traceback
+import types
+
+NOBODY = 65534
+MAX_REPLY_BYTES = 8 * 1024 * 1024  # the parent refuses longer lines
+MAX_KEYS = 256
+NUMERIC_KINDS = "biufc"
+
+
+class TooLarge(Exception):
+    pass
+
+
+def drop_privileges():
+    """As root inside the sandbox, become nobody before any learner code runs."""
+    if os.getuid() == 0:
+        os.setgroups([])
+        os.setgid(NOBODY)
+        os.setuid(NOBODY)
+        if os.getuid() != NOBODY or os.geteuid() != NOBODY:
+            raise SystemExit("could not drop privileges")
+
+
+def open_channel():
+    """Keep stdin/stdout as the private channel and point fds 0, 1, 2 at /dev/null."""
+    reader = os.fdopen(os.dup(0), "rb")
+    writer = os.fdopen(os.dup(1), "wb", buffering=0)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(), io.StringIO(), io.StringIO()
+    return reader, writer
+
+
+def stub_self_checks():
+    """Stand in for public_tests: the import cell star-imports it, but no self-check runs while grading."""
+    module = types.ModuleType("public_tests")
+
+    def not_here(*args, **kwargs):
+        raise RuntimeError("the self-checks do not run while grading")
+
+    names = ["initialize_parameters_zeros_test", "initialize_parameters_random_test", "initialize_parameters_he_test"]
+    for name in names:
+        setattr(module, name, not_here)
+    module.__all__ = names
+    sys.modules["public_tests"] = module
+
+
+class Blocked:
+    """Meta-path entry that makes some imports fail: numba only speeds up training, which grading never runs,
+    and importing it costs more than half a second per submission."""
+
+    def __init__(self, names):
+        self.names = set(names)
+
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in self.names:
+            raise ImportError(f"{name} is not available while grading")
+        return None
+
+
+class IPythonStub:
+    """What get_ipython() returns here: magics and shell lines do nothing while grading."""
+
+    def run_line_magic(self, *args, **kwargs):
+        return None
+
+    def run_cell_magic(self, *args, **kwargs):
+        return None
+
+    def system(self, *args, **kwargs):
+        return None
+
+    def getoutput(self, *args, **kwargs):
+        return []
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+def encode_value(value, np, budget):
+    if value is None:
+        return {"none": True}
+    if isinstance(value, np.ndarray):
+        array = np.asarray(value)
+        dtype = array.dtype
+        shape = [int(n) for n in array.shape]
+        if dtype.kind in NUMERIC_KINDS and dtype.itemsize <= 16 and not dtype.fields:
+            little = array.astype(dtype.newbyteorder("<"), copy=False) if dtype.byteorder == ">" else array
+            data = np.ascontiguousarray(little).tobytes()
+            budget[0] -= len(data)
+            if budget[0] < 0:
+                raise TooLarge()
+            return {"array": {"dtype": little.dtype.str, "shape": shape,
+                              "data": base64.b64encode(data).decode("ascii")}}
+        return {"array": {"dtype": str(dtype)[:40], "shape": shape}}
+    return {"other": type(value).__name__[:60]}
+
+
+def encode_key(key):
+    if isinstance(key, str):
+        return {"str": key[:200]}
+    try:
+        text = repr(key)
+    except Exception:
+        text = f"<{type(key).__name__}>"
+    return {"other": text[:200]}
+
+
+def encode_result(result, np):
+    budget = [MAX_REPLY_BYTES * 3 // 4 - 65536]
+    if isinstance(result, dict):
+        items = list(result.items())
+        if len(items) > MAX_KEYS:
+            raise TooLarge()
+        return {"dict": [[encode_key(k), encode_value(v, np, budget)] for k, v in items]}
+    return encode_value(result, np, budget)
+
+
+def encode_argument(argument):
+    out = []
+    for item in list(argument)[:100]:
+        if isinstance(item, bool) or not isinstance(item, (int, float, str)) or isinstance(item, str) and len(item) > 100:
+            out.append({"other": encode_key(item)["other"] if not isinstance(item, str) else repr(item)[:100]})
+        elif isinstance(item, int) and abs(item) > 2 ** 53:
+            out.append({"other": str(item)[:100]})
+        else:
+            out.append(item)
+    if len(argument) > 100:
+        out.append({"other": "..."})
+    return out
+
+
+def describe(error, cell):
+    """Say what the learner's code raised, with its line in the cell."""
+    if isinstance(error, SystemExit):
+        what = "called sys.exit() / exit()"
+    elif isinstance(error, KeyboardInterrupt):
+        what = "raised KeyboardInterrupt"
+    elif isinstance(error, MemoryError):
+        what = "ran out of memory (MemoryError)"
+    else:
+        try:
+            text = str(error)
+        except Exception:
+            text = "(unprintable)"
+        what = f"raised {type(error).__name__}: {text[:300]}"
+    filename = f"<cell {cell}>"
+    lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__) if frame.filename == filename]
+    if isinstance(error, SyntaxError) and error.filename == filename:
+        lines = [error.lineno]
+    return what + (f" at cell {cell}, line {lines[-1]}" if lines and lines[-1] else "")
+
+
+def serve(reader, writer):
+    """Answer requests until the parent closes the channel."""
+    namespace = {"__name__": "__main__", "get_ipython": IPythonStub}
+    cells = {}
+    np = None
+    dumps, write = json.dumps, writer.write
+
+    def reply(**message):
+        write((dumps(message) + "\n").encode("ascii"))
+
+    for line in reader:
+        request = json.loads(line)
+        op = request["op"]
+        sink = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+                if op == "start":
+                    for path in reversed(request["paths"]):
+                        sys.path.insert(0, path)
+                    stub_self_checks()
+                    sys.meta_path.insert(0, Blocked(request.get("blocked", [])))
+                    import numpy
+                    np = numpy
+                    exec(compile(request["import_source"], "<import cell>", "exec"), namespace)
+                    reply(ok=True)
+                elif op == "define":
+                    cells[request["name"]] = request["cell"]
+                    exec(compile(request["source"], f"<cell {request['cell']}>", "exec"), namespace)
+                    if not callable(namespace.get(request["name"])):
+                        reply(error=f"the cell does not define {request['name']}")
+                    else:
+                        reply(ok=True)
+                elif op == "call":
+                    target = namespace.get(request["name"])
+                    state = request["random_state"]
+                    np.random.set_state((state[0], np.array(state[1], dtype=np.uint32), *state[2:]))
+                    argument = list(request["layers_dims"])
+                    try:
+                        result = target(argument)
+                    except NotImplementedError:
+                        reply(not_implemented=True)
+                        continue
+                    try:
+                        encoded = encode_result(result, np)
+                    except TooLarge:
+                        reply(error=f"{request['name']} returned more data than the grader reads "
+                                    f"(at most {MAX_KEYS} keys and about {MAX_REPLY_BYTES // 2 ** 20} MB of arrays)")
+                        continue
+                    reply(result=encoded, argument=encode_argument(argument))
+        except BaseException as error:  # the learner's code may raise anything, SystemExit included
+            reply(error=describe(error, cells.get(request.get("name"), request.get("cell", "?"))))
+        sink.seek(0)
+        sink.truncate(0)
+
+
+def main():
+    if "--drop-privileges" in sys.argv:
+        drop_privileges()
+    reader, writer = open_channel()
+    serve(reader, writer)
+
+
+if __name__ == "__main__":
+    main()

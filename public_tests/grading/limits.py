@@ -1,0 +1,18 @@
+"""Every limit the grader enforces, in one place (the README's Grading section lists them)."""
+
+# Input, checked by the parent before any work that grows with the file.
+MAX_NOTEBOOK_BYTES = 8 * 1024 ** 2  # an executed notebook with its figures is about 2 MB
+MAX_CELLS = 2000
+MAX_CODE_CELL_CHARS = 100_000
+MAX_CODE_CELL_LINES = 2_000
+
+# The child that runs learner code.
+MEMORY_LIMIT = 2 * 1024 ** 3  # address space
+FILE_SIZE_LIMIT = 16 * 1024 ** 2  # largest file it may write
+SCRATCH_BYTES = 64 * 1024 ** 2  # its whole scratch directory (isolated modes)
+PROCESS_LIMIT = 64  # RLIMIT_NPROC headroom
+MAX_REPLY_BYTES = 8 * 1024 ** 2  # one reply line on the grading channel
+MAX_ARRAY_ELEMENTS = 1_000_000  # per reply, over all arrays
+
+# Command line.
+MAX_TIMEOUT = 3600.0
