@@ -75,6 +75,7 @@ class TracePoint:
     saturated: float  # share of outputs within SATURATION_MARGIN of 0 or 1
     confidently_wrong: float  # share of outputs at the wrong extreme
     relative_steps: list  # learning_rate * ||dW<l>|| / ||W<l>||, per layer
+    weight_norms: list  # ||W<l>||, per layer
 
 
 def training_trace(history, X, Y, iterations):
@@ -85,5 +86,5 @@ def training_trace(history, X, Y, iterations):
         parameters = history.snapshots[k]
         saturated, wrong = output_shares(parameters, X, Y)
         points.append(TracePoint(history.snapshot_iterations[k], saturated, wrong,
-                                 relative_steps(parameters, X, Y, history.learning_rate)))
+                                 relative_steps(parameters, X, Y, history.learning_rate), weight_norms(parameters)))
     return points

@@ -135,7 +135,8 @@ def plot_costs(history, ax=None, title=None, **line_kwargs):
     A cost of ``inf`` cannot be drawn: it leaves a gap, and the axis says so.
     """
     ax = ax or plt.subplots(figsize=(6, 4))[1]
-    (line,) = ax.plot(history.cost_iterations, history.costs, marker="o", markersize=3, **line_kwargs)
+    line_kwargs = {"marker": "o", "markersize": 3, **line_kwargs}
+    (line,) = ax.plot(history.cost_iterations, history.costs, **line_kwargs)
     ax.set_xlabel("iteration")
     ax.set_ylabel("cost")
     if title:

@@ -1,5 +1,5 @@
 """Plain-text tables of training runs and of what happens inside them. Imports only numpy."""
-from .inspection import gradient_norms, weight_norms
+from .inspection import layer_statistics, weight_norms
 from .prediction import accuracy, predict_dec
 
 
@@ -25,25 +25,28 @@ def comparison_table(histories, train_X, train_Y, test_X, test_Y):
     return "\n".join(lines)
 
 
-def gradient_table(named_parameters, X, Y):
-    """Return a table of ||dW<l>|| and ||W<l>|| per layer for each named set of parameters on X, Y."""
-    rows = {name: (gradient_norms(p, X, Y), weight_norms(p)) for name, p in named_parameters.items()}
-    L = len(next(iter(rows.values()))[0])
-    lines = [f"{'':<14}" + "".join(f"{'||dW' + str(l) + '||':>10}" for l in range(1, L + 1))
-             + "".join(f"{'||W' + str(l) + '||':>9}" for l in range(1, L + 1))]
-    for name, (grads, weights) in rows.items():
-        lines.append(f"{name:<14}" + "".join(f"{g:>10.2f}" for g in grads) + "".join(f"{w:>9.2f}" for w in weights))
+def inside_table(named_parameters, X, Y):
+    """Return a table, one row per (scheme, layer): how many units differ, the spread of the
+    activations, and the norms of dW<l> and W<l>, for each named set of parameters on X, Y."""
+    lines = [f"{'weights':<10}{'layer':>6}{'units that differ':>19}{'activation std':>16}{'||dW||':>10}{'||W||':>9}"]
+    for name, parameters in named_parameters.items():
+        stats = layer_statistics(parameters, X, Y)
+        for s, w in zip(stats, weight_norms(parameters)):
+            lines.append(f"{name:<10}{s.layer:>6}{f'{s.distinct_units} of {s.activations.shape[0]}':>19}"
+                         f"{s.std:>16.3g}{s.grad_norm:>10.3g}{w:>9.3g}")
     return "\n".join(lines)
 
 
 def trace_table(points):
-    """Return a table of TracePoints: output shares and each layer's relative step size."""
+    """Return a table of TracePoints: output shares, each layer's relative step size and weight norm."""
     L = len(points[0].relative_steps)
     lines = [f"{'iteration':>9}{'saturated':>11}{'wrong side':>12}"
-             + "".join(f"{'step/W' + str(l):>11}" for l in range(1, L + 1))]
+             + "".join(f"{'step/W' + str(l):>10}" for l in range(1, L + 1))
+             + "".join(f"{'||W' + str(l) + '||':>8}" for l in range(1, L + 1))]
     for p in points:
         lines.append(f"{p.iteration:>9}{p.saturated:>11.1%}{p.confidently_wrong:>12.1%}"
-                     + "".join(f"{r:>11.1e}" for r in p.relative_steps))
+                     + "".join(f"{r:>10.1e}" for r in p.relative_steps)
+                     + "".join(f"{w:>8.1f}" for w in p.weight_norms))
     return "\n".join(lines)
 
 

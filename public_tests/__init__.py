@@ -24,3 +24,24 @@ def initialize_parameters_he_test(target):
 
 
 __all__ = ["initialize_parameters_zeros_test", "initialize_parameters_random_test", "initialize_parameters_he_test"]
+
+
+def print_parameters(target, layers_dims):
+    """Print what ``target(layers_dims)`` returns, one array per line, without stopping on an error.
+
+    Runs before each self-check so that a learner whose check fails still sees their own arrays.
+    """
+    try:
+        parameters = target(list(layers_dims))
+    except Exception as error:  # the self-check below reports it with a hint and the traceback
+        print(f"{getattr(target, '__name__', 'your function')}({layers_dims}) raised {type(error).__name__}: "
+              f"{error}. The check below explains.")
+        return
+    if not isinstance(parameters, dict):
+        print(f"returned {parameters!r}")
+        return
+    for key, value in parameters.items():
+        print(f"{key} = {value}")
+
+
+__all__.append("print_parameters")

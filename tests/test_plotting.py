@@ -53,3 +53,53 @@ def test_cost_curve_x_axis_is_the_true_iteration_number():
     np.testing.assert_array_equal(line.get_xdata(), [0, 1000, 2000, 3000])
     np.testing.assert_array_equal(line.get_ydata(), history.costs)
     assert line.axes.get_xlabel() == "iteration" and line.axes.get_ylabel() == "cost"
+
+
+def test_classes_differ_in_marker_shape_and_are_named_in_a_legend():
+    from init_utils.plotting import CLASS_STYLE, mark_classes, scatter_classes
+
+    X, Y, _, _ = load_dataset(plot=False)
+    fig, ax = plt.subplots()
+    points = scatter_classes(ax, X, Y)
+    assert len(points) == 2 and points.get_offsets().shape == (300, 2)
+    assert CLASS_STYLE[0]["marker"] != CLASS_STYLE[1]["marker"]
+    assert "red" in points[0].get_label() and "blue" in points[1].get_label()
+    points.set_sizes([10])  # the explorer shrinks the dots this way
+    assert all(p.get_sizes().tolist() == [10] for p in points)
+    lines = mark_classes(ax, X, Y)
+    assert lines[0].get_marker() != lines[1].get_marker()
+
+
+def test_decision_boundary_legend_explains_points_and_shading():
+    X, Y, _, _ = load_dataset(plot=False)
+    _, points = plot_boundary(initialize_parameters_he([2, 10, 5, 1]), X, Y)
+    labels = [t.get_text() for t in points.axes.get_legend().get_texts()]
+    assert any("class 0" in t for t in labels) and any("class 1" in t for t in labels)
+    assert "predicts 0" in labels and "predicts 1" in labels
+
+
+def test_comparison_figure_has_log_costs_with_legend_beside_each_boundary():
+    from init_utils.plotting import plot_comparison
+
+    X, Y, _, _ = load_dataset(plot=False)
+    runs = {name: train(X, Y, initialize_parameters_he([2, 10, 5, 1]), num_iterations=2001, print_cost=False)
+            for name in ("a", "b", "c")}
+    fig = plot_comparison(runs, X, Y)
+    cost_ax, *boundary_axes = fig.axes[:4]
+    assert cost_ax.get_yscale() == "log"
+    assert [t.get_text() for t in cost_ax.get_legend().get_texts()] == ["a", "b", "c"]
+    assert [ax.get_title() for ax in boundary_axes] == ["a", "b", "c"]
+
+
+def test_sweep_figure_plots_cost_and_accuracy_on_a_log_scale_axis_and_marks_named_schemes():
+    from init_utils.plotting import plot_sweep
+    from init_utils.sweep import SWEEP_SCALES, SweepPoint
+
+    points = [SweepPoint(f"{s:g}", [s] * 3, 0.5, 0.8, 0.8) for s in SWEEP_SCALES]
+    named = [SweepPoint("He", [1.0, 0.447, 0.632], 0.06, 0.99, 0.96)]
+    fig = plot_sweep(points, named)
+    cost_ax, acc_ax = fig.axes[:2]
+    assert cost_ax.get_xscale() == "log" and acc_ax.get_xscale() == "log"
+    assert len(cost_ax.lines[0].get_xdata()) == len(SWEEP_SCALES)
+    assert any(t.get_text().startswith("He") for t in cost_ax.get_legend().get_texts())
+    assert {t.get_text() for t in cost_ax.texts} >= {"x10", "x0.01"}

@@ -1,0 +1,57 @@
+"""Numbers about the inside of the network: gradients, saturation, step sizes, the trace over training."""
+import numpy as np
+import pytest
+
+from init_utils import backward_propagation, forward_propagation, load_dataset, train
+from init_utils.inspection import (gradient_norms, layer_statistics, output_shares, relative_steps, training_trace,
+                                   weight_norms)
+from reference import REFERENCE
+
+
+@pytest.fixture(scope="module")
+def data():
+    X, Y, _, _ = load_dataset(plot=False)
+    return X, Y
+
+
+def test_zeros_have_zero_gradients_and_one_distinct_unit_per_layer(data):
+    X, Y = data
+    parameters = REFERENCE["zeros"]([2, 10, 5, 1])
+    assert gradient_norms(parameters, X, Y) == [0.0, 0.0, 0.0]
+    assert [s.distinct_units for s in layer_statistics(parameters, X, Y)] == [1, 1, 1]
+    assert output_shares(parameters, X, Y) == (0.0, 0.0)  # every output is exactly 0.5
+
+
+def test_large_random_start_is_saturated_with_exploding_gradients(data):
+    X, Y = data
+    x10, he = REFERENCE["random"]([2, 10, 5, 1]), REFERENCE["he"]([2, 10, 5, 1])
+    saturated, wrong = output_shares(x10, X, Y)
+    assert saturated == 1.0 and wrong == 0.5  # all outputs at 1; the 150 class-0 points are wrong
+    assert min(gradient_norms(x10, X, Y)) > 100 * max(gradient_norms(he, X, Y))
+
+
+def test_gradient_norms_are_the_frobenius_norms_of_backprop(data):
+    X, Y = data
+    parameters = REFERENCE["he"]([2, 10, 5, 1])
+    grads = backward_propagation(X, Y, forward_propagation(X, parameters)[1])
+    expected = [np.sqrt(np.sum(grads[f"dW{l}"] ** 2)) for l in (1, 2, 3)]
+    np.testing.assert_allclose(gradient_norms(parameters, X, Y), expected, rtol=1e-12)
+    np.testing.assert_allclose(relative_steps(parameters, X, Y, 0.01),
+                               [0.01 * g / w for g, w in zip(expected, weight_norms(parameters))], rtol=1e-12)
+
+
+def test_output_shares_use_the_margin_on_both_sides():
+    parameters = {"W1": np.array([[1.0]]), "b1": np.zeros((1, 1))}
+    X = np.array([[-10.0, -1.0, 0.0, 10.0]])  # a single sigmoid layer: a = sigmoid(x)
+    Y = np.array([[1.0, 0.0, 0.0, 1.0]])
+    saturated, wrong = output_shares(parameters, X, Y, margin=1e-3)
+    assert saturated == 0.5 and wrong == 0.25
+
+
+def test_trace_reads_the_snapshot_taken_at_or_before_each_iteration(data):
+    X, Y = data
+    history = train(X, Y, REFERENCE["he"]([2, 10, 5, 1]), num_iterations=500, print_cost=False, record_every=100)
+    points = training_trace(history, X, Y, [0, 150, 500])
+    assert [p.iteration for p in points] == [0, 100, 500]
+    assert points[0].weight_norms == weight_norms(history.snapshots[0])
+    assert points[2].relative_steps == relative_steps(history.parameters, X, Y, 0.01)

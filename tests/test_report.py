@@ -1,0 +1,48 @@
+"""Plain-text tables: labels say what the numbers are, every number in a column has one format."""
+import re
+
+import numpy as np
+import pytest
+
+from init_utils import History, load_dataset
+from init_utils.inspection import TracePoint
+from init_utils.report import comparison_table, inside_table, sweep_table, trace_table
+from init_utils.sweep import SweepPoint
+from reference import REFERENCE
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_dataset(plot=False)
+
+
+def history(costs, final_cost, parameters):
+    iterations = [1000 * k for k in range(len(costs))]
+    return History(costs, iterations, [parameters], [0], [final_cost], parameters, 0.01, 1000 * len(costs))
+
+
+def test_comparison_table_labels_the_recorded_and_the_final_cost_truthfully(data):
+    X, Y, test_X, test_Y = data
+    runs = {"zeros": history([np.log(2)] * 15, np.log(2), REFERENCE["zeros"]([2, 10, 5, 1])),
+            "x10": history([float("inf")] + [0.5] * 14, 0.381, REFERENCE["random"]([2, 10, 5, 1]))}
+    table = comparison_table(runs, X, Y, test_X, test_Y).splitlines()
+    assert "cost at 0" in table[0] and "cost at 14000" in table[0] and "after 15000 steps" in table[0]
+    assert table[1].split()[1:] == ["0.693", "0.693", "0.693", "50.0%", "50.0%"]
+    assert table[2].split()[1:4] == ["inf", "0.500", "0.381"]
+    for row in table[1:]:
+        assert all(re.fullmatch(r"\d+\.\d%", cell) for cell in row.split()[-2:])
+
+
+def test_inside_table_has_one_row_per_layer_and_names_identical_units(data):
+    X, Y, _, _ = data
+    table = inside_table({"zeros": REFERENCE["zeros"]([2, 10, 5, 1]), "He": REFERENCE["he"]([2, 10, 5, 1])}, X, Y)
+    rows = table.splitlines()[1:]
+    assert len(rows) == 6
+    assert "1 of 10" in rows[0] and "10 of 10" in rows[3]
+
+
+def test_trace_and_sweep_tables_print_each_point():
+    trace = trace_table([TracePoint(0, 1.0, 0.5, [0.0187, 0.0112, 0.0676], [43.5, 79.2, 22.9])]).splitlines()
+    assert trace[1].split() == ["0", "100.0%", "50.0%", "1.9e-02", "1.1e-02", "6.8e-02", "43.5", "79.2", "22.9"]
+    sweep = sweep_table([SweepPoint("He", [1.0, 0.447, 0.632], 0.0648, 0.99333, 0.96)]).splitlines()
+    assert sweep[1].split() == ["He", "1,", "0.447,", "0.632", "0.065", "99.3%", "96.0%"]

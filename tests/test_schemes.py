@@ -1,0 +1,28 @@
+"""Built-in schemes carry their strict names and draw the exercises' numbers without touching numpy's state."""
+import numpy as np
+
+from init_utils.schemes import SCALES, builtin_initializer, custom_initializer
+
+
+def test_names_match_their_formulas():
+    lecun, glorot = SCALES["LeCun"][0], SCALES["Xavier/Glorot"][0]
+    assert lecun(5, 4) == np.sqrt(1 / 4)
+    assert glorot(5, 4) == np.sqrt(2 / 9)
+    assert not any(name == "Xavier" for name in SCALES)  # sqrt(1/n) is LeCun's, never plain "Xavier"
+
+
+def test_builtin_scheme_is_seed_3_randn_scaled_and_leaves_global_state_alone():
+    np.random.seed(123)
+    before = np.random.get_state()[1].copy()
+    parameters = builtin_initializer("LeCun")([2, 10, 5, 1])
+    assert np.array_equal(np.random.get_state()[1], before)
+    rng = np.random.RandomState(3)
+    for l, (n_l, n_prev) in enumerate([(10, 2), (5, 10), (1, 5)], start=1):
+        np.testing.assert_array_equal(parameters[f"W{l}"], rng.randn(n_l, n_prev) * np.sqrt(1 / n_prev))
+        assert not parameters[f"b{l}"].any() and parameters[f"b{l}"].shape == (n_l, 1)
+
+
+def test_custom_scale_multiplies_every_layer():
+    one, three = custom_initializer(1.0)([2, 4, 1]), custom_initializer(3.0)([2, 4, 1])
+    for key in one:
+        np.testing.assert_array_equal(three[key], one[key] * 3.0)
