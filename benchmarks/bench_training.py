@@ -12,7 +12,6 @@ best of three back-to-back runs. Every other figure times single runs.
 """
 import argparse
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -38,8 +37,7 @@ p = scaled_normal([2, 10, 5, 1], lambda n, n_prev: np.sqrt(2 / n_prev))
 {function}(X, Y, p, 0.01, 15000, False, 100)
 seconds = time.perf_counter() - start
 from init_utils import engine
-compiling = engine._warming is not None and engine._warming.poll() is None
-print(engine._warming.pid if compiling else -1, seconds)
+print(engine._compiler.pid if engine.compiling() else -1, seconds)
 """
 
 
@@ -48,9 +46,8 @@ def cold(function, env_extra=None):
     env = dict(os.environ, **(env_extra or {}))
     out = subprocess.run([sys.executable, "-c", COLD.format(function=function)], capture_output=True, text=True,
                          env=env, check=True)
-    compiling, seconds = out.stdout.split()[-2:]
-    if int(compiling) > 0:  # the background compiler outlives the run: stop it, or it slows the next one
-        os.kill(int(compiling), signal.SIGTERM)
+    seconds = out.stdout.split()[-1]
+    # (the background compiler, if any, was stopped when that interpreter exited)
     return float(seconds)
 
 

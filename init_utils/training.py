@@ -62,6 +62,11 @@ def check_training_inputs(X, Y, parameters, learning_rate, num_iterations, recor
             raise TrainingInputError(f"{name} must be a whole number, {low}; got {value!r}.")
 
 
+def print_cost_line(i, cost):
+    """Print the course's progress line for the cost at iteration i."""
+    print(f"Cost after iteration {i}: {cost!r}")
+
+
 def train_plain(X, Y, parameters, learning_rate, num_iterations, print_cost, record_every, progress=None):
     """Run the course's loop with the course API functions; return a History."""
     parameters = copy_parameters(parameters)
@@ -73,8 +78,6 @@ def train_plain(X, Y, parameters, learning_rate, num_iterations, print_cost, rec
         if on_cost or on_snapshot:
             cost = float(compute_loss(aL, Y))
             if on_snapshot:
-                if progress is not None:
-                    progress(i, num_iterations)
                 snapshots.append(copy_parameters(parameters))
                 snapshot_iterations.append(i)
                 snapshot_costs.append(cost)
@@ -82,49 +85,56 @@ def train_plain(X, Y, parameters, learning_rate, num_iterations, print_cost, rec
                 costs.append(cost)
                 cost_iterations.append(i)
                 if print_cost:
-                    print(f"Cost after iteration {i}: {cost!r}")
+                    print_cost_line(i, cost)
+        if progress is not None and (i + 1) % COST_EVERY == 0:
+            progress(i + 1, num_iterations)
         grads = backward_propagation(X, Y, cache)
         parameters = update_parameters(parameters, grads, learning_rate)
     aL, _ = forward_propagation(X, parameters)
     snapshots.append(copy_parameters(parameters))
     snapshot_iterations.append(num_iterations)
     snapshot_costs.append(float(compute_loss(aL, Y)))
+    if progress is not None and num_iterations % COST_EVERY:
+        progress(num_iterations, num_iterations)
     return History(costs, cost_iterations, snapshots, snapshot_iterations, snapshot_costs,
                    parameters, learning_rate, num_iterations, engine="numpy")
 
 
 def train_fast(X, Y, parameters, learning_rate, num_iterations, print_cost, record_every, progress=None):
     """Run the same loop with the compiled engine; return a History."""
-    printed = 0
+    costs = []
 
-    def on_chunk(stop, costs, snapshot_costs):
-        nonlocal printed
-        done = -(-stop // COST_EVERY)
-        if print_cost:
-            for k in range(printed, done):
-                print(f"Cost after iteration {k * COST_EVERY}: {float(costs[k])!r}")
-        printed = done
+    def on_chunk(stop, cost_outputs):
+        for k in range(len(costs), -(-stop // COST_EVERY)):
+            costs.append(float(compute_loss(cost_outputs[k:k + 1], Y)))
+            if print_cost:
+                print_cost_line(k * COST_EVERY, costs[k])
         if progress is not None:
-            progress((stop - 1) // record_every * record_every, num_iterations)
+            progress(stop, num_iterations)
 
-    final, snapshots, snapshot_costs, costs = engine.run(X, Y, parameters, learning_rate, num_iterations,
-                                                         record_every, COST_EVERY, on_chunk)
-    snapshot_costs[-1] = compute_loss(forward_propagation(X, final)[0], Y)
-    return History([float(c) for c in costs], list(range(0, num_iterations, COST_EVERY)), snapshots,
+    final, snapshots, snapshot_outputs, _ = engine.run(X, Y, parameters, learning_rate, num_iterations,
+                                                       record_every, COST_EVERY, on_chunk)
+    snapshot_costs = [float(compute_loss(row[None, :], Y)) for row in snapshot_outputs]
+    snapshot_costs.append(float(compute_loss(forward_propagation(X, final)[0], Y)))
+    return History(costs, list(range(0, num_iterations, COST_EVERY)), snapshots,
                    list(range(0, num_iterations, record_every)) + [num_iterations],
-                   [float(c) for c in snapshot_costs], final, learning_rate, num_iterations, engine="numba")
+                   snapshot_costs, final, learning_rate, num_iterations, engine="numba")
 
 
 def train(X, Y, parameters, learning_rate=0.01, num_iterations=15000, print_cost=True, record_every=100,
           progress=None):
     """Train from the initial ``parameters`` on X (n_0, m), Y (1, m); return a History.
 
-    Prints ``Cost after iteration i: <cost>`` every 1000 iterations when print_cost
-    is true. ``progress(i, num_iterations)``, if given, is called at each snapshot.
-    The caller's ``parameters`` are not modified.
+    Prints ``Cost after iteration i: <cost>`` every 1000 iterations when print_cost is
+    true. ``progress(done, num_iterations)``, if given, is called after every 1000
+    iterations and once at the end, with the number of iterations done so far. Runs on
+    the compiled engine when it is ready; otherwise starts compiling it in the background
+    (with a notice) and trains on numpy. The caller's ``parameters`` are not modified.
     """
     __tracebackhide__ = True
     check_training_inputs(X, Y, parameters, learning_rate, num_iterations, record_every)
     if engine.available():
         return train_fast(X, Y, parameters, learning_rate, num_iterations, print_cost, record_every, progress)
+    if engine.requested():
+        engine.compile_in_background()
     return train_plain(X, Y, parameters, learning_rate, num_iterations, print_cost, record_every, progress)

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from init_utils import TrainingInputError, load_dataset, predict, train
+from printed import cost_lines
 from reference import REFERENCE
 
 HE_COSTS = {0: 0.8830537463419761, 14000: 0.07357895962677366}
@@ -36,9 +37,8 @@ def test_he_run_reproduces_published_costs_and_accuracies(runs, data, capsys):
 
 
 def test_zeros_run_never_leaves_ln2(runs, data, capsys):
-    costs = runs["zeros"].costs
-    assert costs[0] == LN2 and costs[-1] == LN2
-    assert np.allclose(costs, LN2, rtol=1e-14)
+    # Exact math (see test_engine.py): exactly ln 2 at every printed point, on every machine.
+    assert runs["zeros"].costs == [LN2] * 15
     assert accuracies(runs, data, "zeros", capsys) == ["Accuracy: 0.5", "Accuracy: 0.5"]
 
 
@@ -53,9 +53,13 @@ def test_large_random_run_starts_at_inf_then_learns_slowly(runs, data, capsys):
 def test_printed_cost_lines_use_the_float_repr(data, capsys):
     train_X, train_Y, _, _ = data
     train(train_X, train_Y, REFERENCE["he"]([2, 10, 5, 1]), num_iterations=2001)
-    lines = capsys.readouterr().out.splitlines()
-    assert lines == ["Cost after iteration 0: 0.8830537463419761", "Cost after iteration 1000: 0.6879825919728063",
-                     "Cost after iteration 2000: 0.6751286264523371"]
+    text = capsys.readouterr().out
+    printed = cost_lines(text)  # checks each value is printed as its float repr
+    assert len(text.splitlines()) == len(printed) == 3
+    assert [i for i, _ in printed] == [0, 1000, 2000]
+    # The course's figures; the last digits depend on the CPU and BLAS, so within 1e-12.
+    np.testing.assert_allclose([c for _, c in printed], [0.8830537463419761, 0.6879825919728063, 0.6751286264523371],
+                               rtol=1e-12, atol=0)
 
 
 def test_snapshots_every_record_every_plus_the_final_parameters(runs):
