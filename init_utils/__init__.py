@@ -1,7 +1,8 @@
 """Helpers for the initialization lesson: the course API plus training, plots and widgets.
 
-The math (activations, loss, propagation, prediction, history, training) imports only
-numpy. Plotting names are loaded on first use, so ``import init_utils`` stays light.
+The math modules import only numpy; training adds the compiled engine (numba, optional);
+plots and widgets only read what they compute (tests/test_package.py keeps that layering).
+Plotting names are loaded on first use, so ``import init_utils`` stays light.
 """
 from .activations import relu, sigmoid
 from .data import load_dataset, make_dataset

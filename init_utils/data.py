@@ -1,4 +1,7 @@
-"""The two-circles dataset: one column per example."""
+"""The two-circles dataset: one column per example.
+
+scikit-learn draws the circles; load_dataset, as in the course, also plots the training set.
+"""
 import numpy as np
 
 

@@ -1,4 +1,8 @@
-"""Full-batch gradient descent that records a History and draws nothing. Imports only numpy."""
+"""Full-batch gradient descent that records a History and draws nothing.
+
+Not pure math: it runs on the compiled engine (numba) when that is ready, else on the
+course API's numpy functions.
+"""
 import numbers
 
 import numpy as np

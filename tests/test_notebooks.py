@@ -11,6 +11,7 @@ import pytest
 from init_utils import load_dataset, train
 from notebook_tools import (ACCURACY_LINE, ROOT, SOURCE, STUDENT, cell_by_id, costs_printed, execute, fill_answers,
                             grade_id, load, stream_text, text)
+from printed import sanitized
 from reference import REFERENCE
 
 HE_FIRST, HE_LAST = 0.8830537463419761, 0.07357895962677366
@@ -61,7 +62,8 @@ def test_student_notebook_filled_with_reference_answers_prints_what_the_source_s
     for ours, theirs in zip(filled["cells"], stored["cells"]):
         if theirs["cell_type"] != "code" or "nbval-ignore-output" in theirs["metadata"].get("tags", []):
             continue
-        assert stream_text(ours) == stream_text(theirs), grade_id(theirs)
+        # As nbval compares: float tails past 12 significant digits depend on the CPU.
+        assert sanitized(stream_text(ours)) == sanitized(stream_text(theirs)), grade_id(theirs)
         compared += bool(stream_text(theirs))
     assert compared >= 10
     random = costs_printed(cell_by_id(filled, "random_train"))

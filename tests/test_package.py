@@ -4,26 +4,74 @@ import pathlib
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-MATH_MODULES = ["activations", "loss", "propagation", "prediction", "history", "training", "report"]
+# Every module of init_utils, by what it may import. A new module must be added to one of these.
+# Pure math: numpy, a few standard-library helpers, and other pure-math modules; nothing else.
+MATH_MODULES = {"activations", "loss", "propagation", "prediction", "history", "report", "schemes", "inspection",
+                "boundary"}
+# Numeric but not pure math; each says so in its docstring ("Not pure math").
+NUMERIC_MODULES = {"engine": "numba (optional) and a compiler process", "training": "the engine",
+                   "runs": "training", "sweep": "training"}
+# Figures and widgets: read what the modules above compute, never the reverse. data is here too:
+# the course's load_dataset() draws the training set (with scikit-learn behind make_dataset).
+VIEW_MODULES = {"data", "plotting", "explorer", "explorer_controls", "figure_parts", "replay_view", "compare_view",
+                "inside_view", "replay_export"}
+STANDARD_HELPERS = {"math", "numbers", "dataclasses", "functools", "itertools", "collections", "typing"}
+VIEW_LIBRARIES = {"matplotlib", "ipywidgets", "ipympl", "IPython", "PIL"}
 
 
-def imported_modules(path):
-    tree = ast.parse(path.read_text())
+def imports_of(name):
+    """Return (absolute top-level packages, sibling modules) that init_utils/<name>.py imports."""
+    tree = ast.parse((ROOT / "init_utils" / f"{name}.py").read_text())
+    absolute, siblings = set(), set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            yield from (alias.name for alias in node.names)
+            absolute |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
-            yield node.module
+            absolute.add(node.module.split(".")[0])
+            if node.module.split(".")[0] == "init_utils":
+                siblings |= {node.module.split(".")[1]} if "." in node.module else {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):  # relative: from .x import y, or from . import x
+            siblings |= {node.module.split(".")[0]} if node.module else {alias.name for alias in node.names}
+    return absolute - {"init_utils"}, siblings
 
 
-def test_math_modules_import_only_numpy_and_each_other():
-    allowed = {"numpy", "numbers", "dataclasses", "math"}
-    for name in MATH_MODULES:
-        outside = set(imported_modules(ROOT / "init_utils" / f"{name}.py")) - allowed
-        assert not outside, f"init_utils/{name}.py imports {outside}"
+def test_every_module_of_the_package_is_classified_once():
+    modules = {p.stem for p in (ROOT / "init_utils").glob("*.py")} - {"__init__"}
+    lists = [MATH_MODULES, set(NUMERIC_MODULES), VIEW_MODULES]
+    assert modules == set().union(*lists), (
+        f"unclassified: {modules - set().union(*lists)}; listed but missing: {set().union(*lists) - modules}")
+    assert sum(len(x) for x in lists) == len(modules), "a module is listed twice"
+
+
+@pytest.mark.parametrize("name", sorted(MATH_MODULES))
+def test_math_module_imports_only_numpy_and_other_math_modules(name):
+    absolute, siblings = imports_of(name)
+    assert absolute - STANDARD_HELPERS <= {"numpy"}, f"init_utils/{name}.py imports {absolute - STANDARD_HELPERS}"
+    assert siblings <= MATH_MODULES, f"init_utils/{name}.py imports non-math modules {siblings - MATH_MODULES}"
+    doc = ast.get_docstring(ast.parse((ROOT / "init_utils" / f"{name}.py").read_text())) or ""
+    assert "Imports only numpy" in doc, f"say it in init_utils/{name}.py's docstring"
+
+
+@pytest.mark.parametrize("name", sorted(NUMERIC_MODULES))
+def test_numeric_modules_say_they_are_not_pure_math_and_never_import_views(name):
+    absolute, siblings = imports_of(name)
+    doc = ast.get_docstring(ast.parse((ROOT / "init_utils" / f"{name}.py").read_text())) or ""
+    assert "Not pure math" in doc, f"init_utils/{name}.py imports {NUMERIC_MODULES[name]}: say 'Not pure math' in its docstring"
+    assert not absolute & VIEW_LIBRARIES and not siblings & VIEW_MODULES
+
+
+def test_the_classifier_sees_relative_and_absolute_imports(tmp_path, monkeypatch):
+    probe = ROOT / "init_utils" / "_probe_for_test.py"
+    probe.write_text("import numpy\nfrom . import plotting\nfrom .engine import run\nfrom init_utils.data import x\n"
+                     "import matplotlib.pyplot as plt\n")
+    try:
+        assert imports_of("_probe_for_test") == ({"numpy", "matplotlib"}, {"plotting", "engine", "data"})
+    finally:
+        probe.unlink()
 
 
 def test_importing_the_package_does_not_load_matplotlib():
