@@ -1,11 +1,12 @@
 # make lab   set up .venv (first time only) and open the notebooks in JupyterLab
 # make test  set up .venv (first time only) and run every test, notebooks and browser included
+# make setup only set up .venv (install, compile the training engine)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test execute release bench clean
+.PHONY: setup lab test test-matrix execute release bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,12 +28,18 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanit
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 # hide_globs keeps the solved notebook (source/) and the nbval settings out of the learner's file browser.
+setup: $(STAMP)
+
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/ \
 	  --ContentsManager.hide_globs="['__pycache__', '*.pyc', '*.pyo', '.DS_Store', '*~', 'source', 'nbval_sanitize.cfg']"
 
 test: $(STAMP) $(NBGRADER)
 	$(PY) -m pytest tests $(NBVAL) $(SOURCE_NB)
+
+# The same numeric, notebook and nbval tests under other CPU configurations (see .ci/cpu-matrix).
+test-matrix: $(STAMP)
+	PY=$(PY) .ci/cpu-matrix
 
 # Speed, as ratios to baselines measured in the same run (see benchmarks/).
 bench: $(STAMP)
