@@ -80,8 +80,9 @@ def class_legend(ax, regions=False, **kwargs):
                              Patch(facecolor=CMAP(1.0), alpha=0.6, label="predicted 1")]
         labels = labels + ["predicts 0", "predicts 1"]
     kwargs.setdefault("fontsize", 7)
-    kwargs.setdefault("loc", "upper right")
-    kwargs.setdefault("framealpha", 0.85)
+    kwargs.setdefault("loc", "upper left")
+    kwargs.setdefault("bbox_to_anchor", (1.02, 1.0))  # outside the axes, so it hides no point
+    kwargs.setdefault("borderaxespad", 0.0)
     return ax.legend(handles, labels, **kwargs)
 
 
@@ -120,7 +121,7 @@ def plot_decision_boundary(model, X, y, ax=None, legend=True):
 
 def plot_boundary(parameters, X, Y, ax=None, title=None, legend=True):
     """Draw the network's decision boundary at the course's [-1.5, 1.5] view; return the artists."""
-    ax = ax or plt.subplots(figsize=(5, 4))[1]
+    ax = ax or plt.subplots(figsize=(7.2, 4))[1]
     ax.set_xlim(LIMITS)
     ax.set_ylim(LIMITS)
     artists = plot_decision_boundary(lambda points: predict_dec(parameters, points.T), X, Y, ax=ax, legend=legend)
@@ -152,7 +153,7 @@ def plot_costs(history, ax=None, title=None, **line_kwargs):
 def plot_comparison(histories, X, Y, title="Three initializations, same network, same data"):
     """Draw every History's cost curve on one log axis, beside each run's decision boundary; return the figure."""
     n = len(histories)
-    fig, axes = plt.subplots(1, n + 1, figsize=(4.2 * (n + 1), 3.8))
+    fig, axes = plt.subplots(1, n + 1, figsize=(4.2 * (n + 1) + 2.2, 3.8))
     cost_ax = axes[0]
     styles = ["-", "--", ":", "-."]
     for k, (name, history) in enumerate(histories.items()):
@@ -203,7 +204,9 @@ def plot_sweep(points, named=(), title="How large should the starting weights be
     acc_ax.set_ylabel("accuracy")
     acc_ax.axhline(0.5, color="0.5", linewidth=0.8, linestyle=":")
     cost_ax.legend(fontsize=7)
-    acc_ax.legend(fontsize=7, loc="lower center")
+    acc_ax.legend(fontsize=7, loc="upper left")
+    cost_ax.set_title("cost after training")
+    acc_ax.set_title("accuracy after training")
     fig.suptitle(title)
     fig.tight_layout()
     return fig
