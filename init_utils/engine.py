@@ -17,6 +17,7 @@ missing or stale, ``train`` says so once, starts ``compile_in_background()`` and
 numpy meanwhile. Set INIT_UTILS_ENGINE=numpy to force the numpy path.
 """
 import atexit
+import functools
 import hashlib
 import os
 import pathlib
@@ -266,7 +267,10 @@ def _course_forward(X, W, b, A, z3, shifted, bits):
     """Fill A with the course network's activations: 16 rows of 300 (a1, a2, a3); the rest is scratch."""
     for i in range(_M):
         for j in range(_N1):
-            z = W[j * _N0] * X[i] + W[j * _N0 + 1] * X[_M + i] + b[j]
+            z = 0.0
+            for k in range(_N0):
+                z += W[j * _N0 + k] * X[k * _M + i]
+            z += b[j]
             A[j * _M + i] = z if z > 0.0 else 0.0
     for j in range(_N2):
         for i in range(_M):
@@ -362,19 +366,23 @@ def _course_descend(X, Y, W, b, learning_rate, start, stop, record_every, cost_e
 # the CPU it compiled for. warm() leaves a stamp with the same key beside them, so a cheap check
 # tells whether the first call would load machine code or compile for half a minute.
 
+@functools.lru_cache(maxsize=1)
+def _target():
+    """Return what numba compiles for: its version, the CPU name and features (read once, as numba does)."""
+    if numba is None:
+        return ""
+    import llvmlite.binding as llvm
+
+    cpu = os.environ.get("NUMBA_CPU_NAME") or llvm.get_host_cpu_name()
+    features = os.environ.get("NUMBA_CPU_FEATURES") or llvm.get_host_cpu_features().flatten()
+    return f"{numba.__version__} {sys.version} {cpu} {features}"
+
+
 def _stamp_path():
     """Return the stamp file that says this engine is compiled for this CPU, source and numba."""
     source = pathlib.Path(__file__)
     info = source.stat()
-    if numba is not None:
-        import llvmlite.binding as llvm
-
-        cpu = os.environ.get("NUMBA_CPU_NAME") or llvm.get_host_cpu_name()
-        features = os.environ.get("NUMBA_CPU_FEATURES") or llvm.get_host_cpu_features().flatten()
-        version = numba.__version__
-    else:
-        cpu = features = version = ""
-    key = f"{info.st_mtime_ns} {info.st_size} {version} {sys.version} {cpu} {features}"
+    key = f"{info.st_mtime_ns} {info.st_size} {_target()}"
     folder = pathlib.Path(os.environ.get("NUMBA_CACHE_DIR") or source.parent / "__pycache__")
     return folder / f"engine-compiled-{hashlib.sha256(key.encode()).hexdigest()[:16]}.stamp"
 
