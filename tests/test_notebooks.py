@@ -55,6 +55,19 @@ def test_fresh_solution_prints_all_six_accuracies_and_no_warning(fresh_solution)
             assert output["output_type"] != "error", grade_id(cell)
 
 
+def test_prose_claims_hold_on_a_fresh_execution_too(fresh_solution):
+    from test_notebook_prose import claim_failures
+
+    assert claim_failures(fresh_solution) == []
+
+
+def test_fresh_solution_runs_the_sweep_over_every_scale(fresh_solution):
+    from init_utils.sweep import SWEEP_SCALES
+
+    table = stream_text(cell_by_id(fresh_solution, "sweep"))
+    assert sum(line.split()[0] in {f"{s:g}" for s in SWEEP_SCALES} for line in table.splitlines()[1:]) == 26
+
+
 def test_student_notebook_filled_with_reference_answers_prints_what_the_source_stored(tmp_path):
     filled, _ = execute(fill_answers(load(STUDENT)), tmp_path)
     stored = load(SOURCE)
