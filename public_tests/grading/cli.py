@@ -97,7 +97,11 @@ def main(argv=None):
 
 def _main(argv):
     args_parser = parser()
+    from . import cluster  # --scheduler, --ship: grade a folder on a Dask cluster (imports Dask only when used)
+    cluster.add_options(args_parser)
     args = args_parser.parse_args(argv)
+    if args.scheduler:
+        return cluster.run(args, args_parser)
     path = pathlib.Path(args.path)
     try:
         template = load_template(read_notebook(args.template))
