@@ -1,65 +1,44 @@
-"""Scenarios for the grader: exact verdicts for broken rules, hostile code and bad files."""
+"""Scenarios for the grader: exact verdicts for broken rules, odd but correct code, bad files, forgeries and hostile code."""
 import csv
-import hashlib
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
-from notebook_tools import STUDENT, fill_answers, grade_id, load, text
+from fixtures.grading.builders import (ANCHORS, HE_ANSWER, NAMES, TEMPLATE, Watcher, alive, answered, cell_number,
+                                       digest, edited, line_of, pids_with, requires_isolation, rules, scores,
+                                       with_code, write)
+from notebook_tools import text
 from public_tests.grade import grade_submission, main
-from public_tests.grading import load_template
-from public_tests.notebook_files import read_notebook
+from public_tests.grading import grader
 
-NAMES = ["initialize_parameters_zeros", "initialize_parameters_random", "initialize_parameters_he"]
-TEMPLATE = load_template(read_notebook(STUDENT))
-
-
-def cell_number(notebook, wanted):
-    return next(n for n, c in enumerate(notebook["cells"], start=1) if grade_id(c) == wanted)
-
-
-def line_of(notebook, cell_id, needle):
-    lines = text(notebook["cells"][cell_number(notebook, cell_id) - 1]).split("\n")
-    return next(i for i, line in enumerate(lines, start=1) if needle in line)
-
-
-def answered():
-    return fill_answers(load(STUDENT))
-
-
-def edited(name, old, new, notebook=None):
-    notebook = notebook or answered()
-    cell = notebook["cells"][cell_number(notebook, name) - 1]
-    assert old in text(cell), old
-    cell["source"] = text(cell).replace(old, new, 1)
-    return notebook
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SOLUTION = os.path.join(ROOT, "notebooks", "source", "Initialization_solution.ipynb")
+GRADE = [sys.executable, "-m", "public_tests.grade"]
 
 
 def grade(tmp_path, notebook, name="submission.ipynb", **options):
-    path = tmp_path / name
-    path.write_text(notebook if isinstance(notebook, str) else json.dumps(notebook))
-    options.setdefault("timeout", 20)
+    path = write(tmp_path, notebook, name)
+    options.setdefault("timeout", 30)
     return grade_submission(path, TEMPLATE, **options)
 
 
-def scores(verdict):
-    return [e["score"] for e in verdict["exercises"]]
+def feedback(verdict):
+    return [e["feedback"] for e in verdict["exercises"]]
 
 
-def rules(verdict):
-    return [(v["rule"], v["exercise"], v["cell"], v["line"]) for v in verdict["violations"]]
-
-
-HE_ANSWER = 'parameters["W" + str(l)] = np.random.randn(layers_dims[l], layers_dims[l - 1]) * np.sqrt(2 / layers_dims[l - 1])'
+# ---- the rules -------------------------------------------------------------------------------
 
 
 def test_correct_submission_scores_full_marks(tmp_path):
     verdict = grade(tmp_path, answered())
     assert verdict["score"] == 3 and verdict["max_score"] == 3 and verdict["error"] is None
-    assert verdict["violations"] == []
-    assert [e["feedback"] for e in verdict["exercises"]] == ["All checks passed."] * 3
+    assert verdict["violations"] == [] and verdict["notes"] == []
+    assert feedback(verdict) == ["All checks passed."] * 3
 
 
 def test_extra_print_in_graded_cell_scores_zero_and_names_the_line(tmp_path):
@@ -98,7 +77,7 @@ def test_changed_signature_is_named_once_at_the_def_line(tmp_path):
     verdict = grade(tmp_path, notebook)
     assert rules(verdict) == [("changed-signature", NAMES[0], cell_number(notebook, NAMES[0]), 3)]
     assert scores(verdict) == [0, 1, 1]
-    assert "must keep its parameters as given: initialize_parameters_zeros(layers_dims)" in verdict["exercises"][0]["feedback"]
+    assert "must keep its parameters as given: initialize_parameters_zeros(layers_dims)" in feedback(verdict)[0]
 
 
 def test_global_variable_suggests_the_parameter(tmp_path):
@@ -125,6 +104,14 @@ def test_edit_outside_the_answer_region_names_the_line(tmp_path):
     assert scores(verdict) == [1, 1, 0]
 
 
+def test_return_moved_into_the_loop_is_a_code_edit(tmp_path):
+    notebook = edited(NAMES[0], "    return parameters", "        return parameters")
+    verdict = grade(tmp_path, notebook)
+    line = line_of(notebook, NAMES[0], "return parameters")
+    assert rules(verdict) == [("edited-outside-answer", NAMES[0], cell_number(notebook, NAMES[0]), line)]
+    assert scores(verdict) == [0, 1, 1]
+
+
 def test_deleted_graded_cell_is_missing(tmp_path):
     notebook = answered()
     del notebook["cells"][cell_number(notebook, NAMES[1]) - 1]
@@ -142,74 +129,211 @@ def test_split_graded_cell_is_missing(tmp_path):
     notebook["cells"][index:index + 1] = [first, second]
     verdict = grade(tmp_path, notebook)
     assert ("missing-cell", NAMES[0], index + 1, None) in rules(verdict)
-    assert scores(verdict)[0] == 0 and "split" in verdict["exercises"][0]["feedback"]
+    assert scores(verdict)[0] == 0 and "split" in feedback(verdict)[0]
 
 
 def test_moved_graded_cell_is_missing(tmp_path):
     notebook = answered()
     index = cell_number(notebook, NAMES[0]) - 1
+    check = cell_number(notebook, NAMES[0] + "_test") - 1
     cell = notebook["cells"].pop(index)
-    notebook["cells"].insert(index + 1, cell)  # now below its self-check
+    notebook["cells"].insert(check, cell)  # now just below its self-check
     verdict = grade(tmp_path, notebook)
-    assert rules(verdict) == [("missing-cell", NAMES[0], index + 2, None)]
-    assert "was moved" in verdict["exercises"][0]["feedback"]
+    assert rules(verdict) == [("missing-cell", NAMES[0], check + 1, None)]
+    assert "was moved" in feedback(verdict)[0]
 
 
 def test_renamed_function_is_named(tmp_path):
     notebook = edited(NAMES[2], "def initialize_parameters_he(layers_dims):", "def init_he(layers_dims):")
     verdict = grade(tmp_path, notebook)
     assert rules(verdict) == [("renamed-function", NAMES[2], cell_number(notebook, NAMES[2]), 3)]
-    assert "defines init_he instead of initialize_parameters_he" in verdict["exercises"][2]["feedback"]
+    assert "defines init_he instead of initialize_parameters_he" in feedback(verdict)[2]
 
 
 def test_wrong_answer_gets_the_self_check_diagnosis_on_hidden_cases(tmp_path):
     notebook = edited(NAMES[2], "np.sqrt(2 / layers_dims[l - 1])", "np.sqrt(1 / layers_dims[l - 1])")
     verdict = grade(tmp_path, notebook)
     assert verdict["violations"] == [] and scores(verdict) == [1, 1, 0]
-    assert "Xavier" in verdict["exercises"][2]["feedback"]
+    assert "Xavier" in feedback(verdict)[2]
 
 
 def test_answer_that_only_fits_the_public_cases_fails_on_hidden_ones(tmp_path):
     notebook = edited(NAMES[0], 'parameters["W" + str(l)] = np.zeros((layers_dims[l], layers_dims[l - 1]))',
                       'parameters["W" + str(l)] = np.zeros((layers_dims[l], layers_dims[l - 1])) if layers_dims[0] < 8 else 0')
     verdict = grade(tmp_path, notebook)
-    assert scores(verdict) == [0, 1, 1] and "[12, 20, 15, 9, 4, 1]" in verdict["exercises"][0]["feedback"]
+    assert scores(verdict) == [0, 1, 1] and "[12, 20, 15, 9, 4, 1]" in feedback(verdict)[0]
 
 
-HOSTILE = [
-    (NAMES[2], "while True:\n            pass", "timed out after 4 s in initialize_parameters_he", [1, 1, 0]),
-    (NAMES[1], "import sys\n        sys.exit()", "called sys.exit()", [1, 0, 1]),
-    (NAMES[0], "import os\n        os._exit(3)", "exit code 3", [0, 1, 1]),
-    (NAMES[2], "hoard = np.ones(400_000_000)  # 3.2 GB, over the 2 GiB limit", "ran out of memory", [1, 1, 0]),
-    (NAMES[1], "import ctypes\n        ctypes.string_at(0)", "crashed (segmentation fault)", [1, 0, 1]),
-    (NAMES[0], "raise KeyboardInterrupt", "raised KeyboardInterrupt", [0, 1, 1]),
-    (NAMES[2], "open('big.bin', 'wb').write(b'x' * 40_000_000)", "File too large", [1, 1, 0]),
-]
+def test_unseeded_answer_is_told_the_seed_is_missing(tmp_path):
+    notebook = edited(NAMES[2], "np.random.seed(3)  #", "pass  #")  # outside the answer: also a code edit
+    verdict = grade(tmp_path, notebook, lenient=True)
+    assert scores(verdict) == [1, 1, 0] and "the seed is missing" in feedback(verdict)[2]
 
 
-@pytest.mark.parametrize("name, code, message, expected", HOSTILE, ids=[m for _, _, m, _ in HOSTILE])
-def test_hostile_code_gets_a_verdict_and_other_exercises_are_still_graded(tmp_path, name, code, message, expected):
-    kind = name.rsplit("_", 1)[1]
-    anchor = {"zeros": 'parameters["W" + str(l)] = np.zeros', "random": 'parameters["W" + str(l)] = np.random.randn',
-              "he": HE_ANSWER}[kind]
-    notebook = edited(name, anchor, code + "\n        " + anchor)
-    path = tmp_path / "hostile.ipynb"
-    path.write_text(json.dumps(notebook))
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    verdict = grade_submission(path, TEMPLATE, timeout=4)
-    assert scores(verdict) == expected
-    assert message in verdict["error"], verdict["error"]
-    assert message in verdict["exercises"][expected.index(0)]["feedback"]
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+FIDELITY = {
+    "first call only": (NAMES[1], "if l == 1 and hasattr(initialize_parameters_random, 'seen'):\n    np.random.seed(4)\n"
+                                  "initialize_parameters_random.seen = True"),
+    "unseeded": (NAMES[2], "np.random.seed(l + int(np.random.randint(100)))"),
+    "float32": (NAMES[2], HE_ANSWER + ".astype(np.float32)\ncontinue"),
+    "list returned": (NAMES[0], "return [1, 2]"),
+    "matrix": (NAMES[0], "parameters['W' + str(l)] = np.matrix(np.zeros((layers_dims[l], layers_dims[l - 1])))\n"
+                         "parameters['b' + str(l)] = np.zeros((layers_dims[l], 1))\ncontinue"),
+    "int keys": (NAMES[0], "parameters[l] = np.zeros((layers_dims[l], layers_dims[l - 1]))\ncontinue"),
+    "tuple to randn": (NAMES[1], "np.random.randn((layers_dims[l], layers_dims[l - 1]))"),
+    "own NotImplementedError": (NAMES[1], "raise NotImplementedError('later')"),
+    "changes layers_dims": (NAMES[0], "layers_dims[0] = 99"),
+    "second call raises": (NAMES[2], "if hasattr(initialize_parameters_he, 'seen'):\n    raise ValueError('again')\n"
+                                     "initialize_parameters_he.seen = True"),
+}
+
+
+@pytest.mark.parametrize("name, code", FIDELITY.values(), ids=list(FIDELITY))
+def test_sandbox_verdict_equals_the_in_process_self_check(tmp_path, name, code):
+    from public_tests.grading.python_cells import python_source
+    from public_tests.initializer_checks import EXERCISES, GRADER_CASES, find_problems
+    import numpy as np
+
+    notebook = with_code(name, code)
+    cell = notebook["cells"][cell_number(notebook, name) - 1]
+    import linecache
+
+    source = python_source(text(cell))
+    linecache.cache["<cell>"] = (len(source), None, source.splitlines(True), "<cell>")  # as IPython does
+    namespace = {"np": np}
+    exec(compile(source, "<cell>", "exec"), namespace)
+    exercise = next(e for e in EXERCISES.values() if e.name == name)
+    layers_dims, problems = find_problems(exercise, namespace[name], exercise.cases + GRADER_CASES)
+    assert problems, "the fixture must be wrong"
+    verdict = grade(tmp_path, notebook)
+    index = NAMES.index(name)
+    assert verdict["exercises"][index]["feedback"] == f"{name}({layers_dims}): " + " ".join(problems)
+    assert scores(verdict)[index] == 0 and verdict["error"] is None and verdict["violations"] == []
+
+
+# ---- 1. cosmetic edits cost nothing ---------------------------------------------------------------
+
+
+def test_trailing_newline_after_return_is_free_and_silent(tmp_path):
+    notebook = edited(NAMES[2], "    return parameters", "    return parameters\n\n")
+    verdict = grade(tmp_path, notebook)
+    assert (scores(verdict), verdict["violations"], verdict["notes"]) == ([1, 1, 1], [], [])
+
+
+def test_blank_line_added_outside_the_region_is_a_free_note(tmp_path):
+    notebook = edited(NAMES[1], "    parameters = {}\n", "    parameters = {}\n\n")
+    verdict = grade(tmp_path, notebook)
+    assert scores(verdict) == [1, 1, 1] and verdict["violations"] == []
+    cell = cell_number(notebook, NAMES[1])
+    assert rules(verdict, "notes") == [("cosmetic-edit", NAMES[1], cell, line_of(notebook, NAMES[1], "parameters = {}") + 1)]
+
+
+def test_deleted_hint_comment_is_a_free_note(tmp_path):
+    notebook = edited(NAMES[0], "        # (about 2 lines of code)\n", "")
+    verdict = grade(tmp_path, notebook)
+    assert scores(verdict) == [1, 1, 1] and verdict["violations"] == []
+    assert [n[0] for n in rules(verdict, "notes")] == ["cosmetic-edit"]
+
+
+def test_cell_reindented_with_tabs_is_graded_normally(tmp_path):
+    notebook = answered()
+    cell = notebook["cells"][cell_number(notebook, NAMES[2]) - 1]
+    lines = []
+    for line in text(cell).split("\n"):
+        stripped = line.lstrip(" ")
+        lines.append("\t" * ((len(line) - len(stripped)) // 4) + stripped)
+    cell["source"] = "\n".join(lines)
+    verdict = grade(tmp_path, notebook)
+    assert scores(verdict) == [1, 1, 1] and verdict["violations"] == []
+    assert [n[:3] for n in rules(verdict, "notes")] == [("cosmetic-edit", NAMES[2], cell_number(notebook, NAMES[2]))]
+
+
+def test_crlf_notebook_has_no_findings(tmp_path):
+    notebook = answered()
+    for cell in notebook["cells"]:
+        cell["source"] = text(cell).replace("\n", "\r\n")
+    verdict = grade(tmp_path, notebook)
+    assert (scores(verdict), verdict["violations"], verdict["notes"]) == ([1, 1, 1], [], [])
+
+
+def test_edited_docstring_is_a_free_note(tmp_path):
+    notebook = edited(NAMES[0], "Build parameters filled with zeros.", "Build parameters filled with zeros (my notes).")
+    verdict = grade(tmp_path, notebook)
+    assert scores(verdict) == [1, 1, 1] and verdict["violations"] == []
+    assert rules(verdict, "notes") == [("cosmetic-edit", NAMES[0], cell_number(notebook, NAMES[0]),
+                                        line_of(notebook, NAMES[0], "(my notes)"))]
+
+
+def test_comment_added_in_a_read_only_cell_is_a_free_note(tmp_path):
+    notebook = answered()
+    index = next(i for i, c in enumerate(notebook["cells"]) if c["metadata"].get("nbgrader", {}).get("grade_id") == "model")
+    notebook["cells"][index]["source"] = "# my note\n" + text(notebook["cells"][index])
+    verdict = grade(tmp_path, notebook)
+    assert verdict["violations"] == [] and rules(verdict, "notes") == [("cosmetic-edit", None, index + 1, 1)]
+
+
+# ---- 2. correct Python is never misjudged --------------------------------------------------------
+
+
+def test_match_case_capture_names_are_locals(tmp_path):
+    notebook = edited(NAMES[2], HE_ANSWER, "match layers_dims[l - 1]:\n"
+                                           "            case 0:\n                raise ValueError('empty layer')\n"
+                                           "            case n_prev:\n"
+                                           '                parameters["W" + str(l)] = np.random.randn(layers_dims[l], n_prev) '
+                                           "* np.sqrt(2 / n_prev)")
+    verdict = grade(tmp_path, notebook)
+    assert (scores(verdict), verdict["violations"]) == ([1, 1, 1], [])
+
+
+def test_continuation_lines_starting_with_percent_or_not_equal_run_as_python(tmp_path):
+    notebook = edited(NAMES[2], HE_ANSWER, "scale = (np.sqrt(2 / layers_dims[l - 1])\n"
+                                           "%1e9)\n"
+                                           "        assert (layers_dims[l]\n"
+                                           "!= 0)\n"
+                                           '        parameters["W" + str(l)] = np.random.randn(layers_dims[l], layers_dims[l - 1]) * scale')
+    verdict = grade(tmp_path, notebook)
+    assert (scores(verdict), verdict["violations"], verdict["error"]) == ([1, 1, 1], [], None)
+
+
+def test_magic_inside_the_answer_is_read_as_ipython_does(tmp_path):
+    notebook = with_code(NAMES[0], "%time x = 1")
+    verdict = grade(tmp_path, notebook)
+    assert (scores(verdict), verdict["violations"], verdict["error"]) == ([1, 1, 1], [], None)
+
+
+@pytest.mark.parametrize("code, how", [
+    ("show = print\nshow(l)", ""),
+    ("import builtins\nbuiltins.print(l)", " (builtins.print)"),
+    ("getattr(__builtins__, 'print')(l)", " (getattr(..., 'print'))"),
+], ids=["alias", "builtins", "getattr"])
+def test_print_through_an_alias_is_extra_print(tmp_path, code, how):
+    notebook = with_code(NAMES[1], code)
+    verdict = grade(tmp_path, notebook)
+    assert [v[:2] for v in rules(verdict)] == [("extra-print", NAMES[1])]
+    assert verdict["violations"][0]["message"].startswith(f"print in a graded cell{how}:")
+    assert scores(verdict) == [1, 0, 1]
+
+
+def test_calling_another_graded_function_is_a_global_variable(tmp_path):
+    notebook = with_code(NAMES[2], "zeros = initialize_parameters_zeros(layers_dims)")
+    verdict = grade(tmp_path, notebook)
+    line = line_of(notebook, NAMES[2], "zeros = initialize_parameters_zeros")
+    assert rules(verdict) == [("global-variable", NAMES[2], cell_number(notebook, NAMES[2]), line)]
+    assert "calls initialize_parameters_zeros, another graded function" in verdict["violations"][0]["message"]
+    assert scores(verdict) == [1, 1, 0]
+
+
+# ---- 3. every input gets a verdict or a clear error ----------------------------------------------
 
 
 ERRORS = [
     ("{not json", "invalid JSON"),
     ('{"nbformat": 4}', "has no list of cells"),
     ("print('hello')\n", "invalid JSON"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
     (json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), "empty notebook"),
     (json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "source": "def f(x):\n    return x", "outputs": []}],
                  "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), "is not the Initialization assignment"),
+    (b"\xff\xfe{}", "not UTF-8"),
 ]
 
 
@@ -219,9 +343,302 @@ def test_unusable_file_gets_a_clear_error_and_zero(tmp_path, content, message):
     assert message in verdict["error"] and verdict["score"] == 0 and len(verdict["exercises"]) == 3
 
 
+def test_null_in_a_cell_source_is_a_clear_error(tmp_path):
+    notebook = answered()
+    number = cell_number(notebook, NAMES[1])
+    notebook["cells"][number - 1]["source"] = ["# GRADED FUNCTION: initialize_parameters_random\n", None]
+    verdict = grade(tmp_path, notebook)
+    assert verdict["score"] == 0
+    assert f"cell {number} has a source whose item 2 is null, not text" in verdict["error"]
+
+
+def test_grade_id_of_the_wrong_type_is_ignored(tmp_path):
+    notebook = answered()
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            cell["metadata"]["nbgrader"]["grade_id"] = ["not", "a", "string"]
+    notebook["cells"][0]["metadata"] = "not an object"
+    verdict = grade(tmp_path, notebook)
+    assert (scores(verdict), verdict["violations"]) == ([1, 1, 1], [])
+
+
+def test_lone_surrogates_give_printable_verdicts(tmp_path):
+    notebook = with_code(NAMES[2], "raise ValueError('\\udcff')")  # the escape makes a lone surrogate at run time
+    notebook = with_code(NAMES[1], "# \ud800 a lone surrogate in the source itself", notebook)
+    notebook["cells"][0]["source"] = "A markdown cell with \udfff in it."
+    path = write(tmp_path, notebook)
+    for extra in ([], ["--json"]):
+        done = subprocess.run(GRADE + [str(path), "--timeout", "30"] + extra, capture_output=True, cwd=ROOT)
+        assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr
+    verdict = json.loads(done.stdout)
+    assert scores(verdict) == [1, 0, 0]
+    assert feedback(verdict)[1].startswith("Not graded: raised UnicodeEncodeError: 'utf-8' codec can't encode "
+                                           "character '\\ud800' in position ")
+    assert feedback(verdict)[2] == ("initialize_parameters_he([2, 4, 1]): initialize_parameters_he raised ValueError: "
+                                    "\\udcff (at: raise ValueError('\\udcff')).")
+
+
+def test_non_json_line_on_the_result_channel_is_a_verdict(tmp_path):
+    notebook = with_code(NAMES[2], "import os\nfor fd in range(3, 30):\n    try:\n"
+                                   "        os.write(fd, b'garbage, not a reply\\n')\n    except OSError:\n        pass")
+    verdict = grade(tmp_path, notebook)
+    assert scores(verdict) == [1, 1, 0]
+    assert verdict["error"] == ("the grading channel received data that is not a reply while running "
+                                "initialize_parameters_he (something wrote to the grader's pipe)")
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-1", "0", "1e9", "soon"])
+def test_timeout_must_be_a_finite_positive_number(tmp_path, value):
+    path = write(tmp_path, answered())
+    done = subprocess.run(GRADE + [str(path), "--timeout", value], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2 and "--timeout" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_non_utf8_file_names_keep_every_row_of_the_batch(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    write(folder, answered(), b"caf\xe9.ipynb")
+    write(folder, answered(), "zed.ipynb")
+    write(folder, "{broken", b"\xff\xfe.ipynb")
+    gradebook = tmp_path / "gradebook.csv"
+    assert main([str(folder), "--csv", str(gradebook), "--timeout", "30"]) == 0
+    rows = {row["file"]: row for row in csv.DictReader(gradebook.open(encoding="utf-8"))}
+    assert set(rows) == {"caf\\xe9.ipynb", "zed.ipynb", "\\xff\\xfe.ipynb"}
+    assert rows["caf\\xe9.ipynb"]["score"] == rows["zed.ipynb"]["score"] == "3"
+    assert "invalid JSON" in rows["\\xff\\xfe.ipynb"]["error"]
+
+
+# ---- 4. no forged scores -------------------------------------------------------------------------
+
+
+def test_patching_numpy_allclose_does_not_pass_a_wrong_answer(tmp_path):
+    notebook = with_code(NAMES[2], "np.allclose = lambda *a, **k: True\nnp.array_equal = lambda *a, **k: True")
+    notebook = edited(NAMES[2], "np.sqrt(2 / layers_dims[l - 1])", "np.sqrt(1 / layers_dims[l - 1])", notebook)
+    verdict = grade(tmp_path, notebook)
+    assert scores(verdict) == [1, 1, 0] and "Xavier" in feedback(verdict)[2]
+
+
+def test_patching_numpy_in_the_cell_body_does_not_pass_a_wrong_answer(tmp_path):
+    notebook = edited(NAMES[2], "np.sqrt(2 / layers_dims[l - 1])", "np.sqrt(1 / layers_dims[l - 1])")
+    cell = notebook["cells"][cell_number(notebook, NAMES[2]) - 1]
+    cell["source"] = text(cell) + "\n\nnp.allclose = lambda *a, **k: True"
+    verdict = grade(tmp_path, notebook, lenient=True)
+    assert scores(verdict) == [1, 1, 0] and "Xavier" in feedback(verdict)[2]
+
+
+def test_fake_passed_lines_on_every_inherited_fd_do_not_pass_a_wrong_answer(tmp_path):
+    fake = ('{"event": "result", "kind": "he", "passed": true, "feedback": "All checks passed.", "error": null}\\n'
+            '{"ok": true}\\n{"event": "done"}\\n')
+    notebook = with_code(NAMES[2], f"import os\nfor fd in range(0, 64):\n    try:\n        os.write(fd, b'{fake}')\n"
+                                   "    except OSError:\n        pass")
+    notebook = edited(NAMES[2], "np.sqrt(2 / layers_dims[l - 1])", "np.sqrt(1 / layers_dims[l - 1])", notebook)
+    verdict = grade(tmp_path, notebook)
+    assert scores(verdict) == [1, 1, 0]
+    assert verdict["error"] == ("the grading channel received a malformed reply (a reply without a list of calls) "
+                                "while running initialize_parameters_he")
+
+
+# ---- 5. hostile code: a verdict, and nothing escapes ---------------------------------------------
+
+
+HOSTILE = [
+    (NAMES[2], "while True:\n    pass", "timed out after 6 s in initialize_parameters_he", [1, 1, 0]),
+    (NAMES[1], "import sys\nsys.exit()", "called sys.exit()", [1, 0, 1]),
+    (NAMES[0], "import os\nos._exit(3)", "exit code 3", [0, 1, 1]),
+    (NAMES[2], "import os\nos.abort()", "aborted", [1, 1, 0]),
+    (NAMES[1], "import ctypes\nctypes.string_at(0)", "crashed (segmentation fault)", [1, 0, 1]),
+    (NAMES[0], "raise KeyboardInterrupt", "raised KeyboardInterrupt", [0, 1, 1]),
+    (NAMES[2], "import os, signal\nos.killpg(0, signal.SIGKILL)", "was killed", [1, 1, 0]),
+]
+
+
+@pytest.mark.parametrize("name, code, message, expected", HOSTILE, ids=[m for _, _, m, _ in HOSTILE])
+def test_hostile_code_gets_a_verdict_and_other_exercises_are_still_graded(tmp_path, name, code, message, expected):
+    path = write(tmp_path, with_code(name, code), "hostile.ipynb")
+    before = digest(path)
+    verdict = grade_submission(path, TEMPLATE, timeout=6 if "while True" in code else 30)
+    assert scores(verdict) == expected
+    assert message in verdict["error"], verdict["error"]
+    assert message in verdict["exercises"][expected.index(0)]["feedback"]
+    assert digest(path) == before
+    assert sorted(os.listdir(tmp_path)) == ["hostile.ipynb"]
+
+
+@pytest.mark.parametrize("code, message", [
+    ("hoard = np.ones(400_000_000)  # 3.2 GB, over the 2 GiB limit", "raised MemoryError: Unable to allocate 2.98 GiB"),
+    ("open('big.bin', 'wb').write(b'x' * 40_000_000)", "raised OSError: [Errno 27] File too large"),
+], ids=["memory", "file size"])
+def test_limits_surface_as_the_errors_python_raises(tmp_path, code, message):
+    verdict = grade(tmp_path, with_code(NAMES[2], code))
+    assert scores(verdict) == [1, 1, 0] and verdict["error"] is None
+    assert feedback(verdict)[2].startswith(f"initialize_parameters_he([2, 4, 1]): initialize_parameters_he {message}")
+
+
+@requires_isolation
+def test_killing_the_parent_from_an_answer_does_not_stop_the_batch(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    write(folder, with_code(NAMES[0], "import os\nfor pid in (os.getppid(), 1):\n    try:\n        os.kill(pid, 9)\n"
+                                      "    except OSError:\n        pass"), "mallory.ipynb")
+    write(folder, answered(), "alice.ipynb")
+    write(folder, edited(NAMES[1], "np.random.seed(3)", "np.random.seed(4)"), "bob.ipynb")
+    gradebook = tmp_path / "gradebook.csv"
+    done = subprocess.run(GRADE + [str(folder), "--csv", str(gradebook), "--timeout", "30", "--isolation", "required"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    rows = {row["file"]: row for row in csv.DictReader(gradebook.open())}
+    assert {name: row["score"] for name, row in rows.items()} == {"alice.ipynb": "3", "bob.ipynb": "2",
+                                                                   "mallory.ipynb": "3"}
+
+
+@requires_isolation
+def test_a_grandchild_in_its_own_session_does_not_outlive_grading(tmp_path):
+    marker = f"grandchild-{os.getpid()}-{time.monotonic_ns()}"
+    code = ("import os, sys, time\nif os.fork() == 0:\n    os.setsid()\n"
+            f"    os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(300)', '{marker}'])\n"
+            "time.sleep(1.5)\nwhile True:\n    pass")
+    path = write(tmp_path, with_code(NAMES[2], code))
+    with Watcher(marker) as watcher:
+        verdict = grade_submission(path, TEMPLATE, timeout=8)
+    assert scores(verdict) == [1, 1, 0] and "timed out after 8 s" in verdict["error"]
+    assert watcher.seen, "the grandchild never started, so this test proves nothing"
+    time.sleep(0.2)
+    assert [pid for pid in watcher.seen if alive(pid)] == []
+
+
+@requires_isolation
+def test_the_solution_notebook_cannot_be_read(tmp_path):
+    code = ("import json\nsolved = json.load(open(" + repr(SOLUTION) + "))\n"
+            "raise SystemExit('read the solution')")
+    verdict = grade(tmp_path, with_code(NAMES[2], code))
+    assert scores(verdict) == [1, 1, 0]
+    assert verdict["error"] is None and feedback(verdict)[2] == (
+        f"initialize_parameters_he([2, 4, 1]): initialize_parameters_he raised FileNotFoundError: [Errno 2] No such "
+        f"file or directory: {SOLUTION!r} (at: solved = json.load(open({SOLUTION!r}))).")
+
+
+@requires_isolation
+def test_writes_outside_the_scratch_directory_fail_and_leave_nothing(tmp_path):
+    targets = [str(tmp_path / "planted.txt"), "/tmp/planted-by-a-submission.txt", os.path.join(ROOT, "planted.txt"),
+               "/root/planted.txt", "../planted.txt"]
+    code = ("import os\nwritten = []\n"
+            f"for target in {targets!r}:\n    try:\n        open(target, 'w').write('x')\n"
+            "        written.append(target)\n    except OSError:\n        pass\n"
+            "if written:\n    raise RuntimeError(f'wrote {written}')")
+    path = write(tmp_path, with_code(NAMES[0], code))
+    before = digest(path)
+    verdict = grade_submission(path, TEMPLATE, timeout=30)
+    assert (scores(verdict), verdict["error"]) == ([1, 1, 1], None)
+    assert [t for t in targets if os.path.exists(os.path.join("/", t))] == []
+    assert digest(path) == before and sorted(os.listdir(tmp_path)) == ["submission.ipynb"]
+
+
+@requires_isolation
+def test_the_submission_cannot_be_overwritten_from_inside(tmp_path):
+    path = write(tmp_path, answered())
+    notebook = with_code(NAMES[1], f"open({str(path)!r}, 'w').write('{{}}')")
+    path = write(tmp_path, notebook)
+    before = digest(path)
+    verdict = grade_submission(path, TEMPLATE, timeout=30)
+    assert scores(verdict) == [1, 0, 1] and "raised FileNotFoundError" in feedback(verdict)[1]
+    assert digest(path) == before
+
+
+@requires_isolation
+def test_learner_code_has_no_network_and_runs_as_nobody(tmp_path):
+    code = ("import os, socket\nassert os.getuid() == 65534 and os.geteuid() == 65534, os.getuid()\n"
+            "socket.create_connection(('1.1.1.1', 53), timeout=3)")
+    verdict = grade(tmp_path, with_code(NAMES[2], code))
+    assert scores(verdict) == [1, 1, 0]
+    assert "initialize_parameters_he raised OSError: [Errno 101] Network is unreachable" in feedback(verdict)[2]
+
+
+@requires_isolation
+def test_a_fork_bomb_is_stopped_by_the_process_limit(tmp_path):
+    marker = f"forkbomb-{os.getpid()}-{time.monotonic_ns()}"
+    code = ("import os, sys\nfor _ in range(300):\n    try:\n        if os.fork() == 0:\n"
+            f"            os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(300)', '{marker}'])\n"
+            "    except OSError:\n        break\nwhile True:\n    pass")
+    path = write(tmp_path, with_code(NAMES[2], code))
+    with Watcher(marker) as watcher:
+        verdict = grade_submission(path, TEMPLATE, timeout=10)
+    assert scores(verdict) == [1, 1, 0] and "timed out after 10 s" in verdict["error"]
+    assert 10 < len(watcher.seen) <= 64, len(watcher.seen)
+    assert [pid for pid in watcher.seen if alive(pid)] == []
+
+
+@requires_isolation
+def test_a_killed_batch_keeps_its_rows_leaves_no_process_and_resumes(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    marker = f"sleeper-{os.getpid()}-{time.monotonic_ns()}"
+    for name in ("a.ipynb", "b.ipynb"):
+        write(folder, answered(), name)
+    slow = ("import os, sys\nif os.fork() == 0:\n    os.setsid()\n"
+            f"    os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(300)', '{marker}'])\n"
+            "import time\ntime.sleep(300)")
+    write(folder, with_code(NAMES[0], slow), "c.ipynb")
+    gradebook = tmp_path / "gradebook.csv"
+    command = GRADE + [str(folder), "--csv", str(gradebook), "--jobs", "1", "--timeout", "120"]
+    batch = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not pids_with(marker):
+        time.sleep(0.1)
+    sleepers = pids_with(marker)
+    assert sleepers, "c.ipynb never started"
+    batch.send_signal(signal.SIGKILL)
+    batch.wait()
+    time.sleep(0.5)
+    assert [pid for pid in sleepers if alive(pid)] == [] and pids_with(marker) == []
+    rows = list(csv.DictReader(gradebook.open()))
+    assert [(r["file"], r["score"]) for r in rows] == [("a.ipynb", "3"), ("b.ipynb", "3")]
+    write(folder, answered(), "c.ipynb")
+    out = subprocess.run(command + ["--resume"], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0 and "Graded 1 notebook(s)" in out.stdout and "2 already in the gradebook" in out.stdout
+    rows = list(csv.DictReader(gradebook.open()))
+    assert [(r["file"], r["score"]) for r in rows] == [("a.ipynb", "3"), ("b.ipynb", "3"), ("c.ipynb", "3")]
+
+
+def test_isolation_is_named_in_every_verdict(tmp_path):
+    off = grade(tmp_path, answered(), isolate="off")
+    assert off["isolation"].startswith("NOT ISOLATED") and scores(off) == [1, 1, 1]
+
+
+# ---- 6. the parent's own cost is bounded ---------------------------------------------------------
+
+
+@pytest.fixture
+def no_sandbox(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the sandbox must not start for a submission over a limit")
+
+    monkeypatch.setattr(grader, "Session", refuse)
+
+
+def test_a_huge_answer_is_refused_before_anything_runs(tmp_path, no_sandbox):
+    notebook = edited(NAMES[2], HE_ANSWER, HE_ANSWER + "\n        x = 0" * 400_000)
+    verdict = grade(tmp_path, notebook)
+    number = cell_number(notebook, NAMES[2])
+    assert verdict["score"] == 0 and verdict["error"].startswith(
+        f"{tmp_path / 'submission.ipynb'}: code cell {number} has ")
+    assert "the grader reads code cells of at most 2000 lines and 100000 characters" in verdict["error"]
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, no_sandbox):
+    path = tmp_path / "huge.ipynb"
+    with open(path, "wb") as handle:
+        handle.write(b'{"cells": [')
+        handle.truncate(1024 ** 3)  # sparse: one GB on paper, nothing on disk
+    verdict = grade_submission(path, TEMPLATE)
+    assert verdict["error"] == (f"{path} is 1024.0 MB; the grader reads notebooks of at most 8 MB. Clear the outputs "
+                                "(Edit > Clear Outputs of All Cells), save, and submit again.")
+
+
+# ---- the command line ------------------------------------------------------------------------------
+
+
 def test_json_output_has_the_documented_fields(tmp_path, capsys):
-    path = tmp_path / "s.ipynb"
-    path.write_text(json.dumps(edited(NAMES[2], HE_ANSWER, HE_ANSWER + "\n        print(1)")))
+    path = write(tmp_path, edited(NAMES[2], HE_ANSWER, HE_ANSWER + "\n        print(1)"))
     assert main([str(path), "--json"]) == 0
     verdict = json.loads(capsys.readouterr().out)
     assert set(verdict) == {"submission", "score", "max_score", "exercises", "violations", "notes", "error", "isolation"}
@@ -230,39 +647,43 @@ def test_json_output_has_the_documented_fields(tmp_path, capsys):
 
 
 def test_report_lists_scores_rules_cells_and_lines(tmp_path, capsys):
-    path = tmp_path / "s.ipynb"
     notebook = edited(NAMES[2], HE_ANSWER, HE_ANSWER + "\n        print(1)")
-    path.write_text(json.dumps(notebook))
+    path = write(tmp_path, notebook)
     assert main([str(path)]) == 0
     out = capsys.readouterr().out
     he, line = cell_number(notebook, NAMES[2]), line_of(notebook, NAMES[2], "print(1)")
     assert f"[extra-print] cell {he}, line {line}, initialize_parameters_he" in out and "Total: 2/3" in out
 
 
-def test_usage_errors_exit_non_zero(tmp_path):
-    run = [sys.executable, "-m", "public_tests.grade"]
-    missing = subprocess.run(run + [str(tmp_path / "nope.ipynb")], capture_output=True, text=True)
-    folder = subprocess.run(run + [str(tmp_path)], capture_output=True, text=True)
-    assert missing.returncode == 2 and "does not exist" in missing.stderr and "Traceback" not in missing.stderr
-    assert folder.returncode == 2 and "--csv" in folder.stderr
+def test_usage_errors_exit_2_without_a_traceback(tmp_path):
+    existing = tmp_path / "gradebook.csv"
+    existing.write_text("file,score\nx,1\n")
+    cases = [([str(tmp_path / "nope.ipynb")], "does not exist"), ([str(tmp_path)], "--csv"),
+             ([str(tmp_path), "--csv", str(existing)], "--resume"),
+             ([str(tmp_path), "--csv", str(existing), "--resume"], "its columns are not"),
+             ([str(tmp_path), "--jobs", "0", "--csv", "x.csv"], "--jobs")]
+    for arguments, message in cases:
+        done = subprocess.run(GRADE + arguments, capture_output=True, text=True, cwd=ROOT)
+        assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, (arguments, done.stderr)
 
 
 def test_batch_grades_a_mixed_folder_in_parallel(tmp_path):
     folder = tmp_path / "class"
     (folder / "bob").mkdir(parents=True)
-    (folder / "alice.ipynb").write_text(json.dumps(answered()))
-    (folder / "bob" / "Initialization.ipynb").write_text(json.dumps(edited(NAMES[1], "np.random.seed(3)", "np.random.seed(4)")))
-    (folder / "carol.ipynb").write_text(json.dumps(edited(NAMES[2], HE_ANSWER, "while True:\n            pass\n        " + HE_ANSWER)))
-    (folder / "dave.ipynb").write_text("{broken")
-    (folder / "erin.ipynb").write_text(json.dumps(edited(NAMES[0], 'parameters["W" + str(l)] = np.zeros',
-                                                         'import os\n        os._exit(1)\n        parameters["W" + str(l)] = np.zeros')))
+    (folder / ".ipynb_checkpoints").mkdir()
+    write(folder, answered(), "alice.ipynb")
+    write(folder, answered(), ".ipynb_checkpoints/alice-checkpoint.ipynb")
+    write(folder / "bob", edited(NAMES[1], "np.random.seed(3)", "np.random.seed(4)"), "Initialization.ipynb")
+    write(folder, with_code(NAMES[2], "while True:\n    pass"), "carol.ipynb")
+    write(folder, "{broken", "dave.ipynb")
+    write(folder, with_code(NAMES[0], "import os\nos._exit(1)"), "erin.ipynb")
     gradebook = tmp_path / "gradebook.csv"
-    assert main([str(folder), "--csv", str(gradebook), "--jobs", "2", "--timeout", "4"]) == 0
+    assert main([str(folder), "--csv", str(gradebook), "--jobs", "2", "--timeout", "12"]) == 0
     rows = {row["file"]: row for row in csv.DictReader(gradebook.open())}
     assert set(rows) == {"alice.ipynb", "bob/Initialization.ipynb", "carol.ipynb", "dave.ipynb", "erin.ipynb"}
     assert (rows["alice.ipynb"]["score"], rows["alice.ipynb"]["rules"], rows["alice.ipynb"]["error"]) == ("3", "", "")
     assert rows["bob/Initialization.ipynb"]["rules"] == "edited-outside-answer"
     assert rows["bob/Initialization.ipynb"]["initialize_parameters_random"] == "0"
-    assert rows["carol.ipynb"]["score"] == "2" and "timed out after 4 s" in rows["carol.ipynb"]["error"]
+    assert rows["carol.ipynb"]["score"] == "2" and "timed out after 12 s" in rows["carol.ipynb"]["error"]
     assert rows["dave.ipynb"]["score"] == "0" and "invalid JSON" in rows["dave.ipynb"]["error"]
     assert rows["erin.ipynb"]["score"] == "2" and "exit code 1" in rows["erin.ipynb"]["error"]

@@ -9,19 +9,27 @@ Protocol: one JSON object per line. Requests arrive on the channel that was stdi
 replies leave on the channel that was stdout; fds 0, 1 and 2 are then pointed at
 /dev/null, so nothing the learner prints can reach the parent.
 
-    {"op": "start", "import_source": str, "paths": [str]}      -> {"ok": true} | {"error": str}
-    {"op": "define", "name": str, "cell": int, "source": str}  -> {"ok": true} | {"error": str}
-    {"op": "call", "name": str, "layers_dims": [int], "random_state": [..]}
-        -> {"result": value, "argument": [..]} | {"not_implemented": true} | {"error": str}
+    {"op": "start", "import_source": str, "paths": [str], "blocked": [str]} -> {"ok": true} | {"error": str}
+    {"op": "define", "name": str, "cell": int, "source": str}              -> {"ok": true} | {"error": str}
+    {"op": "observe", "name": str, "layers_dims": [int], "seeds": [int]}
+        -> {"calls": [{"pre_seed": int, "result": value, "error": raised | null, "argument_after": [..]}]}
+         | {"error": str}  (the learner's code raised SystemExit/KeyboardInterrupt, or returned too much)
+
+"observe" is initializer_checks.observe: for each seed, seed numpy's global generator,
+call the function on a fresh copy of layers_dims, record what it returned or raised (an
+Exception ends the observation), and finally restore the generator's state.
 
 A value is {"none": true}, {"dict": [[key, value], ...]}, {"array": {"dtype", "shape", "data"}}
-(numeric arrays, base64 of the little-endian C-order bytes), {"array": {"dtype", "shape"}}
-(other dtypes, no data) or {"other": type name}. Keys are {"str": s} or {"other": repr}.
+(a plain ndarray of a numeric dtype, base64 of its little-endian C-order bytes),
+{"array": {"dtype", "shape"}} (other dtypes: no data) or {"opaque": {"type_name", "module",
+"ndarray_subclass"}}. Keys are {"str": s}, {"int": n} or {"opaque": {...}}. A raised
+exception is {"type_name", "message", "line"}.
 """
 import base64
 import contextlib
 import io
 import json
+import linecache
 import os
 import sys
 import traceback
@@ -105,15 +113,20 @@ class IPythonStub:
         return lambda *args, **kwargs: None
 
 
+def opaque(value, np):
+    kind = type(value)
+    return {"opaque": {"type_name": str(kind.__name__)[:100], "module": str(kind.__module__)[:100],
+                       "ndarray_subclass": isinstance(value, np.ndarray)}}
+
+
 def encode_value(value, np, budget):
     if value is None:
         return {"none": True}
-    if isinstance(value, np.ndarray):
-        array = np.asarray(value)
-        dtype = array.dtype
-        shape = [int(n) for n in array.shape]
+    if type(value) is np.ndarray:
+        dtype = value.dtype
+        shape = [int(n) for n in value.shape]
         if dtype.kind in NUMERIC_KINDS and dtype.itemsize <= 16 and not dtype.fields:
-            little = array.astype(dtype.newbyteorder("<"), copy=False) if dtype.byteorder == ">" else array
+            little = value.astype(dtype.newbyteorder("<")) if dtype.byteorder == ">" else value
             data = np.ascontiguousarray(little).tobytes()
             budget[0] -= len(data)
             if budget[0] < 0:
@@ -121,41 +134,79 @@ def encode_value(value, np, budget):
             return {"array": {"dtype": little.dtype.str, "shape": shape,
                               "data": base64.b64encode(data).decode("ascii")}}
         return {"array": {"dtype": str(dtype)[:40], "shape": shape}}
-    return {"other": type(value).__name__[:60]}
+    return opaque(value, np)
 
 
-def encode_key(key):
-    if isinstance(key, str):
+def encode_key(key, np):
+    if type(key) is str:
         return {"str": key[:200]}
-    try:
-        text = repr(key)
-    except Exception:
-        text = f"<{type(key).__name__}>"
-    return {"other": text[:200]}
+    if type(key) is int and abs(key) < 2 ** 53:
+        return {"int": key}
+    return opaque(key, np)
 
 
-def encode_result(result, np):
-    budget = [MAX_REPLY_BYTES * 3 // 4 - 65536]
+def encode_result(result, np, budget):
     if isinstance(result, dict):
-        items = list(result.items())
-        if len(items) > MAX_KEYS:
+        keys = list(dict.keys(result))
+        if len(keys) > MAX_KEYS:
             raise TooLarge()
-        return {"dict": [[encode_key(k), encode_value(v, np, budget)] for k, v in items]}
-    return encode_value(result, np, budget)
+        return {"dict": [[encode_key(k, np), encode_value(dict.__getitem__(result, k), np, budget)] for k in keys]}
+    if result is None:
+        return {"none": True}
+    return opaque(result, np)
+
+
+def shown(item):
+    try:
+        return repr(item)[:100]
+    except Exception:
+        return f"<{type(item).__name__}>"
 
 
 def encode_argument(argument):
     out = []
     for item in list(argument)[:100]:
-        if isinstance(item, bool) or not isinstance(item, (int, float, str)) or isinstance(item, str) and len(item) > 100:
-            out.append({"other": encode_key(item)["other"] if not isinstance(item, str) else repr(item)[:100]})
-        elif isinstance(item, int) and abs(item) > 2 ** 53:
-            out.append({"other": str(item)[:100]})
-        else:
+        if type(item) is int and abs(item) < 2 ** 53 or type(item) is float:
             out.append(item)
+        else:
+            out.append({"other": shown(item)})
     if len(argument) > 100:
         out.append({"other": "..."})
     return out
+
+
+def learner_line(error, filename):
+    """Return the source of the deepest traceback line in the learner's cell (else outside numpy), or None."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename != __file__]
+    mine = [f for f in frames if f.filename == filename] or [f for f in frames if "numpy" not in f.filename]
+    return ((mine[-1].line or None) if mine else None)
+
+
+def observe(target, layers_dims, seeds, filename, np):
+    """Call target once per seed, as initializer_checks.observe does; return the encoded calls."""
+    calls, budget = [], [MAX_REPLY_BYTES * 3 // 4 - 65536]
+    state = np.random.get_state()
+    try:
+        for seed in seeds:
+            argument = list(layers_dims)
+            np.random.seed(seed)
+            try:
+                result = target(argument)
+            except Exception as error:  # recorded and judged by the parent, like the self-check does
+                try:
+                    message = str(error)
+                except Exception:
+                    message = "(unprintable)"
+                raised = {"type_name": type(error).__name__[:100], "message": message[:2000],
+                          "line": (learner_line(error, filename) or "")[:500] or None}
+                calls.append({"pre_seed": seed, "result": {"none": True}, "error": raised,
+                              "argument_after": encode_argument(argument)})
+                break
+            calls.append({"pre_seed": seed, "result": encode_result(result, np, budget), "error": None,
+                          "argument_after": encode_argument(argument)})
+    finally:
+        np.random.set_state(state)
+    return calls
 
 
 def describe(error, cell):
@@ -205,29 +256,25 @@ def serve(reader, writer):
                     exec(compile(request["import_source"], "<import cell>", "exec"), namespace)
                     reply(ok=True)
                 elif op == "define":
+                    filename = f"<cell {request['cell']}>"
                     cells[request["name"]] = request["cell"]
-                    exec(compile(request["source"], f"<cell {request['cell']}>", "exec"), namespace)
+                    linecache.cache[filename] = (len(request["source"]), None,
+                                                 request["source"].splitlines(True), filename)
+                    exec(compile(request["source"], filename, "exec"), namespace)
                     if not callable(namespace.get(request["name"])):
                         reply(error=f"the cell does not define {request['name']}")
                     else:
                         reply(ok=True)
-                elif op == "call":
+                elif op == "observe":
                     target = namespace.get(request["name"])
-                    state = request["random_state"]
-                    np.random.set_state((state[0], np.array(state[1], dtype=np.uint32), *state[2:]))
-                    argument = list(request["layers_dims"])
+                    filename = f"<cell {cells.get(request['name'])}>"
                     try:
-                        result = target(argument)
-                    except NotImplementedError:
-                        reply(not_implemented=True)
-                        continue
-                    try:
-                        encoded = encode_result(result, np)
+                        calls = observe(target, request["layers_dims"], request["seeds"], filename, np)
                     except TooLarge:
                         reply(error=f"{request['name']} returned more data than the grader reads "
-                                    f"(at most {MAX_KEYS} keys and about {MAX_REPLY_BYTES // 2 ** 20} MB of arrays)")
+                                    f"(at most {MAX_KEYS} keys and about {MAX_REPLY_BYTES // 2 ** 21} MB of arrays)")
                         continue
-                    reply(result=encoded, argument=encode_argument(argument))
+                    reply(calls=calls)
         except BaseException as error:  # the learner's code may raise anything, SystemExit included
             reply(error=describe(error, cells.get(request.get("name"), request.get("cell", "?"))))
         sink.seek(0)

@@ -391,13 +391,20 @@ def run(args, parser, out=sys.stdout):
     except Exception as error:  # a notebook that is not the Initialization template
         parser.error(f"{display_name(args.template)} is not a usable template ({type(error).__name__}: {error})")
     ship = args.ship if args.ship != "auto" else ("path" if kind == "local" else "bytes")
+    fresh = not (os.path.exists(args.csv) and os.path.getsize(args.csv) > 0)
     try:  # before any cluster starts: an existing gradebook without --resume is a usage error
         gradebook = Gradebook(args.csv, list(template.graded), resume=args.resume, overwrite=args.overwrite)
     except GradebookError as error:
         parser.error(str(error))
     client = cluster = None
     try:
-        client, cluster, _ = connect(args.scheduler)
+        try:
+            client, cluster, _ = connect(args.scheduler)
+        except ClusterError:
+            if fresh:  # leave no empty gradebook behind a run that never started
+                gradebook.close()
+                os.remove(args.csv)
+            raise
         summary = grade_into(gradebook, path, template, client, ship=ship, lenient=args.lenient,
                              timeout=args.timeout, isolate=args.isolation, out=out)
     except ClusterLost as error:

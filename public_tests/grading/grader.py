@@ -103,13 +103,15 @@ def run_exercises(template, located, names, exercises, timeout, chosen):
                 reply = session.request({"op": "define", "name": name, "cell": found.cell,
                                          "source": python_source(found.source)}, running=name)
                 if reply != {"ok": True}:
-                    raise checks.LearnerError(str(reply.get("error", "the cell failed"))[:1000])
+                    if set(reply) == {"error"} and isinstance(reply["error"], str):
+                        raise checks.LearnerError(reply["error"][:1000])
+                    raise SessionBroken(f"the grading channel received a malformed reply while defining {name}")
                 layers_dims, problems = checks.check(session, BY_NAME[name])
             except checks.LearnerError as failed:
                 message = str(failed)
                 exercise["feedback"], _ = f"Not graded: {message}.", errors.append(message)
                 continue
-            except (checks.ChildLost, SessionBroken) as lost:
+            except SessionBroken as lost:
                 message = str(lost)
                 exercise["feedback"], _ = f"Not graded: {message}.", errors.append(message)
                 session.close()

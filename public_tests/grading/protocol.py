@@ -10,6 +10,7 @@ import re
 
 import numpy as np
 
+from ..initializer_checks import Call, Observation, Opaque, Raised
 from .limits import MAX_ARRAY_ELEMENTS
 
 NUMERIC_DTYPES = {"|b1", "|i1", "<i2", "<i4", "<i8", "|u1", "<u2", "<u4", "<u8", "<f2", "<f4", "<f8", "<f16",
@@ -23,15 +24,8 @@ class ProtocolError(Exception):
     """A reply from the child is not in the expected format."""
 
 
-class Opaque:
-    """Stands in for a value of a type the parent does not rebuild; only its type name is known."""
-
-    def __repr__(self):
-        return f"<{type(self).__name__}>"
-
-
-class OpaqueKey:
-    """Stands in for a dict key or list item that is not plain text or a number; shows the child's repr."""
+class OpaqueItem:
+    """Stands in for an item of layers_dims that is not a number after the call; shows the child's repr."""
 
     def __init__(self, text):
         self.text = text
@@ -40,22 +34,10 @@ class OpaqueKey:
         return self.text
 
     def __eq__(self, other):
-        return isinstance(other, OpaqueKey) and other.text == self.text
+        return isinstance(other, OpaqueItem) and other.text == self.text
 
     def __hash__(self):
-        return hash(("OpaqueKey", self.text))
-
-
-_OPAQUE_TYPES = {}
-
-
-def opaque(type_name):
-    """Return an object whose type is called ``type_name`` (an identifier of at most 60 characters)."""
-    if not isinstance(type_name, str) or not type_name.isidentifier() or len(type_name) > 60:
-        type_name = "object"
-    if type_name not in _OPAQUE_TYPES:
-        _OPAQUE_TYPES[type_name] = type(type_name, (Opaque,), {})
-    return _OPAQUE_TYPES[type_name]()
+        return hash(("OpaqueItem", self.text))
 
 
 def _text(value, limit=300):
@@ -64,9 +46,36 @@ def _text(value, limit=300):
     return value
 
 
-def decode_result(message):
-    """Rebuild the learner's return value from a reply's ``result``."""
+def decode_observation(reply, layers_dims, seeds):
+    """Rebuild initializer_checks.Observation from an "observe" reply."""
+    calls = reply.get("calls") if set(reply) == {"calls"} else None
+    if not isinstance(calls, list) or not 1 <= len(calls) <= len(seeds):
+        raise ProtocolError("a reply without a list of calls")
     budget = [MAX_ARRAY_ELEMENTS]
+    out = []
+    for index, call in enumerate(calls):
+        if not isinstance(call, dict) or set(call) != {"pre_seed", "result", "error", "argument_after"}:
+            raise ProtocolError("a malformed call record")
+        if call["pre_seed"] != seeds[index] or type(call["pre_seed"]) is not int:
+            raise ProtocolError("calls out of order")
+        error = None if call["error"] is None else decode_raised(call["error"])
+        if error is not None and index != len(calls) - 1:
+            raise ProtocolError("a call recorded after an exception")
+        out.append(Call(seeds[index], decode_result(call["result"], budget), error,
+                        decode_argument(call["argument_after"])))
+    return Observation(tuple(layers_dims), tuple(out))
+
+
+def decode_raised(message):
+    if not isinstance(message, dict) or set(message) != {"type_name", "message", "line"}:
+        raise ProtocolError("a malformed exception record")
+    line = message["line"]
+    return Raised(_text(message["type_name"], 100), _text(message["message"], 2000),
+                  None if line is None else _text(line, 500))
+
+
+def decode_result(message, budget):
+    """Rebuild the learner's return value as initializer_checks.portable leaves it."""
     if isinstance(message, dict) and set(message) == {"dict"}:
         items = message["dict"]
         if not isinstance(items, list) or len(items) > MAX_KEYS:
@@ -77,30 +86,37 @@ def decode_result(message):
                 raise ProtocolError("a malformed dict item")
             out[decode_key(item[0])] = decode_value(item[1], budget)
         return out
-    return decode_value(message, budget)
+    if message == {"none": True}:
+        return None
+    return decode_opaque(message)
+
+
+def decode_opaque(message):
+    if isinstance(message, dict) and set(message) == {"opaque"} and isinstance(message["opaque"], dict):
+        fields = message["opaque"]
+        if set(fields) == {"type_name", "module", "ndarray_subclass"} and isinstance(fields["ndarray_subclass"], bool):
+            return Opaque(_text(fields["type_name"], 100), _text(fields["module"], 100), fields["ndarray_subclass"])
+    raise ProtocolError("a malformed stand-in")
 
 
 def decode_key(message):
     if isinstance(message, dict) and len(message) == 1:
         (kind, value), = message.items()
         if kind == "str":
-            return _text(value)
-        if kind == "other":
-            return OpaqueKey(_text(value))
+            return _text(value, 200)
+        if kind == "int" and type(value) is int:
+            return value
+        if kind == "opaque":
+            return decode_opaque(message)
     raise ProtocolError("a malformed dict key")
 
 
 def decode_value(message, budget):
-    if not isinstance(message, dict) or len(message) != 1:
-        raise ProtocolError("a malformed value")
-    (kind, value), = message.items()
-    if kind == "none" and value is True:
+    if message == {"none": True}:
         return None
-    if kind == "other":
-        return opaque(_text(value, 60))
-    if kind == "array" and isinstance(value, dict):
-        return decode_array(value, budget)
-    raise ProtocolError("a malformed value")
+    if isinstance(message, dict) and set(message) == {"array"} and isinstance(message["array"], dict):
+        return decode_array(message["array"], budget)
+    return decode_opaque(message)
 
 
 def decode_array(message, budget):
@@ -128,7 +144,7 @@ def decode_array(message, budget):
             kind = np.dtype(dtype) if OTHER_DTYPE.match(dtype) and dtype not in NUMERIC_DTYPES else np.dtype(object)
         except TypeError:
             kind = np.dtype(object)
-        if kind.kind in "biufc":
+        if kind.kind in "biufc" or kind.itemsize > 64:
             kind = np.dtype(object)
         return np.zeros(shape, dtype=kind)
     raise ProtocolError("a malformed array")
@@ -147,13 +163,9 @@ def decode_argument(message):
         elif isinstance(item, str):
             out.append(_text(item, 100))
         elif isinstance(item, dict) and set(item) == {"other"}:
-            out.append(OpaqueKey(_text(item["other"], 200)))
+            out.append(OpaqueItem(_text(item["other"], 200)))
         else:
             raise ProtocolError("a malformed argument item")
     return out
 
 
-def encode_random_state(state):
-    """Turn numpy's legacy global random state into JSON for the child."""
-    name, keys, position, has_gauss, cached = state
-    return [name, [int(k) for k in keys], int(position), int(has_gauss), float(cached)]

@@ -72,7 +72,8 @@ def load_template(notebook):
             if grade_id(cell) == f"{name}_test":
                 points[name] = float(nbgrader.get("points", 1))
     plain = python_source(import_source or "")
-    return Template(plain, graded, {n: points.get(n, 1.0) for n in graded}, locked, imported_names(plain))
+    allowed = imported_names(plain) | {"get_ipython", "__builtins__"}  # in every IPython namespace
+    return Template(plain, graded, {n: points.get(n, 1.0) for n in graded}, locked, allowed)
 
 
 def imported_names(source):

@@ -220,9 +220,19 @@ class Session:
         env.update(HOME=scratch, TMPDIR=scratch + "/tmp", MPLCONFIGDIR=scratch + "/mpl",
                    NUMBA_CACHE_DIR=scratch + "/tmp")
         left = max(self.deadline - time.monotonic(), 0.1)
-        self.process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=scratch if self.scratch else "/",
-            env=env, start_new_session=True, preexec_fn=_limits(int(left) + 2, memory_limit, processes))
+        info_read, info_write = os.pipe() if chosen.isolated else (None, None)
+        if chosen.isolated:  # bwrap tells the PID of the namespace's init: killing it empties the namespace
+            command[1:1] = ["--info-fd", str(info_write)]
+        try:
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                cwd=scratch if self.scratch else "/", env=env, start_new_session=True,
+                pass_fds=(info_write,) if chosen.isolated else (),
+                preexec_fn=_limits(int(left) + 2, memory_limit, processes))
+        finally:
+            if info_write is not None:
+                os.close(info_write)
+        self.info = info_read
         os.set_blocking(self.process.stdin.fileno(), False)
         self.buffer = b""
         self.selector = selectors.DefaultSelector()
@@ -280,8 +290,39 @@ class Session:
             code = None
         return f"{describe_exit(code)} in {running}"
 
+    def _namespace_init(self):
+        """Return the host PID of the sandbox's PID-namespace init, as bwrap reported it, or None."""
+        if self.info is None:
+            return None
+        data = b""
+        with contextlib.suppress(OSError):
+            os.set_blocking(self.info, False)
+            while True:
+                chunk = os.read(self.info, 4096)
+                if not chunk:
+                    break
+                data += chunk
+        os.close(self.info)
+        self.info = None
+        try:
+            pid = json.loads(data.decode()).get("child-pid")
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            return None
+        return pid if isinstance(pid, int) and pid > 1 else None
+
     def close(self):
-        """Kill the child and everything it started; remove the scratch directory."""
+        """Kill the child and everything it started; remove the scratch directory.
+
+        With bubblewrap, the namespace's init is killed first: the kernel then kills every
+        process in the namespace, and bwrap exits only once they are all gone, so when this
+        returns nothing the submission started is left.
+        """
+        init = self._namespace_init()
+        if init is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(init, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=10)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, signal.SIGKILL)
         with contextlib.suppress(ProcessLookupError):
