@@ -5,6 +5,7 @@ artists; without one it draws on the current axes, like the course's helpers.
 """
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.markers import MarkerStyle
 
 from .prediction import predict_dec
 
@@ -26,35 +27,23 @@ CLASS_STYLE = {0: dict(marker="o", name="class 0 (red circles): outer ring"),
 REGION_NOTE = "shaded: red where the model predicts 0, blue where it predicts 1"
 
 
-class ClassPoints(tuple):
-    """The artists of both classes; a method called on it is called on each (e.g. .set_sizes([10]))."""
-
-    def __getattr__(self, name):
-        first = getattr(self[0], name)
-        if not callable(first):
-            return first
-
-        def each(*args, **kwargs):
-            results = [getattr(artist, name)(*args, **kwargs) for artist in self]
-            if all(r is None for r in results):
-                return None
-            if all(isinstance(r, np.ndarray) for r in results):
-                return np.concatenate(results)
-            return results
-        return each
+def marker_path(marker):
+    """Return the path matplotlib draws for ``marker`` ("o", "^", ...), at unit size."""
+    style = MarkerStyle(marker)
+    return style.get_path().transformed(style.get_transform())
 
 
 def scatter_classes(ax, X, y, **kwargs):
-    """Scatter X (2, m) on ``ax``: class 0 red circles, class 1 blue triangles, labelled for a legend.
+    """Scatter X (2, m) on ``ax``: class 0 red circles, class 1 blue triangles; return the PathCollection.
 
-    Returns a ClassPoints of the two PathCollections (get_offsets() gives every point).
+    One collection holds every point (get_offsets() gives all m); each point's marker
+    follows its class. class_legend(ax) names colours and shapes.
     """
     labels = np.ravel(y)
-    size = kwargs.pop("s", 40)
-    return ClassPoints(ax.scatter(X[0, labels == c], X[1, labels == c], color=CMAP(float(c)), s=size,
-                                  marker=CLASS_STYLE[c]["marker"], edgecolors="k", linewidths=0.3,
-                                  label=CLASS_STYLE[c]["name"], **kwargs)
-                       for c in (0, 1))
+    kwargs = {"s": 40, "edgecolors": "k", "linewidths": 0.3, **kwargs}
+    points = ax.scatter(X[0, :], X[1, :], c=labels, cmap=CMAP, vmin=0, vmax=1, **kwargs)
+    points.set_paths([marker_path(CLASS_STYLE[int(label == 1)]["marker"]) for label in labels])
+    return points
 
 
 def mark_classes(ax, X, y, markersize=4, **kwargs):
@@ -72,18 +61,19 @@ def mark_classes(ax, X, y, markersize=4, **kwargs):
 
 def class_legend(ax, regions=False, **kwargs):
     """Add a legend naming each class's colour and shape (and the shading, if ``regions``); return it."""
-    handles, labels = ax.get_legend_handles_labels()
-    if regions:
-        from matplotlib.patches import Patch
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
-        handles = handles + [Patch(facecolor=CMAP(0.0), alpha=0.6, label="predicted 0"),
-                             Patch(facecolor=CMAP(1.0), alpha=0.6, label="predicted 1")]
-        labels = labels + ["predicts 0", "predicts 1"]
+    handles = [Line2D([], [], linestyle="none", marker=CLASS_STYLE[c]["marker"], markersize=6,
+                      markerfacecolor=CMAP(float(c)), markeredgecolor="k", markeredgewidth=0.3,
+                      label=CLASS_STYLE[c]["name"]) for c in (0, 1)]
+    if regions:
+        handles += [Patch(facecolor=CMAP(float(c)), alpha=0.6, label=f"predicts {c}") for c in (0, 1)]
     kwargs.setdefault("fontsize", 7)
     kwargs.setdefault("loc", "upper left")
     kwargs.setdefault("bbox_to_anchor", (1.02, 1.0))  # outside the axes, so it hides no point
     kwargs.setdefault("borderaxespad", 0.0)
-    return ax.legend(handles, labels, **kwargs)
+    return ax.legend(handles=handles, **kwargs)
 
 
 def plot_dataset(X, Y, ax=None, title="Training set"):

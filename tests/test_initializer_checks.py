@@ -6,6 +6,8 @@ from public_tests import (initialize_parameters_he_test, initialize_parameters_r
                           initialize_parameters_zeros_test)
 from reference import REFERENCE
 
+pytestmark = pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix, used on purpose
+
 CHECKS = {"zeros": initialize_parameters_zeros_test, "random": initialize_parameters_random_test,
           "he": initialize_parameters_he_test}
 

@@ -56,18 +56,22 @@ def test_cost_curve_x_axis_is_the_true_iteration_number():
 
 
 def test_classes_differ_in_marker_shape_and_are_named_in_a_legend():
-    from init_utils.plotting import CLASS_STYLE, mark_classes, scatter_classes
+    from init_utils.plotting import CLASS_STYLE, class_legend, mark_classes, marker_path, scatter_classes
 
     X, Y, _, _ = load_dataset(plot=False)
     fig, ax = plt.subplots()
     points = scatter_classes(ax, X, Y)
-    assert len(points) == 2 and points.get_offsets().shape == (300, 2)
-    assert CLASS_STYLE[0]["marker"] != CLASS_STYLE[1]["marker"]
-    assert "red" in points[0].get_label() and "blue" in points[1].get_label()
+    assert points.get_offsets().shape == (300, 2)  # one collection, every point, as before
+    paths = points.get_paths()
+    labels = Y.ravel()
+    circle, triangle = marker_path(CLASS_STYLE[0]["marker"]), marker_path(CLASS_STYLE[1]["marker"])
+    assert all(np.array_equal(p.vertices, (triangle if l == 1 else circle).vertices) for p, l in zip(paths, labels))
+    assert not np.array_equal(circle.vertices, triangle.vertices)
     points.set_sizes([10])  # the explorer shrinks the dots this way
-    assert all(p.get_sizes().tolist() == [10] for p in points)
     lines = mark_classes(ax, X, Y)
     assert lines[0].get_marker() != lines[1].get_marker()
+    texts = [t.get_text() for t in class_legend(ax).get_texts()]
+    assert "red" in texts[0] and "class 0" in texts[0] and "blue" in texts[1] and "class 1" in texts[1]
 
 
 def test_decision_boundary_legend_explains_points_and_shading():
