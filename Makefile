@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,cluster]'
 	$(PY) -c "from init_utils.engine import warm; warm()"   # compile the training engine once, into numba's cache
 	touch $(STAMP)
 
@@ -27,9 +27,9 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanit
 # JupyterLab refuses to start as root unless told; containers and some CI machines run as root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-# hide_globs keeps the solved notebook (source/) and the nbval settings out of the learner's file browser.
 setup: $(STAMP)
 
+# hide_globs keeps the solved notebook (source/) and the nbval settings out of the learner's file browser.
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/ \
 	  --ContentsManager.hide_globs="['__pycache__', '*.pyc', '*.pyo', '.DS_Store', '*~', 'source', 'nbval_sanitize.cfg']"
