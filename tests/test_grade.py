@@ -687,3 +687,61 @@ def test_batch_grades_a_mixed_folder_in_parallel(tmp_path):
     assert rows["carol.ipynb"]["score"] == "2" and "timed out after 12 s" in rows["carol.ipynb"]["error"]
     assert rows["dave.ipynb"]["score"] == "0" and "invalid JSON" in rows["dave.ipynb"]["error"]
     assert rows["erin.ipynb"]["score"] == "2" and "exit code 1" in rows["erin.ipynb"]["error"]
+
+
+# ---- the gradebook -----------------------------------------------------------------------------------
+
+
+def a_verdict(score=3.0, error=None):
+    return {"score": score, "max_score": 3.0, "error": error, "violations": [{"rule": "extra-cell"}],
+            "exercises": [{"name": n, "score": 1.0} for n in NAMES]}
+
+
+def test_each_row_is_on_disk_as_soon_as_it_is_written(tmp_path):
+    from public_tests.grading import Gradebook
+
+    path = tmp_path / "gradebook.csv"
+    book = Gradebook(path, NAMES)
+    book.write("a.ipynb", a_verdict(error="line one\nline two"))
+    assert path.read_text().splitlines() == [
+        "file,score,max_score,initialize_parameters_zeros,initialize_parameters_random,initialize_parameters_he,rules,error",
+        "a.ipynb,3,3,1,1,1,extra-cell,line one line two"]
+    book.close()
+
+
+def test_resume_drops_a_row_cut_off_mid_write_and_lists_the_rest(tmp_path):
+    from public_tests.grading import Gradebook
+
+    path = tmp_path / "gradebook.csv"
+    with Gradebook(path, NAMES) as book:
+        book.write("a.ipynb", a_verdict())
+        book.write("b.ipynb", a_verdict())
+    whole = path.read_text()
+    path.write_text(whole + "c.ipynb,3,3,1")  # the batch died while writing c's row
+    with Gradebook(path, NAMES, resume=True) as book:
+        assert book.done == {"a.ipynb", "b.ipynb"}
+        book.write("c.ipynb", a_verdict(score=2.0))
+    assert path.read_text() == whole + "c.ipynb,2,3,1,1,1,extra-cell,\n"
+
+
+def test_an_existing_gradebook_is_never_replaced_silently(tmp_path):
+    from public_tests.grading import Gradebook
+    from public_tests.grading.gradebook import GradebookError
+
+    path = tmp_path / "gradebook.csv"
+    path.write_text("name,grade\nx,1\n")
+    with pytest.raises(GradebookError, match="add --resume"):
+        Gradebook(path, NAMES)
+    with pytest.raises(GradebookError, match="its columns are not"):
+        Gradebook(path, NAMES, resume=True)
+    assert path.read_text() == "name,grade\nx,1\n"
+    Gradebook(path, NAMES, overwrite=True).close()
+    assert path.read_text().startswith("file,score")
+
+
+def test_row_names_are_printable_and_one_line():
+    import pathlib
+
+    from public_tests.grading.gradebook import row_name
+
+    assert row_name(pathlib.Path(b"caf\xe9\n.ipynb".decode("utf-8", "surrogateescape"))) == "caf\\xe9\\n.ipynb"

@@ -1,0 +1,97 @@
+"""Submission rules: code compared as tokens, cells read as IPython runs them, names judged as Python binds them."""
+import ast
+
+import pytest
+
+from fixtures.grading.builders import NAMES, TEMPLATE, answered, cell_number, edited, with_code
+from public_tests.grading.code_compare import code_key, code_tokens, same_code
+from public_tests.grading.python_cells import python_source
+from public_tests.grading.rules import check_submission, global_violations, print_violations
+
+BASE = 'def f(x):\n    """Doc."""\n    y = x + 1  # note\n\n    return y\n'
+
+SAME = {
+    "tabs": 'def f(x):\n\t"""Doc."""\n\ty = x + 1\n\treturn y',
+    "crlf": BASE.replace("\n", "\r\n"),
+    "blank lines and comments": '\n\n# top\ndef f(x):\n    """Doc."""\n\n    y = x+1\n    # gone\n    return y\n\n\n',
+    "docstring edited": 'def f(x):\n    """Other words\n    on two lines."""\n    y = x + 1\n    return y',
+    "docstring deleted": "def f(x):\n    y = x + 1\n    return y",
+    "backslash continuation": "def f(x):\n    y = x \\\n        + 1\n    return y",
+}
+DIFFERENT = {
+    "value": "def f(x):\n    y = x + 2\n    return y",
+    "return in a deeper block": "def f(x):\n    y = x + 1\n    if y:\n        return y",
+    "string that is code": 'def f(x):\n    y = x + 1\n    "doc" + y\n    return y',
+    "extra statement": "def f(x):\n    y = x + 1\n    y = 0\n    return y",
+}
+
+
+@pytest.mark.parametrize("other", SAME.values(), ids=list(SAME))
+def test_cosmetic_differences_are_the_same_code(other):
+    assert same_code(BASE, other) and code_key(BASE) == code_key(other)
+
+
+@pytest.mark.parametrize("other", DIFFERENT.values(), ids=list(DIFFERENT))
+def test_code_differences_are_seen(other):
+    assert not same_code(BASE, other)
+
+
+def test_untokenizable_text_falls_back_to_lines_without_spaces_and_comments():
+    broken = 'x = """never closed\n'
+    with pytest.raises(ValueError):
+        code_tokens(broken)
+    assert same_code(broken, 'x  =  """never closed\n# comment\n') and not same_code(broken, 'x = """other\n')
+
+
+def test_cells_are_read_as_ipython_runs_them():
+    cell = "%matplotlib inline\nx = (1\n%2)\ny = (3\n!= 4)\n!ls -l\n"
+    plain = python_source(cell)
+    assert plain.split("\n")[0] == "get_ipython().run_line_magic('matplotlib', 'inline')"
+    assert "%2)" in plain and "!= 4)" in plain and "get_ipython().system('ls -l')" in plain
+    ast.parse(plain)
+
+
+def violations_of(source, name="f"):
+    tree = ast.parse(source)
+    function = tree.body[0]
+    return [(v.rule, v.line) for v in print_violations(name, tree, 1)
+            + global_violations(name, function, function, TEMPLATE, 1)]
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("def f(layers_dims):\n    match layers_dims:\n        case [first, *rest]:\n            return first, rest\n"
+     "        case {'k': v, **others}:\n            return v, others\n        case (a | a) as whole:\n            return whole",
+     []),
+    ("def f(layers_dims):\n    show = print\n    show(1)", [("extra-print", 2)]),
+    ("def f(layers_dims):\n    import builtins\n    builtins.print(1)", [("extra-print", 3)]),
+    ("def f(layers_dims):\n    from builtins import print as p\n    p(1)", [("extra-print", 2)]),
+    ("def f(layers_dims):\n    return initialize_parameters_he(layers_dims)", [("global-variable", 2)]),
+    ("def f(layers_dims):\n    return layer_dims", [("global-variable", 2)]),
+    ("def f(layers_dims):\n    return np.zeros(1), get_ipython()", []),
+    ("def f(layers_dims):\n    return [n for n in layers_dims if (m := n)] and m", []),
+])
+def test_names_are_judged_as_python_binds_them(source, expected):
+    assert violations_of(source) == expected
+
+
+def test_a_wrong_typed_or_missing_grade_id_still_finds_the_graded_cells():
+    notebook = answered()
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            cell["metadata"] = {"nbgrader": {"grade_id": 7}}
+    located, violations, notes = check_submission(TEMPLATE, notebook)
+    assert list(located) == NAMES and violations == [] and notes == []
+
+
+def test_broken_markers_are_named(tmp_path):
+    notebook = edited(NAMES[0], "# YOUR CODE ENDS HERE", "# YOUR CODE ENDS")
+    located, violations, _ = check_submission(TEMPLATE, notebook)
+    assert [(v.rule, v.exercise, v.cell) for v in violations] == [
+        ("edited-outside-answer", NAMES[0], cell_number(notebook, NAMES[0]))]
+    assert "the answer markers are broken" in violations[0].message
+
+
+def test_work_inside_the_region_never_counts_as_an_edit_outside():
+    notebook = with_code(NAMES[2], "# thinking...\n\n\nscale = 1  # unused")
+    _, violations, notes = check_submission(TEMPLATE, notebook)
+    assert violations == [] and notes == []

@@ -1,0 +1,147 @@
+"""The sandbox: which isolation a machine gets, what the child can see, and that nothing it starts survives."""
+import os
+import time
+
+import pytest
+
+from fixtures.grading.builders import ISOLATED, TEMPLATE, alive, answered, requires_isolation, write
+from public_tests.grading import grade_submission, sandbox
+from public_tests.grading.protocol import decode_observation
+from public_tests.grading.sandbox import Session, SessionBroken, describe_exit, isolation
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def session(timeout=30, chosen=None):
+    chosen = chosen or isolation("auto")
+    live = Session(chosen, time.monotonic() + timeout, timeout)
+    reply = live.request({"op": "start", "import_source": "import numpy as np", "paths": live.paths,
+                          "blocked": ["numba"]}, running="start")
+    assert reply == {"ok": True}
+    return live
+
+
+def define(live, source, name="f", cell=7):
+    return live.request({"op": "define", "name": name, "cell": cell, "source": source}, running=name)
+
+
+def observe(live, layers_dims=(2, 1), name="f"):
+    return live.request({"op": "observe", "name": name, "layers_dims": list(layers_dims), "seeds": [101, 7919]},
+                        running=name)
+
+
+@requires_isolation
+def test_root_on_linux_with_bubblewrap_gets_the_full_sandbox():
+    chosen = isolation("auto")
+    assert (chosen.mode, chosen.isolated) == ("bwrap" if os.geteuid() == 0 else "bwrap-user", True)
+    assert "own PID namespace" in chosen.describe() and "no network" in chosen.describe()
+
+
+def test_without_bubblewrap_grading_goes_on_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    monkeypatch.setattr(sandbox, "_CHOSEN", {})
+    chosen = isolation("auto")
+    assert not chosen.isolated and "bwrap command is not installed" in chosen.reason
+    with pytest.raises(RuntimeError, match="isolation is required but unavailable"):
+        isolation("required")
+    verdict = grade_submission(write(tmp_path, answered()), TEMPLATE, timeout=30)
+    assert verdict["score"] == 3 and verdict["isolation"].startswith("NOT ISOLATED: learner code ran as your own user")
+    required = grade_submission(write(tmp_path, answered()), TEMPLATE, timeout=30, isolate="required")
+    assert required["score"] == 0 and "isolation is required but unavailable" in required["error"]
+
+
+@requires_isolation
+def test_the_sandbox_mounts_nothing_of_the_project_but_the_package_and_the_venv():
+    command = sandbox._bwrap_command(isolation("auto").mode)
+    sources = [command[i + 1] for i, word in enumerate(command) if word == "--ro-bind"]
+    inside_project = sorted(s for s in sources if s == ROOT or s.startswith(ROOT + os.sep))
+    allowed = {os.path.join(ROOT, "init_utils"), os.path.join(ROOT, "public_tests", "grading", "child.py")}
+    assert all(s in allowed or s.startswith(os.path.join(ROOT, ".venv")) for s in inside_project), inside_project
+    assert "--bind" not in command and "--unshare-net" in command and "--unshare-pid" in command
+
+
+@requires_isolation
+def test_child_sees_a_read_only_world_and_its_own_scratch():
+    live = session()
+    try:
+        assert define(live, "import os\n"
+                            f"SEEN = sorted(os.listdir({ROOT!r}))\n"
+                            "open('/scratch/mine.txt', 'w').write('ok')\n"
+                            "def f(layers_dims):\n"
+                            "    if os.getuid() != 65534 or SEEN != sorted(['init_utils'] + (['.venv'] if os.path.isdir("
+                            f"{os.path.join(ROOT, '.venv')!r}) else [])):\n"
+                            "        raise ValueError(f'{os.getuid()} {SEEN}')\n"
+                            "    open('/usr/planted', 'w')\n") == {"ok": True}
+        reply = observe(live)
+        call = reply["calls"][0]
+        assert call["error"]["type_name"] in ("OSError", "PermissionError"), call["error"]
+        assert "Read-only file system" in call["error"]["message"] or "Permission denied" in call["error"]["message"]
+    finally:
+        live.close()
+    assert not os.path.exists("/usr/planted")
+
+
+def test_observation_round_trips_through_the_protocol():
+    live = session()
+    try:
+        define(live, "import numpy as np\ndef f(layers_dims):\n    np.random.seed(3)\n"
+                     "    return {'W1': np.random.randn(layers_dims[1], layers_dims[0]), 'b1': np.zeros((1, 1))}")
+        observation = decode_observation(observe(live), [2, 1], [101, 7919])
+    finally:
+        live.close()
+    import numpy as np
+
+    np.random.seed(3)
+    expected = np.random.randn(1, 2)
+    assert [c.pre_seed for c in observation.calls] == [101, 7919]
+    for call in observation.calls:
+        assert call.error is None and list(call.argument_after) == [2, 1]
+        assert np.array_equal(call.result["W1"], expected) and call.result["W1"].dtype == np.float64
+
+
+def test_a_silent_child_times_out_and_is_killed():
+    live = session(timeout=4)
+    define(live, "def f(layers_dims):\n    while True:\n        pass")
+    with pytest.raises(SessionBroken, match=r"timed out after 4 s in f"):
+        observe(live)
+    pid = live.process.pid
+    live.close()
+    assert not alive(pid)
+
+
+def test_a_reply_without_end_is_cut_at_the_size_limit(monkeypatch):
+    monkeypatch.setattr(sandbox, "MAX_REPLY_BYTES", 1000)
+    live = session()
+    try:
+        define(live, "import os\ndef f(layers_dims):\n    for fd in (3, 4, 5):\n        try:\n"
+                     "            os.write(fd, b'x' * 5000)\n        except OSError:\n            pass\n"
+                     "    return None")
+        with pytest.raises(SessionBroken, match="more than 0 MB without a line break|over 0 MB"):
+            observe(live)
+    finally:
+        live.close()
+
+
+@requires_isolation
+def test_close_returns_only_when_every_process_of_the_submission_is_gone():
+    live = session()
+    define(live, "import os, time\ndef f(layers_dims):\n    for _ in range(5):\n        if os.fork() == 0:\n"
+                 "            os.setsid()\n            time.sleep(300)\n    return None")
+    observe(live)
+    init = None
+    with open(f"/proc/{live.process.pid}/task/{live.process.pid}/children") as handle:
+        init = int(handle.read().split()[0])
+    members = [int(p) for p in open(f"/proc/{init}/task/{init}/children").read().split()]
+    assert members
+    live.close()
+    assert [pid for pid in [init, *members] if alive(pid)] == []
+
+
+@pytest.mark.parametrize("code, words", [(-11, "crashed (segmentation fault)"), (139, "crashed (segmentation fault)"),
+                                         (-24, "ran out of CPU time"), (3, "exit code 3"), (None, "stopped answering")])
+def test_exit_codes_are_described_in_words(code, words):
+    assert words in describe_exit(code)
+
+
+def test_isolated_flag_matches_the_probe():
+    assert isolation("auto").isolated == ISOLATED and not isolation("off").isolated

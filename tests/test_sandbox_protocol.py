@@ -1,0 +1,94 @@
+"""The wire between child and parent: what the child encodes, and the parent's strict reading of it."""
+import json
+
+import numpy as np
+import pytest
+
+from public_tests.grading import child
+from public_tests.grading.protocol import OpaqueItem, ProtocolError, decode_observation, decode_result
+from public_tests.initializer_checks import Opaque, portable, Observation, Call
+
+SEEDS = [101, 7919]
+
+
+def wire(value):
+    """Encode as the child does, through real JSON."""
+    return json.loads(json.dumps(child.encode_result(value, np, [10 ** 9])))
+
+
+def record(result, error=None, argument=(2, 1)):
+    return {"pre_seed": 101, "result": wire(result) if error is None else {"none": True}, "error": error,
+            "argument_after": child.encode_argument(list(argument))}
+
+
+def test_results_come_back_as_initializer_checks_portable_makes_them():
+    class Sub(np.ndarray):
+        pass
+
+    result = {"W1": np.arange(6.0).reshape(2, 3), "b1": np.zeros((2, 1), dtype=np.float32), 3: None,
+              "big": np.arange(3, dtype=">i4"), "sub": np.zeros(2).view(Sub), "list": [1, 2], "text": np.array(["a"]),
+              (1, 2): "tuple key"}
+    ours = decode_result(wire(result), [10 ** 6])
+    theirs = portable(Observation((2, 1), (Call(101, result),))).calls[0].result
+    assert list(ours) == list(theirs)
+    for key in theirs:
+        a, b = ours[key], theirs[key]
+        if isinstance(b, np.ndarray):
+            assert type(a) is np.ndarray and a.shape == b.shape and a.dtype.kind == b.dtype.kind
+            if b.dtype.kind in "biuf":
+                assert np.array_equal(a, b) and a.dtype == b.dtype.newbyteorder("=")
+        else:
+            assert a == b
+
+
+@pytest.mark.parametrize("value", [None, [1, 2], np.float64(1.0), "text"])
+def test_non_dict_results_become_none_or_a_named_stand_in(value):
+    decoded = decode_result(wire(value), [10 ** 6])
+    assert decoded is None if value is None else decoded == Opaque.of(value)
+
+
+BAD = {
+    "unknown field": {"calls": [dict(record({}), extra=1)]},
+    "out of order": {"calls": [dict(record({}), pre_seed=7919)]},
+    "call after an exception": {"calls": [record(None, {"type_name": "E", "message": "m", "line": None}), record({})]},
+    "too many calls": {"calls": [record({})] * 3},
+    "no calls": {"calls": []},
+    "not a list": {"calls": "passed"},
+    "extra top-level field": {"calls": [record({})], "passed": True},
+    "bad dtype": {"calls": [dict(record({}), result={"dict": [[{"str": "W1"}, {"array": {
+        "dtype": "<f8x", "shape": [1], "data": "AAAAAAAAAAA="}}]]})]},
+    "short data": {"calls": [dict(record({}), result={"dict": [[{"str": "W1"}, {"array": {
+        "dtype": "<f8", "shape": [2], "data": "AAAAAAAAAAA="}}]]})]},
+    "negative shape": {"calls": [dict(record({}), result={"dict": [[{"str": "W1"}, {"array": {
+        "dtype": "<f8", "shape": [-1], "data": ""}}]]})]},
+    "too many elements": {"calls": [dict(record({}), result={"dict": [[{"str": "W1"}, {"array": {
+        "dtype": "|b1", "shape": [2000, 1000], "data": ""}}]]})]},
+    "not base64": {"calls": [dict(record({}), result={"dict": [[{"str": "W1"}, {"array": {
+        "dtype": "<f8", "shape": [1], "data": "!!!!!!!!!!!="}}]]})]},
+    "object in argument": {"calls": [dict(record({}), argument_after=[{"__class__": "x"}])]},
+    "bool stand-in flag": {"calls": [dict(record({}), result={"opaque": {"type_name": "x", "module": "m",
+                                                                          "ndarray_subclass": "yes"}})]},
+    "huge message": {"calls": [record(None, {"type_name": "E", "message": "m" * 5000, "line": None})]},
+}
+
+
+@pytest.mark.parametrize("reply", BAD.values(), ids=list(BAD))
+def test_anything_unexpected_is_a_protocol_error(reply):
+    with pytest.raises(ProtocolError):
+        decode_observation(json.loads(json.dumps(reply)), [2, 1], SEEDS)
+
+
+def test_a_good_reply_becomes_an_observation():
+    reply = {"calls": [record({"W1": np.ones((1, 2))}, argument=[2, 1, "x"]),
+                       dict(record(None, {"type_name": "ValueError", "message": "no", "line": "raise"}), pre_seed=7919)]}
+    observation = decode_observation(json.loads(json.dumps(reply)), [2, 1], SEEDS)
+    first, second = observation.calls
+    assert observation.layers_dims == (2, 1) and first.argument_after == [2, 1, OpaqueItem("'x'")]
+    assert np.array_equal(first.result["W1"], np.ones((1, 2))) and second.error.type_name == "ValueError"
+
+
+def test_the_child_refuses_to_send_more_than_the_limit():
+    with pytest.raises(child.TooLarge):
+        child.encode_result({"W1": np.zeros(2_000_000)}, np, [8 * 1024 ** 2])
+    with pytest.raises(child.TooLarge):
+        child.encode_result({f"k{i}": None for i in range(300)}, np, [10 ** 9])
