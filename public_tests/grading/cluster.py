@@ -225,7 +225,7 @@ def check_workers(client, isolate, folder, ship, out):
 
 
 def grade_folder_on_cluster(folder, template, csv_path, client, ship="path", lenient=False, timeout=60.0,
-                            isolate="auto", resume=False, overwrite=False, out=sys.stdout, every=2.0):
+                            isolate="auto", resume=False, overwrite=False, out=None, every=2.0):
     """Grade every notebook under ``folder`` on the Dask cluster of ``client``; return a summary dict.
 
     Summary: graded (rows written now), errors (rows with an error), skipped (rows already there),
@@ -237,11 +237,12 @@ def grade_folder_on_cluster(folder, template, csv_path, client, ship="path", len
 
 
 def grade_into(gradebook, folder, template, client, ship="path", lenient=False, timeout=60.0, isolate="auto",
-               out=sys.stdout, every=2.0):
+               out=None, every=2.0):
     """Grade the notebooks under ``folder`` that have no row in the open ``gradebook`` yet (see grade_folder_on_cluster)."""
     require_dask()
     from distributed import KilledWorker, as_completed
 
+    out = sys.stdout if out is None else out
     if ship not in ("path", "bytes"):
         raise ValueError(f"ship must be 'path' or 'bytes', not {ship!r}")
     start = time.monotonic()
@@ -368,12 +369,13 @@ def add_options(parser):
                             "bytes otherwise (default: %(default)s)")
 
 
-def run(args, parser, out=sys.stdout):
+def run(args, parser, out=None):
     """Grade ``args.path`` on the cluster named by ``args.scheduler``; return the exit status (see cli.py)."""
     from ..notebook_files import NotebookError, read_notebook
     from .gradebook import GradebookError
     from .rules import load_template
 
+    out = sys.stdout if out is None else out
     path = pathlib.Path(args.path)
     if not path.is_dir():
         parser.error(f"--scheduler grades a folder, and {display_name(path)} is not one")
