@@ -2,7 +2,7 @@
 import numpy as np
 
 from .boundary import drawable_costs, same_iteration
-from .figure_parts import boundary_axes, cost_axes, widget_figure
+from .figure_parts import boundary_axes, cost_axes, figure_class_legend, widget_figure
 
 COLUMNS = 3
 
@@ -18,13 +18,14 @@ class CompareView:
         self.images, self.titles = {}, {}
         for index, label in enumerate(labels):
             ax = self.figure.add_subplot(grid[index // COLUMNS, index % COLUMNS])
-            self.images[label] = boundary_axes(ax, grid_shape, train_X, train_Y, legend=index == 0, ticks=False)
+            self.images[label] = boundary_axes(ax, grid_shape, train_X, train_Y, legend=False, ticks=False)
             self.titles[label] = ax.set_title(label, fontsize=9)
         self.cost_ax = cost_axes(self.figure.add_subplot(grid[rows, :]))
         self.lines = {label: self.cost_ax.plot([], [], label=label)[0] for label in labels}
         self.now = self.cost_ax.axvline(0, color="k", linestyle=":")
         self.cost_ax.legend(fontsize=8, ncol=3, loc="lower left")
-        self.figure.tight_layout()
+        figure_class_legend(self.figure, self.figure.axes[0], loc="upper center")
+        self.figure.tight_layout(rect=(0, 0, 1, 0.95))
         self.shown = None
 
     def show(self, runs, iteration, last_iteration):

@@ -68,6 +68,7 @@ class Explorer:
                 self.errors.append_stdout(f"{label} cannot be trained yet: {type(error).__name__}: {error}\n")
                 continue
             self.scheme.value = label  # not observed yet
+            self.scale.layout.display = "" if label == CUSTOM else "none"
             self._render()
             return
 

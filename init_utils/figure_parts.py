@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from .boundary import COST_LIMITS, VIEW
-from .plotting import CMAP, scatter_classes
+from .plotting import CMAP, class_legend, scatter_classes
 
 DPI = 80
 PLAIN_LOG_TICKS = FuncFormatter(lambda value, _: f"{value:g}")
@@ -68,12 +68,13 @@ def png_bytes(figure, lock=None):
 
 
 def boundary_axes(ax, grid_shape, X, Y, legend=True, ticks=True):
-    """Set up ``ax`` as the square view with a boundary image under the class markers; return the image."""
+    """Set up ``ax`` as the square view with a boundary image under the class markers; return the image.
+
+    With ``legend``, the classes' colours, shapes and shading are named beside the axes.
+    """
     image = ax.imshow(np.zeros(grid_shape, dtype=np.uint8), extent=(*VIEW, *VIEW), origin="lower", cmap=CMAP,
                       vmin=0, vmax=1, alpha=0.6, interpolation="nearest")
-    scatter_classes(ax, X, Y)
-    for points in ax.collections:
-        points.set_sizes([14])
+    scatter_classes(ax, X, Y, s=16)
     ax.set_xlim(VIEW)
     ax.set_ylim(VIEW)
     ax.set_aspect("equal")
@@ -83,9 +84,16 @@ def boundary_axes(ax, grid_shape, X, Y, legend=True, ticks=True):
     else:
         ax.set_xticks([])
         ax.set_yticks([])
-    if legend and ax.get_legend() is None and ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="upper right", fontsize=7, framealpha=0.8)
+    if legend:
+        class_legend(ax, regions=True)
     return image
+
+
+def figure_class_legend(figure, ax, **kwargs):
+    """Name the classes' colours, shapes and shading once for the whole figure; return the legend."""
+    handles = class_legend(ax, regions=True).legend_handles
+    ax.get_legend().remove()
+    return figure.legend(handles=handles, fontsize=8, ncol=4, frameon=False, **kwargs)
 
 
 def cost_axes(ax, title=None):

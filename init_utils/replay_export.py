@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from PIL import Image, PngImagePlugin
 
 from .boundary import drawable_costs, frame_indices, marker_cost, same_iteration
-from .figure_parts import boundary_axes, cost_axes
+from .figure_parts import boundary_axes, cost_axes, figure_class_legend
 
 DPI = 72
 
@@ -26,13 +26,13 @@ def replay_frames(runs, data, grid_shape, every=3, column_width=3.3):
     each frame redraws only what moves.
     """
     train_X, train_Y, _, _ = data
-    figure = Figure(figsize=(column_width * len(runs), 6.2), dpi=DPI)
+    figure = Figure(figsize=(column_width * len(runs), 6.6), dpi=DPI)
     canvas = FigureCanvasAgg(figure)
     axes = figure.subplots(2, len(runs), squeeze=False, gridspec_kw={"height_ratios": [1.25, 1]})
     panels, moving = [], []
     for column, run in enumerate(runs):
         ax = axes[0, column]
-        image = boundary_axes(ax, grid_shape, train_X, train_Y, legend=column == 0, ticks=False)
+        image = boundary_axes(ax, grid_shape, train_X, train_Y, legend=False, ticks=False)
         title = ax.set_title(run.label, fontsize=11)
         cost_ax = cost_axes(axes[1, column])
         cost_ax.set_xlim(0, max(run.iterations[-1], 1))
@@ -41,10 +41,11 @@ def replay_frames(runs, data, grid_shape, every=3, column_width=3.3):
         if column:
             cost_ax.set_ylabel("")
         panels.append((run, image, title, marker))
-        moving += [image, *ax.collections, *filter(None, [ax.get_legend()]), title, marker]
+        moving += [image, *ax.collections, title, marker]
+    figure_class_legend(figure, axes[0, 0], loc="lower center")
     heading = figure.suptitle(" ", fontsize=12)
     moving.append(heading)
-    figure.tight_layout(rect=(0, 0, 1, 0.95))
+    figure.tight_layout(rect=(0, 0.05, 1, 0.95))
     for artist in moving:
         artist.set_animated(True)
     canvas.draw()

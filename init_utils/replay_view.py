@@ -22,10 +22,9 @@ class ReplayView:
         (self.marker,) = cost_ax.plot([], [], "o", color="crimson", markersize=7, label="this snapshot")
         cost_ax.legend(loc="upper right", fontsize=8)
         self.figure.tight_layout()
-        # What moves is drawn over a saved background; the class markers and their legend must
-        # stay above the boundary image, so they move too.
-        self.moving = [self.image, *ax.collections, *filter(None, [ax.get_legend()]), self.title, self.cost_line,
-                       self.marker]
+        # What moves is drawn over a saved background; the class markers must stay above the
+        # boundary image, so they move too.
+        self.moving = [self.image, *ax.collections, self.title, self.cost_line, self.marker]
         for artist in self.moving:
             artist.set_animated(True)
         self.background = None
@@ -50,7 +49,9 @@ class ReplayView:
         self.cost_ax.set_xlim(0, right)
         self.shown = (run, k)
         canvas = self.figure.canvas
-        if full:
+        if getattr(canvas, "syncing_data_url", False):
+            canvas.draw_idle()  # no browser view yet (ipympl's flag): it asks for a whole frame when it connects
+        elif full:
             canvas.draw()  # the background changed (its x axis): draw it all, then what moves
         else:
             canvas.restore_region(self.background)

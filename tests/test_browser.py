@@ -1,13 +1,22 @@
-"""The explorer in a real JupyterLab, in a real (headless) Chromium driven by Playwright.
+"""The explorer in a real JupyterLab and the replay without a kernel, in a real (headless) Chromium.
 
-Starts JupyterLab on 127.0.0.1 over a scratch copy of notebooks/, runs every cell of the
-solved notebook, then uses the explorer's controls like a learner and checks that the
-figure's pixels change after each action and that no browser or notebook error appears.
-Screenshots are kept in test-artifacts/browser/.
+1. The notebook opened untrusted, nothing run: the stored replay (an animated PNG) plays,
+   and the explorer cell shows a picture, not a widget repr.
+2. The same in `jupyter nbconvert --to html`, opened from disk.
+3. A live session: run all, use the controls like a learner, drag the learning-rate slider
+   (the boundary changes once the retrain lands), then 200 rapid random events; after quiet,
+   the canvas must equal a fresh kernel render of the state the controls name, with no error.
+
+JupyterLab runs on 127.0.0.1 over a scratch copy of notebooks/ (or of $EXPLORER_NOTEBOOKS, a
+folder laid out the same way). Screenshots are kept in test-artifacts/browser/.
 """
+import base64
+import io
 import json
 import os
 import pathlib
+import random
+import re
 import secrets
 import shutil
 import socket
@@ -16,6 +25,7 @@ import sys
 import time
 import urllib.request
 
+import numpy as np
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -24,8 +34,10 @@ NOTEBOOK = "Initialization_solution.ipynb"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run", "--disable-quic"]
 KERNEL_STATUS = "#jp-main-statusbar .jp-StatusBar-TextItem[title^='Change kernel']"
+STRESS_EVENTS = 200
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'")
+from PIL import Image  # noqa: E402
 
 
 def free_port():
@@ -35,20 +47,28 @@ def free_port():
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """Start an isolated JupyterLab over a scratch copy of notebooks/; yield (base url, token)."""
-    home = tmp_path_factory.mktemp("lab")
-    scratch = home / "notebooks"
-    shutil.copytree(ROOT / "notebooks", scratch)
-    shutil.copy(scratch / "source" / NOTEBOOK, scratch / NOTEBOOK)
+def scratch(tmp_path_factory):
+    """A scratch copy of notebooks/ with the solved notebook at its top; return its folder."""
+    folder = tmp_path_factory.mktemp("lab") / "notebooks"
+    shutil.copytree(pathlib.Path(os.environ.get("EXPLORER_NOTEBOOKS", ROOT / "notebooks")), folder)
+    shutil.copy(folder / "source" / NOTEBOOK, folder / NOTEBOOK)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def lab(scratch):
+    """Start an isolated JupyterLab over the scratch folder; yield (base url, token)."""
+    home = scratch.parent
     settings = home / "settings"
     for plugin, values in [("@jupyterlab/apputils-extension/notification", {"fetchNews": "false"}),
                            ("@jupyterlab/docmanager-extension/plugin", {"autosave": False})]:
         path = settings / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
+    # A data folder of its own gives an empty trust database: the notebook opens untrusted, like a fresh clone.
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-               JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
+               JUPYTER_DATA_DIR=str(home / "data"), JUPYTERLAB_SETTINGS_DIR=str(settings),
+               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
     port, token = free_port(), secrets.token_hex(16)
     log = open(home / "server.log", "w")
     server = subprocess.Popen(
@@ -71,8 +91,7 @@ def lab(tmp_path_factory):
         yield base, token
     finally:
         try:
-            request = urllib.request.Request(f"{base}/api/sessions?token={token}")
-            with urllib.request.urlopen(request, timeout=5) as response:
+            with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=5) as response:
                 for session in json.load(response):
                     urllib.request.urlopen(urllib.request.Request(
                         f"{base}/api/sessions/{session['id']}?token={token}", method="DELETE"), timeout=5)
@@ -87,21 +106,96 @@ def lab(tmp_path_factory):
         log.close()
 
 
-def launch(playwright):
-    """Launch Debian's Chromium if present, else Playwright's own; skip loudly if there is none."""
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium if present, else Playwright's own; skip loudly if there is none."""
     options = {"headless": True, "args": CHROMIUM_FLAGS}
     if os.path.exists("/usr/bin/chromium"):
         options["executable_path"] = "/usr/bin/chromium"
-    try:
-        return playwright.chromium.launch(**options)
-    except Exception as error:  # no browser at all on this machine
-        pytest.skip(f"NO BROWSER: the real-browser test cannot run ({error}). Install Chromium "
-                    "(apt-get install chromium) or run `playwright install chromium`.")
+    with playwright_api.sync_playwright() as playwright:
+        try:
+            instance = playwright.chromium.launch(**options)
+        except Exception as error:  # no browser at all on this machine
+            pytest.skip(f"NO BROWSER: the real-browser test cannot run ({error}). Install Chromium "
+                        "(apt-get install chromium) or run `playwright install chromium`.")
+        yield instance
+        instance.close()
 
 
-def canvas_pixels(page, css_class):
-    """Return the figure canvas as a data URL, or None while it is missing or still blank."""
-    return page.evaluate("""(cls) => {
+def new_page(browser, problems):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
+            if message.type == "error" else None)
+    return page
+
+
+def shot(page, name, locator=None):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (locator or page).screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def decode(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def assert_plays(page, image, name):
+    """The image must be a loaded APNG of readable size whose rendered pixels change over time."""
+    image.scroll_into_view_if_needed()
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    width, height = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+    assert width >= 600 and height >= 400, f"replay is {width}x{height}: too small to read"
+    frames = []
+    for _ in range(4):
+        frames.append(decode(image.screenshot()))
+        page.wait_for_timeout(700)
+    shot(page, name)
+    changed = [np.mean(np.any(a != b, axis=2)) for a, b in zip(frames, frames[1:])]
+    assert max(changed) > 0.001, f"{name}: the replay did not move in 2 s (changed fractions {changed})"
+
+
+def test_replay_plays_in_an_untrusted_notebook_without_running_it(lab, browser):
+    base, token = lab
+    problems = []
+    page = new_page(browser, problems)
+    page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}&reset")
+    replay = page.locator(".jp-CodeCell", has=page.locator(".jp-InputArea", has_text="replay_image(")).locator(
+        ".jp-OutputArea-output img")
+    replay.wait_for(timeout=60_000)
+    trusted = page.evaluate("""() => { const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+        return [...Array(cells.length).keys()].map(i => cells.get(i))
+            .filter(c => c.type === 'code' && c.outputs.length > 0).map(c => c.trusted); }""")
+    assert trusted and not any(trusted), "the scratch notebook should open untrusted, like a fresh clone"
+    explorer_cell = page.locator(".jp-CodeCell", has=page.locator(".jp-InputArea", has_text="explorer = Explorer("))
+    explorer_output = explorer_cell.locator(".jp-OutputArea-output")
+    assert "VBox(children" not in " ".join(explorer_output.all_inner_texts())
+    assert explorer_output.locator("img").count() == 1, "the explorer cell shows no picture when not run"
+    assert_plays(page, replay, "01-untrusted-notebook-replay")
+    page.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_replay_plays_in_nbconvert_html(scratch, browser):
+    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "html", str(scratch / NOTEBOOK),
+                    "--output-dir", str(scratch / "html")], check=True, capture_output=True, timeout=120)
+    page_file = scratch / "html" / NOTEBOOK.replace(".ipynb", ".html")
+    html = page_file.read_text()
+    assert "VBox(children" not in html
+    problems = []
+    page = new_page(browser, problems)
+    page.goto(page_file.as_uri())
+    cells = page.locator(".jp-Cell", has=page.locator(".jp-InputArea", has_text="replay_image("))
+    assert_plays(page, cells.locator(".jp-OutputArea-output img"), "02-nbconvert-html-replay")
+    explorer_cell = page.locator(".jp-Cell", has=page.locator(".jp-InputArea", has_text="explorer = Explorer("))
+    assert explorer_cell.locator(".jp-OutputArea-output img").count() >= 1
+    page.close()
+
+
+# ---- the live explorer ----------------------------------------------------------------------
+
+def canvas_png(page, css_class):
+    """Return the figure canvas as PNG bytes, or None while it is missing or blank."""
+    url = page.evaluate("""(cls) => {
         const canvas = document.querySelector(`.${cls} .jupyter-matplotlib-canvas-div canvas`);
         if (!canvas || canvas.width === 0 || canvas.height === 0) return null;
         const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
@@ -110,103 +204,201 @@ def canvas_pixels(page, css_class):
             if (pixels[i + 3] > 0 && (pixels[i] < 200 || pixels[i + 1] < 200 || pixels[i + 2] < 200)) ink++;
         }
         return ink > 0.02 * canvas.width * canvas.height ? canvas.toDataURL() : null; }""", css_class)
+    return None if url is None else base64.b64decode(url.split(",", 1)[1])
 
 
 def wait_for_change(page, css_class, before, what, timeout=120):
-    """Wait until the figure has drawn something (more than 2 % dark pixels) that differs from ``before``."""
+    """Wait until the figure has drawn something that differs from ``before``; return it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        now = canvas_pixels(page, css_class)
+        now = canvas_png(page, css_class)
         if now and now != before:
             return now
-        page.wait_for_timeout(250)
+        page.wait_for_timeout(100)
     shot(page, "failure")
     pytest.fail(f"the {css_class} figure did not change after: {what} (see test-artifacts/browser/failure.png)")
 
 
-def shot(page, name):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def wait_idle(page, timeout_ms):
+def wait_quiet(page, timeout_ms=120_000):
+    """Wait until the kernel is idle, nothing trains, and the replay canvas has not changed for 1 s."""
     page.wait_for_function(f"""() => {{
         const status = document.querySelector("{KERNEL_STATUS}");
         const busy = [...document.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*'));
-        return status && status.textContent.includes('Idle') && !busy; }}""", timeout=timeout_ms)
+        const bar = document.querySelector('.explorer-progress');
+        return status && status.textContent.includes('Idle') && !busy
+            && (!bar || getComputedStyle(bar).visibility === 'hidden'); }}""", timeout=timeout_ms)
+    last, since = None, time.monotonic()
+    while time.monotonic() - since < 1.0:
+        now = canvas_png(page, "explorer-replay")
+        if now != last:
+            last, since = now, time.monotonic()
+        page.wait_for_timeout(150)
+    return last
 
 
-def open_tab(page, explorer, title, css_class, screenshot):
-    """Open an explorer tab; its figure must appear and draw, then the kernel settle."""
-    before = canvas_pixels(page, css_class)
-    explorer.locator(".lm-TabBar-tab", has_text=title).click()
-    wait_for_change(page, css_class, before, f"opening {title}", timeout=180)
-    wait_idle(page, 180_000)
-    page.wait_for_function("""() => getComputedStyle(document.querySelector('.explorer-progress')).visibility
-                           === 'hidden'""", timeout=60_000)
-    page.wait_for_timeout(500)
-    shot(page, screenshot)
+def kernel_eval(page, code):
+    """Run ``code`` in the notebook's kernel and return what it prints."""
+    return page.evaluate("""async (code) => {
+        const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+        const future = kernel.requestExecute({code, store_history: false});
+        let out = '';
+        future.onIOPub = (msg) => {
+            if (msg.header.msg_type === 'stream') out += msg.content.text;
+            if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.ename + ': ' + msg.content.evalue;
+        };
+        await future.done;
+        return out; }""", code)
 
 
-def test_explorer_responds_in_a_real_jupyterlab(lab):
+RENDER_NAMED_STATE = """
+import base64 as _b64, json as _json, re as _re
+from init_utils.replay_view import status_text as _status
+_named = [c for c in explorer.runs._cache if c.label == {label!r} and c.num_iterations == {iterations}
+          and abs(c.learning_rate / {learning_rate} - 1) < 0.01 and (c.scale is None or c == explorer.config(c.label))]
+assert len(_named) == 1, f"the controls name {{len(_named)}} trained runs: {{_named}}"
+_run = explorer.runs.get(_named[0])
+print(_json.dumps({{"png": _b64.b64encode(explorer.snapshot_png({label!r}, k={k}, learning_rate=_named[0].learning_rate,
+                   num_iterations={iterations})).decode(), "status": _re.sub("<[^>]+>", "", _status(_run, {k}))}}))
+"""
+
+
+def named_state(explorer):
+    """Read what the controls and the status line name, from the page."""
+    label = explorer.locator(".explorer-scheme button.mod-active").inner_text().strip()
+    k = int(float(explorer.locator(".explorer-frame .noUi-handle").get_attribute("aria-valuenow")))
+    exponent = float(explorer.locator(".explorer-learning-rate .noUi-handle").get_attribute("aria-valuenow"))
+    iterations = int(explorer.locator(".explorer-iterations .widget-readout").inner_text().replace(",", ""))
+    status = explorer.locator(".explorer-readout").inner_text()
+    return label, k, 10 ** exponent, iterations, status
+
+
+def assert_figure_shows_named_state(page, explorer, name):
+    """The replay canvas must equal a fresh kernel render of what the controls name, and the status agree."""
+    shown = wait_quiet(page)
+    label, k, learning_rate, iterations, status = named_state(explorer)
+    answer = kernel_eval(page, RENDER_NAMED_STATE.format(label=label, k=k, learning_rate=learning_rate,
+                                                         iterations=iterations))
+    assert answer.startswith("{"), answer[-2000:]
+    expected = json.loads(answer)
+    assert " ".join(expected["status"].replace("\xa0", " ").split()) == " ".join(status.replace("\xa0", " ").split())
+    a, b = decode(shown), decode(base64.b64decode(expected["png"]))
+    assert a.shape == b.shape, (a.shape, b.shape)
+    differing = np.mean(np.any(np.abs(a - b) > 8, axis=2))
+    if differing > 0.001:
+        shot(page, f"{name}-mismatch")
+        Image.fromarray(b.astype(np.uint8)).save(ARTIFACTS / f"{name}-expected.png")
+        Image.fromarray(a.astype(np.uint8)).save(ARTIFACTS / f"{name}-shown.png")
+    assert differing <= 0.001, f"{name}: the figure differs from the named state {label}, snapshot {k}, " \
+                               f"learning rate {learning_rate:.3g}, {iterations} iterations in {differing:.2%} of pixels"
+
+
+def assert_no_errors(page):
+    errors = page.locator(".explorer-errors .jp-OutputArea-output")
+    assert errors.count() == 0, page.locator(".explorer-errors").inner_text()[:3000]
+    stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    assert stderr.count() == 0, "notebook error output: " + " | ".join(stderr.all_inner_texts())[:2000]
+
+
+def stress(page, explorer, events, seed=14):
+    """Fire rapid random events without waiting for the kernel: a learner clicking fast."""
+    rng = random.Random(seed)
+    schemes = explorer.locator(".explorer-scheme button")
+    tabs = explorer.locator(".lm-TabBar-tab")
+    frame = explorer.locator(".explorer-frame .noUi-handle")
+    rate = explorer.locator(".explorer-learning-rate .noUi-handle")
+    play = explorer.locator(".explorer-play button")
+    actions = ["scheme", "frame", "frame", "play", "pause", "step", "step", "tab", "rate"]
+    for _ in range(events):
+        action = rng.choice(actions)
+        if action == "scheme":
+            schemes.nth(rng.randrange(schemes.count() - 1)).click()  # every scheme but "custom scale"
+        elif action == "frame":
+            frame.press(rng.choice(["ArrowRight", "ArrowLeft", "End", "Home", "PageUp"]))
+        elif action == "play":
+            play.nth(0).click()
+        elif action == "pause":
+            play.nth(1).click()
+        elif action == "step":
+            explorer.locator(rng.choice([".explorer-start", ".explorer-back", ".explorer-forward"])).click()
+        elif action == "tab":
+            tabs.nth(rng.choice([0, 0, 1, 2])).click()
+        else:
+            rate.press(rng.choice(["ArrowRight", "ArrowLeft"]))
+    play.nth(1).click()  # pause, so the figure can come to rest
+    tabs.nth(0).click()
+
+
+def test_explorer_responds_in_a_real_jupyterlab(lab, browser):
     base, token = lab
     problems = []
-    with playwright_api.sync_playwright() as playwright:
-        browser = launch(playwright)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
-        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
-                if message.type == "error" else None)
-        page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}&reset")
-        page.wait_for_function(f"""() => {{ const s = document.querySelector("{KERNEL_STATUS}");
-                                   return s && s.textContent.includes('Idle'); }}""", timeout=120_000)
-        page.evaluate("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-        assert page.locator(".initialization-explorer").count() == 0
-        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        page.wait_for_selector(".explorer-replay .jupyter-matplotlib-canvas-div canvas", timeout=300_000)
-        wait_idle(page, 300_000)
-        shot(page, "01-after-run-all")
+    page = new_page(browser, problems)
+    page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}&reset")
+    page.wait_for_function(f"""() => {{ const s = document.querySelector("{KERNEL_STATUS}");
+                               return s && s.textContent.includes('Idle'); }}""", timeout=120_000)
+    page.evaluate("window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    assert page.locator(".initialization-explorer").count() == 0
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    try:
+        page.wait_for_selector(".explorer-replay .jupyter-matplotlib-canvas-div canvas", timeout=240_000)
+    except playwright_api.Error:
+        shot(page, "failure-run-all")
+        raise
+    wait_quiet(page, 300_000)
+    assert_no_errors(page)
 
-        stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-        assert stderr.count() == 0, "notebook error output: " + " | ".join(stderr.all_inner_texts())[:2000]
-        assert page.locator(".explorer-errors .jp-OutputArea-output").count() == 0
+    explorer = page.locator(".initialization-explorer")
+    explorer.scroll_into_view_if_needed()
+    for label in ("learning rate", "iterations", "weights", "snapshot"):
+        description = explorer.locator(".widget-label", has_text=label).first
+        assert description.evaluate("e => e.scrollWidth <= e.clientWidth"), f"the label {label!r} is cut off"
+    replay = wait_for_change(page, "explorer-replay", None, "first draw", timeout=60)
+    shot(page, "03-explorer-after-run-all", explorer)
 
-        explorer = page.locator(".initialization-explorer")
-        explorer.scroll_into_view_if_needed()
-        replay = wait_for_change(page, "explorer-replay", None, "first draw", timeout=60)
-        shot(page, "02-explorer")
+    explorer.locator(".explorer-scheme button", has_text="zeros (yours)").click()
+    replay = wait_for_change(page, "explorer-replay", replay, "switching to zeros")
+    handle = explorer.locator(".explorer-frame .noUi-handle")
+    handle.press("End")
+    replay = wait_for_change(page, "explorer-replay", replay, "moving the slider to the end")
+    assert "iteration 15000 of 15000" in explorer.locator(".explorer-readout").inner_text()
+    shot(page, "04-zeros-at-the-end", explorer)
 
-        explorer.locator(".explorer-scheme button", has_text="zeros (yours)").click()
-        replay = wait_for_change(page, "explorer-replay", replay, "switching to zeros")
-        assert "zeros (yours)" in explorer.locator(".explorer-readout").inner_text()
-        shot(page, "03-zeros")
+    explorer.locator(".explorer-scheme button", has_text="He (yours)").click()
+    replay = wait_for_change(page, "explorer-replay", replay, "switching to He")
+    assert_figure_shows_named_state(page, explorer, "he-at-the-end")
+    before = canvas_png(page, "explorer-replay")
+    box = explorer.locator(".explorer-learning-rate .noUi-handle").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    for step in range(1, 9):  # a slow drag to the right: it retrains as it moves
+        page.mouse.move(box["x"] + box["width"] / 2 + 12 * step, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(60)
+    page.mouse.up()
+    wait_for_change(page, "explorer-replay", before, "dragging the learning rate", timeout=60)
+    assert_figure_shows_named_state(page, explorer, "after-learning-rate-drag")
+    after = decode(canvas_png(page, "explorer-replay"))
+    boundary = (slice(20, 270), slice(60, 300))  # the left axes, where the boundary is drawn
+    assert np.mean(np.any(after[boundary] != decode(before)[boundary], axis=2)) > 0.01, "the boundary did not change"
+    assert "iteration 15000 of 15000" in explorer.locator(".explorer-readout").inner_text()
+    shot(page, "05-after-learning-rate-drag", explorer)
 
-        handle = explorer.locator(".explorer-frame .noUi-handle")
-        handle.focus()
-        handle.press("End")
-        replay = wait_for_change(page, "explorer-replay", replay, "moving the slider to the end")
-        assert "iteration 15000 of 15000" in explorer.locator(".explorer-readout").inner_text()
-        shot(page, "04-slider-end")
+    explorer.locator(".explorer-start").click()
+    explorer.locator(".explorer-play button").first.click()
+    page.wait_for_timeout(1200)
+    shot(page, "06-playing", explorer)
+    explorer.locator(".explorer-play button").nth(1).click()
 
-        explorer.locator(".explorer-scheme button", has_text="random x10 (yours)").click()
-        replay = wait_for_change(page, "explorer-replay", replay, "switching to random x10")
-        explorer.locator(".explorer-start").click()
-        replay = wait_for_change(page, "explorer-replay", replay, "back to the start")
-        explorer.locator(".explorer-play button").first.click()
-        replay = wait_for_change(page, "explorer-replay", replay, "pressing play", timeout=30)
-        page.wait_for_timeout(1500)
-        replay = wait_for_change(page, "explorer-replay", replay, "playing on", timeout=30)
-        shot(page, "05-playing")
-        explorer.locator(".explorer-play button").nth(1).click()  # stop
-        handle.focus()
-        handle.press("End")
-        replay = wait_for_change(page, "explorer-replay", replay, "moving to the last snapshot of random x10")
+    for index, name in ((1, "07-compare"), (2, "08-inside")):
+        css = ("explorer-compare", "explorer-inside")[index - 1]
+        before = canvas_png(page, css)
+        explorer.locator(".lm-TabBar-tab").nth(index).click()
+        wait_for_change(page, css, before, f"opening tab {index}", timeout=120)
+        wait_quiet(page)
+        shot(page, name, explorer)
+    explorer.locator(".lm-TabBar-tab").nth(0).click()
 
-        open_tab(page, explorer, "Compare all", "explorer-compare", "06-compare")
-        open_tab(page, explorer, "Inside the network", "explorer-inside", "07-inside")
-
-        assert page.locator(".explorer-errors .jp-OutputArea-output").count() == 0, \
-            page.locator(".explorer-errors").inner_text()
-        assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
-        browser.close()
+    stress(page, explorer, STRESS_EVENTS)
+    assert_figure_shows_named_state(page, explorer, "after-stress")
+    shot(page, "09-after-stress", explorer)
+    assert_no_errors(page)
+    page.close()
     assert problems == [], "\n".join(problems)

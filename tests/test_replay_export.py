@@ -24,7 +24,7 @@ def test_frames_show_three_columns_at_a_readable_size(three_runs):
     data, runs, chosen = three_runs
     frames = list(replay_frames(chosen, data, runs.grid_shape, every=10))
     assert len(frames) == 4  # snapshots 0, 10, 20 and the last, 30
-    assert frames[0].shape == (446, 712, 3)
+    assert frames[0].shape == (475, 712, 3)
     assert not np.array_equal(frames[0], frames[-1])
 
 
