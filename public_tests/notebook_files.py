@@ -2,6 +2,7 @@
 import json
 import os
 import pathlib
+import stat
 
 
 class NotebookError(Exception):
@@ -16,7 +17,10 @@ def read_notebook(path, max_bytes=None):
     path = pathlib.Path(path)
     shown = display_name(path)
     try:
-        with open(path, "rb") as handle:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block the reader
+        with open(descriptor, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise NotebookError(f"{shown} is not a regular file (a device, pipe or socket), so it is not a notebook.")
             if max_bytes is not None:
                 size = os.fstat(handle.fileno()).st_size
                 if size > max_bytes:

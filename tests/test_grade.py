@@ -745,3 +745,17 @@ def test_row_names_are_printable_and_one_line():
     from public_tests.grading.gradebook import row_name
 
     assert row_name(pathlib.Path(b"caf\xe9\n.ipynb".decode("utf-8", "surrogateescape"))) == "caf\\xe9\\n.ipynb"
+
+
+def test_a_pipe_or_device_named_like_a_notebook_gets_a_verdict_without_blocking(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    os.mkfifo(folder / "fifo.ipynb")
+    os.symlink("/dev/zero", folder / "zero.ipynb")
+    write(folder, answered(), "alice.ipynb")
+    gradebook = tmp_path / "gradebook.csv"
+    assert main([str(folder), "--csv", str(gradebook), "--timeout", "30"]) == 0
+    rows = {row["file"]: row for row in csv.DictReader(gradebook.open())}
+    assert rows["alice.ipynb"]["score"] == "3"
+    for name in ("fifo.ipynb", "zero.ipynb"):
+        assert rows[name]["score"] == "0" and "is not a regular file" in rows[name]["error"]

@@ -30,7 +30,8 @@ def grade_folder(folder, template, csv_path, jobs=2, lenient=False, timeout=60.0
         todo = [(name, path) for name, path in submissions(folder) if name not in gradebook.done]
         skipped = len(gradebook.done)
         start = time.monotonic()
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        try:
             pending = {pool.submit(grade_submission, path, template, lenient, timeout, isolate): name
                        for name, path in todo}
             while pending:
@@ -42,6 +43,8 @@ def grade_folder(folder, template, csv_path, jobs=2, lenient=False, timeout=60.0
                     verdicts[name] = verdict
                     print(f"{verdict['score']:g}/{verdict['max_score']:g}  {name}"
                           + (f"  ({verdict['error']})" if verdict["error"] else ""), file=out, flush=True)
+        finally:  # on Ctrl-C, start nothing new; submissions already running end within their time limit
+            pool.shutdown(wait=True, cancel_futures=True)
         seconds = time.monotonic() - start
     note = f" ({skipped} already in the gradebook, skipped)" if resume else ""
     print(f"Graded {len(todo)} notebook(s) in {seconds:.1f} s{note}; wrote {csv_path}.", file=out)
