@@ -8,7 +8,7 @@ import time
 from ..initializer_checks import EXERCISES
 from ..notebook_files import NotebookError, code_cells, display_name, grade_id, read_notebook
 from . import checks
-from .limits import MAX_CELLS, MAX_CODE_CELL_CHARS, MAX_CODE_CELL_LINES, MAX_NOTEBOOK_BYTES
+from .limits import MAX_CELLS, MAX_CODE_CELL_CHARS, MAX_CODE_CELL_LINES, MAX_NOTEBOOK_BYTES, MAX_TOTAL_CODE_CHARS
 from .python_cells import python_source
 from .rules import check_submission, most_specific, source_of
 from .sandbox import Session, SessionBroken, isolation
@@ -40,8 +40,13 @@ def read_submission(path):
     shown = display_name(path)
     if len(notebook["cells"]) > MAX_CELLS:
         raise NotebookError(f"{shown} has {len(notebook['cells'])} cells; the grader reads at most {MAX_CELLS}.")
+    total = 0
     for number, cell in code_cells(notebook):
         source = source_of(cell)
+        total += len(source)
+        if total > MAX_TOTAL_CODE_CHARS:
+            raise NotebookError(f"{shown} has more than {MAX_TOTAL_CODE_CHARS} characters of code in its code cells "
+                                "(the assignment has about 10 000); delete the extra code cells.")
         lines = source.count("\n") + 1
         if len(source) > MAX_CODE_CELL_CHARS or lines > MAX_CODE_CELL_LINES:
             raise NotebookError(f"{shown}: code cell {number} has {lines} lines and {len(source)} characters; the "

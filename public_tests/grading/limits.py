@@ -5,6 +5,7 @@ MAX_NOTEBOOK_BYTES = 8 * 1024 ** 2  # an executed notebook with its figures is a
 MAX_CELLS = 2000
 MAX_CODE_CELL_CHARS = 100_000
 MAX_CODE_CELL_LINES = 2_000
+MAX_TOTAL_CODE_CHARS = 300_000  # all code cells together (the template has about 10 000)
 
 # The child that runs learner code.
 MEMORY_LIMIT = 2 * 1024 ** 3  # address space
