@@ -111,9 +111,10 @@ def plot_decision_boundary(model, X, y, ax=None, legend=True):
 
 def plot_boundary(parameters, X, Y, ax=None, title=None, legend=True):
     """Draw the network's decision boundary at the course's [-1.5, 1.5] view; return the artists."""
-    ax = ax or plt.subplots(figsize=(7.2, 4))[1]
+    ax = ax or plt.subplots(figsize=(6.6, 4))[1]
     ax.set_xlim(LIMITS)
     ax.set_ylim(LIMITS)
+    ax.set_aspect("equal", adjustable="box")  # rings look round
     artists = plot_decision_boundary(lambda points: predict_dec(parameters, points.T), X, Y, ax=ax, legend=legend)
     if title:
         ax.set_title(title)
@@ -143,13 +144,14 @@ def plot_costs(history, ax=None, title=None, **line_kwargs):
 def plot_comparison(histories, X, Y, title="Three initializations, same network, same data"):
     """Draw every History's cost curve on one log axis, beside each run's decision boundary; return the figure."""
     n = len(histories)
-    fig, axes = plt.subplots(1, n + 1, figsize=(4.2 * (n + 1) + 2.2, 3.8))
+    fig, axes = plt.subplots(1, n + 1, figsize=(3.4 * n + 7.5, 3.8), width_ratios=[1.6] + [1] * n)
     cost_ax = axes[0]
     styles = ["-", "--", ":", "-."]
     for k, (name, history) in enumerate(histories.items()):
         plot_costs(history, ax=cost_ax, label=name, linestyle=styles[k % len(styles)],
                    marker="osD^v"[k % 5], color=f"C{k}")
     cost_ax.set_yscale("log")
+    cost_ax.xaxis.set_major_locator(plt.MaxNLocator(4))
     cost_ax.set_title("cost (log scale)")
     cost_ax.legend(fontsize=8)
     for ax, (name, history) in zip(axes[1:], histories.items()):

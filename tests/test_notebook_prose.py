@@ -173,7 +173,7 @@ CLAIMS = {
     "compare_md": {},
     "takeaways_md": {},
     "sweep_md": {
-        "13": lambda w: True,  # checked in test_sweep_time_stated_matches_the_printed_time
+        "10": lambda w: True,  # checked in test_sweep_time_stated_matches_the_printed_time
     },
     "sweep_after_md": {
         "0.025": lambda w: all(r["cost"] == 0.693 for r in sweep_rows() if r["scale"] <= 0.0252),
