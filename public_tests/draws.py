@@ -119,6 +119,7 @@ SCALE_RULES = [
     (lambda n_l, n_prev: np.sqrt(2.0 / (n_prev + n_l)), "Xavier/Glorot's scale, sqrt(2 / (layers_dims[l-1] + "
      "layers_dims[l])). He counts only each unit's inputs: sqrt(2 / layers_dims[l-1])"),
     (lambda n_l, n_prev: np.sqrt(2.0 / n_prev), "He's scale sqrt(2 / layers_dims[l-1]), from exercise 3"),
+    (lambda n_l, n_prev: 10.0 * np.sqrt(2.0 / n_prev), "He's scale times 10: the * 10 belongs to exercise 2 only"),
     (lambda n_l, n_prev: 1.0, "no scaling at all (plain randn)"),
     (lambda n_l, n_prev: 10.0, "a factor of 10, the large random scheme of exercise 2"),
     (lambda n_l, n_prev: 0.01, "a factor of 0.01, the small random scheme"),

@@ -118,8 +118,15 @@ def observe(exercise, target, layers_dims):
                 raised = Raised(type(error).__name__, str(error), _learner_line(error, target))
                 calls.append(Call(seed, None, raised, list(argument), error))
                 break
-            calls.append(Call(seed, result, None, list(argument)))
+            calls.append(Call(seed, _snapshot(result), None, list(argument)))
     return Observation(tuple(layers_dims), tuple(calls))
+
+
+def _snapshot(result):
+    """Copy the arrays of a returned dict, so that a later call that reuses and refills them cannot change them."""
+    if type(result) is not dict:
+        return result
+    return {k: (np.array(v, copy=True) if type(v) is np.ndarray else v) for k, v in result.items()}
 
 
 def _portable_value(value):
@@ -129,7 +136,11 @@ def _portable_value(value):
 
 
 def _portable_key(key):
-    return key if type(key) in (str, int) else Opaque.of(key)
+    if isinstance(key, str):
+        return str(key)
+    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        return int(key)
+    return Opaque.of(key)
 
 
 def portable(observation):
@@ -242,6 +253,15 @@ def key_problems(keys, layers_dims):
     if any(not isinstance(k, str) for k in extra):
         return [f"keys must be strings like 'W1' and 'b1'; found {sorted(map(_show_key, extra))}. "
                 "Write parameters['W' + str(l)] = ..."]
+    present = sorted({int(k[1:]) for k in keys if isinstance(k, str) and k[1:].isdigit()})
+    if present == [1] and L == 2 and not extra:
+        return ["the last layer is missing: there is no 'W2' or 'b2'. With L = len(layers_dims), loop over "
+                "range(1, L) so that l reaches L - 1, and put 'return parameters' after the loop, not inside it."]
+    if present == [1] and L > 2 and not extra:
+        gone = ", ".join(f"'W{k}'" for k in range(2, L + 1))
+        return [f"only layer 1 is there ({gone} missing). Is 'return parameters' indented inside "
+                "the loop, so that the function returns after the first layer? It belongs after the loop, and the "
+                "loop runs over range(1, L) with L = len(layers_dims)."]
     if missing == [f"W{L}", f"b{L}"] and not extra:
         return [f"the last layer is missing: there is no 'W{L}' or 'b{L}'. With L = len(layers_dims), "
                 "loop over range(1, L) so that l reaches L - 1."]
@@ -249,7 +269,8 @@ def key_problems(keys, layers_dims):
         return ["layers are numbered from 1: found key 'W0' or 'b0'. Loop over range(1, L) and read "
                 "layers_dims[l] and layers_dims[l-1]."]
     if extra and all(k in (f"W{L + 1}", f"b{L + 1}") for k in extra):
-        return [f"one layer too many: found {extra}. layers_dims {list(layers_dims)} has {L} weight layers."]
+        return [f"one layer too many: found {extra}. layers_dims {list(layers_dims)} has {L} weight layers: "
+                "build them from layers_dims, for l in range(1, len(layers_dims)), never from a fixed count."]
     message = f"the keys must be exactly {expected}; got {sorted(map(_show_key, keys))}."
     if missing:
         message += f" Missing: {missing}."
@@ -436,11 +457,33 @@ def diagnose_weights(kind, actual, layers_dims, parameters=None):
         if uniform:
             return (f"W{l} has the right random numbers but the wrong scale: it uses a factor of {factor:.6g}. "
                     f"Layer {l} needs a factor of {right:.6g}.")
+        shifted = affine_problem(l, a, layers_dims)
+        if shifted:
+            return shifted
         i, j = np.unravel_index(np.argmax(np.abs(a - b * right)), a.shape)
         return (f"W{l} does not match the reference draw: at [{i}, {j}] expected {b[i, j] * right!r}, "
                 f"got {a[i, j]!r}. Seed once with np.random.seed(3) before the loop and draw each layer "
                 "in order with np.random.randn(layers_dims[l], layers_dims[l-1]).")
     return "the weights do not match the reference draw."
+
+
+def affine_problem(l, actual, layers_dims):
+    """Return a message if W<l> is a seeded draw scaled AND shifted (e.g. np.random.normal(10, 1, ...)), else None."""
+    for sampler, name in (("randn", "np.random.randn"), ("rand", "np.random.rand")):
+        base = seeded_draw(layers_dims, lambda n_l, n_prev: 1.0, sampler=sampler)[l - 1].ravel()
+        if base.size < 3:
+            continue
+        design = np.column_stack([base, np.ones_like(base)])
+        (scale, shift), *_ = np.linalg.lstsq(design, actual.ravel(), rcond=None)
+        if abs(shift) > 1e-9 and np.allclose(design @ [scale, shift], actual.ravel(), rtol=1e-9, atol=1e-12):
+            sign = "+" if shift > 0 else "-"
+            what = (f"W{l} looks like {scale:.6g} * {name}(...) {sign} {abs(shift):.6g}: the numbers are shifted by "
+                    f"{shift:.6g}, so they do not average to 0.")
+            if sampler == "rand":
+                return what + " Draw from the standard normal, np.random.randn, and only multiply it."
+            return what + (" np.random.normal takes the mean first, np.random.normal(0, scale, size); "
+                           "or write np.random.randn(...) * scale.")
+    return None
 
 
 def _weights(parameters, layers_dims):

@@ -264,6 +264,47 @@ WRONG += [
     ("random", lambda d: {**REFERENCE["random"](d), "W1": REFERENCE["random"](d)["W1"] / 10}, "W1 has the right random numbers"),
 ]
 
+def early_return(d):
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, len(d)):
+        parameters["W" + str(l)] = np.random.randn(d[l], d[l - 1]) * 10
+        parameters["b" + str(l)] = np.zeros((d[l], 1))
+        return parameters
+
+
+def refills_one_dict():
+    """Unseeded, and returns the same dict every time, refilled: the first call's arrays must be kept."""
+    shared = {}
+
+    def initializer(d):
+        for l in range(1, len(d)):
+            shared["W" + str(l)] = np.random.randn(d[l], d[l - 1]) * np.sqrt(2 / d[l - 1])
+            shared["b" + str(l)] = np.zeros((d[l], 1))
+        return shared
+    initializer.fresh = refills_one_dict
+    return initializer
+
+
+def fixed_three_layers(d):
+    np.random.seed(3)
+    return {"W1": np.random.randn(d[1], d[0]) * 10, "b1": np.zeros((d[1], 1)), "W2": np.random.randn(1, d[1]) * 10,
+            "b2": np.zeros((1, 1)), "W3": np.random.randn(1, 1) * 10, "b3": np.zeros((1, 1))}
+
+
+WRONG += [
+    ("random", lambda d: layers(d, lambda n, p: np.random.normal(10, 1, (n, p))), "shifted by 10"),
+    ("he", lambda d: layers(d, lambda n, p: np.random.rand(n, p) * 2 - 1), "rand(...) - 1"),
+    ("random", early_return, "not inside it"),
+    ("he", refills_one_dict(), "seed is missing"),
+    ("random", fixed_three_layers, "never from a fixed count"),
+    ("he", scaled("he", lambda w, n, p: w * np.sqrt(2 / p) * 10), "He's scale times 10"),
+    ("he", lambda d: layers(d, lambda n, p: np.random.randn(n, p) * np.sqrt(2 / p),
+                            lambda n, p: np.random.randn(n, 1) * 0.01), "exactly as many as b1 has entries"),
+    ("random", lambda d: layers(d, lambda n, p: (np.random.randn(n, p), np.random.randn(n, p) * 10)[1]),
+     "extra random numbers"),
+]
+
 # Exceptions from the learner's own code: they propagate with their traceback; the report explains them.
 RAISING = [
     ("zeros", lambda d: layers(d, lambda n, p: np.zeros(n, p)), TypeError, "whole shape as one tuple"),
@@ -357,6 +398,14 @@ def test_judge_gives_the_same_verdict_from_portable_data(kind, learner, words):
     raise AssertionError("no case failed")
 
 
+def test_portable_keys_stay_strings_when_they_subclass_str():
+    from public_tests.initializer_checks import EXERCISES, judge, observe, portable
+
+    learner = lambda d: {np.str_(k): v for k, v in REFERENCE["he"](d).items()}  # noqa: E731
+    observation = portable(observe(EXERCISES["he"], learner, [2, 4, 1]))
+    assert all(type(k) is str for k in observation.calls[0].result) and judge(EXERCISES["he"], observation) == []
+
+
 def test_portable_observation_holds_only_plain_types():
     from public_tests.initializer_checks import EXERCISES, Opaque, observe, portable
 
@@ -436,6 +485,10 @@ RIGHT = [
     ("zeros", lambda d: layers(d, lambda n, p: 0.0 * np.ones((n, p)), lambda n, p: np.zeros_like(np.ones((n, 1))))),
     ("zeros", lambda d: layers(d, lambda n, p: np.zeros((n, p), dtype=np.float64), seed=None)),
     ("zeros", lambda d: layers(d, lambda n, p: np.zeros([n, p]), lambda n, p: np.zeros(shape=(n, 1)))),
+    ("he", lambda d: {np.str_(k): v for k, v in REFERENCE["he"](d).items()}),
+    ("random", lambda d: layers(d, lambda n, p: np.random.randn(p, n).reshape(n, p) * 10)),
+    ("he", lambda d: layers(d, lambda n, p: np.random.randn(n, p) * np.sqrt(2 / p),
+                            lambda n, p: np.zeros_like(np.random.randn(n, 1)) if False else np.zeros((n, 1)))),
 ]
 
 
