@@ -145,3 +145,17 @@ def test_exit_codes_are_described_in_words(code, words):
 
 def test_isolated_flag_matches_the_probe():
     assert isolation("auto").isolated == ISOLATED and not isolation("off").isolated
+
+
+@requires_isolation
+def test_the_user_namespace_mode_a_non_root_grader_gets_also_works(tmp_path, monkeypatch):
+    from fixtures.grading.builders import NAMES, with_code
+
+    monkeypatch.setattr(sandbox, "_CHOSEN", {"auto": sandbox.Isolation("bwrap-user")})
+    code = "import os\nassert os.getuid() == 65534, os.getuid()\nopen('/tmp/planted', 'w')"
+    verdict = grade_submission(write(tmp_path, with_code(NAMES[2], code)), TEMPLATE, timeout=30)
+    assert verdict["isolation"].startswith("bubblewrap (user namespace, not root)")
+    assert verdict["exercises"][2]["feedback"] == (
+        "initialize_parameters_he([2, 4, 1]): initialize_parameters_he raised FileNotFoundError: [Errno 2] No such "
+        "file or directory: '/tmp/planted' (at: open('/tmp/planted', 'w')).")
+    assert verdict["score"] == 2 and not os.path.exists("/tmp/planted")

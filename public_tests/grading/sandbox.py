@@ -22,7 +22,6 @@ import glob
 import json
 import os
 import pathlib
-import resource
 import secrets
 import selectors
 import shutil
@@ -32,6 +31,11 @@ import sys
 import tempfile
 import threading
 import time
+
+try:
+    import resource
+except ImportError:  # Windows: no resource limits, and no POSIX pipes to select on
+    resource = None
 
 from .limits import FILE_SIZE_LIMIT, MAX_REPLY_BYTES, MEMORY_LIMIT, PROCESS_LIMIT, SCRATCH_BYTES
 
@@ -170,13 +174,17 @@ def _bwrap_command(mode):
 
 
 def _limits(cpu_seconds, memory_limit, processes):
-    def apply():
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_SIZE_LIMIT, FILE_SIZE_LIMIT))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
-        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+    wanted = [("RLIMIT_CPU", cpu_seconds, cpu_seconds + 1), ("RLIMIT_AS", memory_limit, memory_limit),
+              ("RLIMIT_FSIZE", FILE_SIZE_LIMIT, FILE_SIZE_LIMIT), ("RLIMIT_CORE", 0, 0),
+              ("RLIMIT_NOFILE", 256, 256), ("RLIMIT_NPROC", processes, processes)]
+    limits = [(getattr(resource, name), soft, hard) for name, soft, hard in wanted if hasattr(resource, name)]
+
+    def apply():  # runs in the child between fork and exec: no imports, no locks
+        for which, soft, hard in limits:
+            try:
+                resource.setrlimit(which, (soft, hard))
+            except (ValueError, OSError):  # e.g. macOS refuses RLIMIT_AS; the other limits still hold
+                pass
 
     return apply
 
@@ -196,6 +204,8 @@ class Session:
     """One child process that runs a submission's cells; ``request`` sends a message and returns the reply."""
 
     def __init__(self, chosen, deadline, timeout, memory_limit=MEMORY_LIMIT):
+        if resource is None:
+            raise RuntimeError("grading runs learner code only on Linux or macOS; on Windows, use WSL")
         self.deadline, self.timeout, self.isolation = deadline, timeout, chosen
         self.token = secrets.token_hex(8)
         self.paths = [os.path.dirname(_package_dir())]
