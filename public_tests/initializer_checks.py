@@ -460,6 +460,10 @@ def diagnose_weights(kind, actual, layers_dims, parameters=None):
         shifted = affine_problem(l, a, layers_dims)
         if shifted:
             return shifted
+        if np.allclose(np.abs(a), np.abs(b * right), **TOLERANCE):
+            flipped = int(np.sum(np.sign(a) != np.sign(b * right)))
+            return (f"W{l} has the right sizes, but {flipped} of its {a.size} signs differ from the reference: "
+                    "keep randn's signs (no np.abs, no squaring); negative weights are part of the draw.")
         i, j = np.unravel_index(np.argmax(np.abs(a - b * right)), a.shape)
         return (f"W{l} does not match the reference draw: at [{i}, {j}] expected {b[i, j] * right!r}, "
                 f"got {a[i, j]!r}. Seed once with np.random.seed(3) before the loop and draw each layer "

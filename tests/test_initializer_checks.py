@@ -299,6 +299,8 @@ WRONG += [
     ("he", refills_one_dict(), "seed is missing"),
     ("random", fixed_three_layers, "never from a fixed count"),
     ("he", scaled("he", lambda w, n, p: w * np.sqrt(2 / p) * 10), "He's scale times 10"),
+    ("random", scaled("random", lambda w, n, p: np.abs(w) * 10), "signs differ"),
+    ("he", scaled("he", lambda w, n, p: np.clip(w, -1, 1) * np.sqrt(2 / p)), "does not match the reference draw"),
     ("he", lambda d: layers(d, lambda n, p: np.random.randn(n, p) * np.sqrt(2 / p),
                             lambda n, p: np.random.randn(n, 1) * 0.01), "exactly as many as b1 has entries"),
     ("random", lambda d: layers(d, lambda n, p: (np.random.randn(n, p), np.random.randn(n, p) * 10)[1]),
@@ -431,6 +433,17 @@ def test_table_has_at_least_100_wrong_initializers():
     assert len(WRONG) + len(RAISING) >= 100
 
 
+def all_weights_in_one_draw(d):
+    np.random.seed(3)
+    sizes = [d[l] * d[l - 1] for l in range(1, len(d))]
+    flat, parameters, start = np.random.randn(sum(sizes)), {}, 0
+    for l, size in enumerate(sizes, start=1):
+        parameters["W" + str(l)] = flat[start:start + size].reshape(d[l], d[l - 1]) * np.sqrt(2 / d[l - 1])
+        parameters["b" + str(l)] = np.zeros((d[l], 1))
+        start += size
+    return parameters
+
+
 def local_state_he(d):
     rng = np.random.RandomState(3)
     return layers(d, lambda n, p: rng.randn(n, p) * np.sqrt(2 / p), seed=None)
@@ -486,6 +499,7 @@ RIGHT = [
     ("zeros", lambda d: layers(d, lambda n, p: np.zeros((n, p), dtype=np.float64), seed=None)),
     ("zeros", lambda d: layers(d, lambda n, p: np.zeros([n, p]), lambda n, p: np.zeros(shape=(n, 1)))),
     ("he", lambda d: {np.str_(k): v for k, v in REFERENCE["he"](d).items()}),
+    ("he", all_weights_in_one_draw),
     ("random", lambda d: layers(d, lambda n, p: np.random.randn(p, n).reshape(n, p) * 10)),
     ("he", lambda d: layers(d, lambda n, p: np.random.randn(n, p) * np.sqrt(2 / p),
                             lambda n, p: np.zeros_like(np.random.randn(n, 1)) if False else np.zeros((n, 1)))),
