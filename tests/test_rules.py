@@ -95,3 +95,13 @@ def test_work_inside_the_region_never_counts_as_an_edit_outside():
     notebook = with_code(NAMES[2], "# thinking...\n\n\nscale = 1  # unused")
     _, violations, notes = check_submission(TEMPLATE, notebook)
     assert violations == [] and notes == []
+
+
+@pytest.mark.parametrize("cell", ["%matplotlib inline\nimport numpy as np", "x = 1\n%time y = 2\n%config A.b = 'c d'",
+                                  "%load_ext autoreload\n%autoreload 2", "%who"])
+def test_simple_line_magics_are_rewritten_exactly_as_ipython_does(cell):
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    from public_tests.grading.python_cells import python_source
+
+    assert python_source(cell).rstrip("\n") == TransformerManager().transform_cell(cell).rstrip("\n")

@@ -44,7 +44,8 @@ def report(verdict, lenient=False):
 
 def _finding(v):
     where = [f"cell {v['cell']}" if v["cell"] else None, f"line {v['line']}" if v["line"] else None, v["exercise"]]
-    return f"  [{v['rule']}] {', '.join(w for w in where if w)}: {v['message']}"
+    place = ", ".join(w for w in where if w)
+    return f"  [{v['rule']}] {place + ': ' if place else ''}{v['message']}"
 
 
 def _timeout(text):

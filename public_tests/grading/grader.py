@@ -43,15 +43,15 @@ def read_submission(path):
     total = 0
     for number, cell in code_cells(notebook):
         source = source_of(cell)
-        total += len(source)
-        if total > MAX_TOTAL_CODE_CHARS:
-            raise NotebookError(f"{shown} has more than {MAX_TOTAL_CODE_CHARS} characters of code in its code cells "
-                                "(the assignment has about 10 000); delete the extra code cells.")
         lines = source.count("\n") + 1
         if len(source) > MAX_CODE_CELL_CHARS or lines > MAX_CODE_CELL_LINES:
             raise NotebookError(f"{shown}: code cell {number} has {lines} lines and {len(source)} characters; the "
                                 f"grader reads code cells of at most {MAX_CODE_CELL_LINES} lines and "
                                 f"{MAX_CODE_CELL_CHARS} characters. Remove the generated or pasted code.")
+        total += len(source)
+        if total > MAX_TOTAL_CODE_CHARS:
+            raise NotebookError(f"{shown} has more than {MAX_TOTAL_CODE_CHARS} characters of code in its code cells "
+                                "(the assignment has about 10 000); delete the extra code cells.")
     return notebook
 
 
