@@ -770,3 +770,12 @@ def test_too_much_code_in_total_is_refused_before_anything_runs(tmp_path, no_san
     assert verdict["score"] == 0 and verdict["error"] == (
         f"{tmp_path / 'submission.ipynb'} has more than 300000 characters of code in its code cells (the assignment "
         "has about 10 000); delete the extra code cells.")
+
+
+def test_the_self_checks_reference_draws_are_not_there_to_copy(tmp_path):
+    code = "from public_tests.draws import expected_weights\nreturn dict(W1=expected_weights('he', layers_dims)[0])"
+    verdict = grade(tmp_path, with_code(NAMES[2], code))
+    assert scores(verdict) == [1, 1, 0]
+    assert feedback(verdict)[2] == (
+        "initialize_parameters_he([2, 4, 1]): initialize_parameters_he raised ModuleNotFoundError: No module named "
+        "'public_tests.draws'; 'public_tests' is not a package (at: from public_tests.draws import expected_weights).")
