@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from fixtures.grading.builders import (ANCHORS, HE_ANSWER, NAMES, TEMPLATE, Watcher, alive, answered, cell_number,
+from fixtures.grading.builders import (HE_ANSWER, NAMES, TEMPLATE, Watcher, alive, answered, cell_number,
                                        digest, edited, line_of, pids_with, requires_isolation, rules, scores,
                                        with_code, write)
 from notebook_tools import text
