@@ -18,7 +18,7 @@ class CompareView:
         self.images, self.titles = {}, {}
         for index, label in enumerate(labels):
             ax = self.figure.add_subplot(grid[index // COLUMNS, index % COLUMNS])
-            self.images[label] = boundary_axes(ax, grid_shape, train_X, train_Y, legend=False, ticks=False)
+            self.images[label], _ = boundary_axes(ax, grid_shape, train_X, train_Y, legend=False, ticks=False)
             self.titles[label] = ax.set_title(label, fontsize=9)
         self.cost_ax = cost_axes(self.figure.add_subplot(grid[rows, :]))
         self.lines = {label: self.cost_ax.plot([], [], label=label)[0] for label in labels}

@@ -32,7 +32,7 @@ def replay_frames(runs, data, grid_shape, every=3, column_width=3.3):
     panels, moving = [], []
     for column, run in enumerate(runs):
         ax = axes[0, column]
-        image = boundary_axes(ax, grid_shape, train_X, train_Y, legend=False, ticks=False)
+        image, markers = boundary_axes(ax, grid_shape, train_X, train_Y, legend=False, ticks=False)
         title = ax.set_title(run.label, fontsize=11)
         cost_ax = cost_axes(axes[1, column])
         cost_ax.set_xlim(0, max(run.iterations[-1], 1))
@@ -41,7 +41,7 @@ def replay_frames(runs, data, grid_shape, every=3, column_width=3.3):
         if column:
             cost_ax.set_ylabel("")
         panels.append((run, image, title, marker))
-        moving += [image, *ax.collections, title, marker]
+        moving += [image, *markers, title, marker]
     figure_class_legend(figure, axes[0, 0], loc="lower center")
     heading = figure.suptitle(" ", fontsize=12)
     moving.append(heading)

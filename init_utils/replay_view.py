@@ -15,7 +15,7 @@ class ReplayView:
         train_X, train_Y, _, _ = data
         self.figure = figure if figure is not None else widget_figure(width, height, lock, "explorer-replay")
         ax, cost_ax = self.figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.35]})
-        self.image = boundary_axes(ax, grid_shape, train_X, train_Y)
+        self.image, markers = boundary_axes(ax, grid_shape, train_X, train_Y)
         self.title = ax.set_title(" ", fontsize=10)
         self.cost_ax = cost_axes(cost_ax, "cost at every snapshot")
         (self.cost_line,) = cost_ax.plot([], [], color="C0", label="cost")
@@ -24,7 +24,7 @@ class ReplayView:
         self.figure.tight_layout()
         # What moves is drawn over a saved background; the class markers must stay above the
         # boundary image, so they move too.
-        self.moving = [self.image, *ax.collections, self.title, self.cost_line, self.marker]
+        self.moving = [self.image, *markers, self.title, self.cost_line, self.marker]
         for artist in self.moving:
             artist.set_animated(True)
         self.background = None

@@ -44,9 +44,12 @@ def test_boundary_axes_show_the_square_view_under_the_points():
 
     X, Y, _, _ = load_dataset(plot=False)
     ax = Figure().subplots()
-    image = boundary_axes(ax, (4, 4), X, Y)
+    image, markers = boundary_axes(ax, (4, 4), X, Y)
     assert ax.get_xlim() == (-1.5, 1.5) and np.asarray(image.get_array()).shape == (4, 4)
-    assert ax.collections and image.zorder < min(c.zorder for c in ax.collections)
+    assert [m.get_marker() for m in markers] == ["o", "^"]  # shape as well as colour tells the classes apart
+    assert image.zorder < min(m.zorder for m in markers)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert len(labels) == 4 and "predicts 0" in labels
 
 
 def test_cost_axis_labels_are_plain_text():
