@@ -51,9 +51,11 @@ def trace_table(points):
 
 
 def sweep_table(points):
-    """Return a table of SweepPoints: layer scales, final cost and accuracies."""
-    lines = [f"{'weights':<15}{'layer scales':<22}{'final cost':>11}{'train acc':>11}{'test acc':>10}"]
+    """Return a table of SweepPoints: layer scales, share of outputs saturated at the start, final cost, accuracies."""
+    lines = [f"{'weights':<15}{'layer scales':<27}{'saturated at start':>19}{'final cost':>11}{'train acc':>11}"
+             f"{'test acc':>10}"]
     for p in points:
         scales = ", ".join(f"{s:.3g}" for s in p.layer_scales)
-        lines.append(f"{p.label:<15}{scales:<22}{p.final_cost:>11.3f}{p.train_accuracy:>11.1%}{p.test_accuracy:>10.1%}")
+        lines.append(f"{p.label:<15}{scales:<27}{p.start_saturated:>19.1%}{p.final_cost:>11.3f}"
+                     f"{p.train_accuracy:>11.1%}{p.test_accuracy:>10.1%}")
     return "\n".join(lines)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .inspection import output_shares
 from .loss import compute_loss_from_logits
 from .prediction import accuracy, predict_dec
 from .propagation import forward_propagation, output_logits
@@ -24,6 +25,7 @@ class SweepPoint:
     final_cost: float  # stable cross-entropy (from z3) after the last step
     train_accuracy: float
     test_accuracy: float
+    start_saturated: float = float("nan")  # share of outputs within 0.001 of 0 or 1 before training
 
 
 def final_point(label, layer_scales, parameters, train_X, train_Y, test_X, test_Y):
@@ -42,7 +44,9 @@ def train_scheme(label, scale, train_X, train_Y, test_X, test_Y, layers_dims=(2,
     history = train(train_X, train_Y, parameters, learning_rate, num_iterations, print_cost=False,
                     record_every=max(num_iterations, 1))
     scales = [float(scale(dims[l], dims[l - 1])) for l in range(1, len(dims))]
-    return final_point(label, scales, history.parameters, train_X, train_Y, test_X, test_Y)
+    point = final_point(label, scales, history.parameters, train_X, train_Y, test_X, test_Y)
+    point.start_saturated = output_shares(parameters, train_X, train_Y)[0]
+    return point
 
 
 def scale_sweep(train_X, train_Y, test_X, test_Y, scales=SWEEP_SCALES, **training):

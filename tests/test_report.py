@@ -44,5 +44,6 @@ def test_inside_table_has_one_row_per_layer_and_names_identical_units(data):
 def test_trace_and_sweep_tables_print_each_point():
     trace = trace_table([TracePoint(0, 1.0, 0.5, [0.0187, 0.0112, 0.0676], [43.5, 79.2, 22.9])]).splitlines()
     assert trace[1].split() == ["0", "100.0%", "50.0%", "1.9e-02", "1.1e-02", "6.8e-02", "43.5", "79.2", "22.9"]
-    sweep = sweep_table([SweepPoint("He", [1.0, 0.447, 0.632], 0.0648, 0.99333, 0.96)]).splitlines()
-    assert sweep[1].split() == ["He", "1,", "0.447,", "0.632", "0.065", "99.3%", "96.0%"]
+    sweep = sweep_table([SweepPoint("He", [1.0, 0.447, 0.632], 0.0648, 0.99333, 0.96, 0.0)]).splitlines()
+    assert "saturated at start" in sweep[0]
+    assert sweep[1].split() == ["He", "1,", "0.447,", "0.632", "0.0%", "0.065", "99.3%", "96.0%"]

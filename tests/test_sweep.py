@@ -42,6 +42,12 @@ def test_each_point_measures_the_trained_network_after_its_last_step(data):
         assert point.test_accuracy == accuracy(predict_dec(history.parameters, test_X), test_Y)
 
 
+def test_start_saturation_is_measured_before_training(data):
+    X, Y, test_X, test_Y = data
+    small, large = scale_sweep(X, Y, test_X, test_Y, scales=(0.01, 10.0), num_iterations=1)
+    assert small.start_saturated == 0.0 and large.start_saturated == 1.0  # x10: every output exactly 1
+
+
 def test_tiny_weights_stall_at_ln2_like_zeros(data):
     X, Y, test_X, test_Y = data
     (point,) = scale_sweep(X, Y, test_X, test_Y, scales=(0.001,), num_iterations=2000)
