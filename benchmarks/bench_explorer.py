@@ -1,11 +1,12 @@
-"""Explorer speed, kernel side: cold start, one replay frame, one scheme switch.
+"""Explorer speed, kernel side: cold start, one replay frame, one scheme switch, one live retrain.
 
     python benchmarks/bench_explorer.py [--repeats 40]
 
 The figures are set up as in a live JupyterLab session (ipympl stops building its
 fallback PNG once the browser view is there). Baselines, measured in the same run: one
-plain-loop training run for the cold start, and a full redraw of the replay figure for
-a frame change and a scheme switch (what the explorer would cost without blitting).
+plain-loop training run (init_utils.training.train_plain, 15000 iterations) for the cold
+start and the live retrain, and a full redraw of the replay figure for a frame change and
+a scheme switch (what the explorer would cost without blitting).
 """
 import argparse
 import os
@@ -19,7 +20,7 @@ from common import machine, ratio_line, timed  # noqa: E402
 import numpy as np  # noqa: E402
 
 from init_utils import engine, load_dataset  # noqa: E402
-from init_utils.explorer import Explorer  # noqa: E402
+from init_utils.explorer import DEBOUNCE, Explorer  # noqa: E402
 from init_utils.schemes import scaled_normal  # noqa: E402
 from init_utils.training import train_plain  # noqa: E402
 
@@ -33,6 +34,12 @@ def learner_like():
             "he": lambda d: scaled_normal(d, lambda n, p: np.sqrt(2 / p))}
 
 
+def connected(canvas):
+    """Make a canvas behave as once its browser view is there, sending frames nowhere."""
+    canvas.syncing_data_url = False  # what the browser's "initialized" message does
+    canvas.send_binary = lambda data: None
+
+
 def against_full_redraw(canvas, action, repeats):
     """Time action(i) and, right after, a full redraw plus the image ipympl would send."""
     action_times, redraw_times = [], []
@@ -42,9 +49,20 @@ def against_full_redraw(canvas, action, repeats):
         action_times.append(time.perf_counter() - start)
         start = time.perf_counter()
         canvas.draw()
-        canvas.get_diff_image()
         redraw_times.append(time.perf_counter() - start)
     return action_times, redraw_times
+
+
+def live_retrain(explorer, repeats):
+    """Time a learning-rate move until its new run is on screen: debounce, training, predictions, frame."""
+    times = []
+    for i in range(repeats):
+        start = time.perf_counter()
+        explorer.learning_rate.value = 10 ** (-1.9 + 0.1 * i)  # a new value each time: nothing cached
+        assert explorer.runs.wait(300)
+        times.append(time.perf_counter() - start)
+        assert explorer.current.config == explorer.config()
+    return times
 
 
 def main():
@@ -57,7 +75,8 @@ def main():
 
     def cold_start():
         explorer = Explorer(learner_like(), *data)
-        explorer.train_all()  # what opening "Compare all" does
+        explorer.tabs.selected_index = 1  # what opening "Compare all" does: train the other 5 schemes
+        explorer.runs.wait(300)
         return explorer
 
     starts, explorer = [], None
@@ -67,11 +86,12 @@ def main():
     print(ratio_line("cold start, all 6 schemes trained (vs 1 plain run)", starts, [plain] * 3))
     print(f"{'':<46} median {sorted(starts)[1]:.2f} s (target 3 s)")
 
-    canvas = explorer.replay_canvas
-    canvas.syncing_data_url = False  # what the browser's "initialized" message does
+    explorer.tabs.selected_index = 0
+    canvas = explorer.replay.figure.canvas
+    connected(canvas)
     canvas.draw()
     rng = random.Random(0)
-    labels = list(explorer.initializers)
+    labels = list(explorer.runs.labels)
 
     def next_frame(i):
         k = rng.randint(0, explorer.frame.max)
@@ -87,6 +107,12 @@ def main():
     print(ratio_line("scheme switch, cached (vs full redraw)", switch, full, unit="ms"))
     for name, times in (("frame change", frame), ("scheme switch", switch)):
         print(f"{name:<46} median {np.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms (target 20 ms)")
+
+    explorer.scheme.value = "He (yours)"
+    retrains = live_retrain(explorer, max(3, args.repeats // 8))
+    print(ratio_line("live retrain, He 15000 its (vs 1 plain run)", retrains, [plain] * len(retrains)))
+    print(f"{'':<46} median {np.median(retrains):.2f} s, of which {DEBOUNCE:.2f} s debounce "
+          "(slider move to new run on screen)")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ plotting.LIMITS) and costs on a log axis between COST_LIMITS.
 import numpy as np
 
 VIEW = (-1.5, 1.5)
-COST_LIMITS = (1e-2, 10.0)
+COST_LIMITS = (1e-3, 10.0)
 
 
 def boundary_grid(step, limits=VIEW):

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from .boundary import same_iteration
 from .compare_view import CompareView
 from .explorer_controls import Controls
-from .figure_parts import agg_png, png_bytes
+from .figure_parts import agg_png
 from .inside_view import InsideView
 from .replay_export import ReplayImage, animated_png, replay_frames
 from .replay_view import ReplayView, status_text
@@ -188,7 +188,8 @@ class Explorer:
         bundle = self.widget._repr_mimebundle_()
         with self.lock:
             run, k = self.replay.shown if self.replay.shown else (None, 0)
-            bundle["image/png"] = base64.b64encode(png_bytes(self.replay.figure)).decode("ascii")
+            if run is not None:
+                bundle["image/png"] = base64.b64encode(self._render_png(run, k)).decode("ascii")
         where = f"{run.label} at iteration {run.iterations[k]}" if run else "nothing trained yet"
         bundle["text/plain"] = f"Initialization explorer ({where}). Run the notebook to use its controls."
         return bundle
@@ -205,11 +206,13 @@ class Explorer:
             run = self.runs.get(config)
             if run is None:
                 raise ValueError(f"{config} has not been trained; pick it in the explorer first")
-            figure = Figure(figsize=self.replay.figure.get_size_inches(), dpi=self.replay.figure.dpi)
-            FigureCanvasAgg(figure)
-            ReplayView(self.data, self.runs.grid_shape, None, figure=figure).show(
-                run, self.frame.value if k is None else int(k))
-            return agg_png(figure)
+            return self._render_png(run, self.frame.value if k is None else int(k))
+
+    def _render_png(self, run, k):
+        figure = Figure(figsize=self.replay.figure.get_size_inches(), dpi=self.replay.figure.dpi)
+        FigureCanvasAgg(figure)
+        ReplayView(self.data, self.runs.grid_shape, None, figure=figure).show(run, k)
+        return agg_png(figure)
 
     # ---- kernel-free replay ------------------------------------------------------------------
 

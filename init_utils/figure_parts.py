@@ -11,7 +11,7 @@ import io
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, NullFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
 from .boundary import COST_LIMITS, VIEW
 from .plotting import CMAP, class_legend, mark_classes
@@ -56,17 +56,6 @@ def agg_png(figure):
     return buffer.getvalue()
 
 
-def png_bytes(figure, lock=None):
-    """Return the figure rendered as PNG bytes at its own size."""
-    buffer = io.BytesIO()
-    if lock is None:
-        figure.savefig(buffer, format="png", dpi=DPI)
-    else:
-        with lock:
-            figure.savefig(buffer, format="png", dpi=DPI)
-    return buffer.getvalue()
-
-
 def boundary_axes(ax, grid_shape, X, Y, legend=True, ticks=True):
     """Set up ``ax`` as the square view with a boundary image under the class markers.
 
@@ -104,6 +93,7 @@ def cost_axes(ax, title=None):
     ax.set_ylim(COST_LIMITS)
     ax.yaxis.set_major_formatter(PLAIN_LOG_TICKS)
     ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.xaxis.set_major_locator(MaxNLocator(4))
     ax.set_xlabel("iteration")
     ax.set_ylabel("cost (log scale)")
     ax.grid(True, which="major", alpha=0.3)

@@ -41,7 +41,7 @@ class ReplayView:
         """Show snapshot ``k`` of ``run``; return the status text naming it."""
         iteration = run.iterations[k]
         self.image.set_data(run.boundaries[k])
-        self.title.set_text(f"{run.label}: iteration {iteration}, train {run.train_accuracy[k]:.0%}")
+        self.title.set_text(f"{run.label}: iteration {iteration}, train {run.train_accuracy[k]:.1%}")
         self.marker.set_data([iteration], [marker_cost(run.costs[k])])
         self.cost_line.set_data(run.iterations, drawable_costs(run.costs))
         right = max(run.iterations[-1], 1)

@@ -4,7 +4,7 @@ import threading
 import numpy as np
 
 from init_utils import load_dataset
-from init_utils.figure_parts import boundary_axes, cost_axes, png_bytes, widget_figure
+from init_utils.figure_parts import boundary_axes, cost_axes, widget_figure
 
 
 def test_widget_figure_is_an_ipympl_canvas_with_no_chrome():
@@ -60,8 +60,3 @@ def test_cost_axis_labels_are_plain_text():
     figure.canvas.draw()
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert "0.01" in labels and not any("$" in label for label in labels)
-
-
-def test_png_bytes_renders_the_figure():
-    figure = widget_figure(2, 1, threading.RLock(), "f")
-    assert png_bytes(figure, threading.RLock())[:8] == b"\x89PNG\r\n\x1a\n"

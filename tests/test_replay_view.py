@@ -55,4 +55,4 @@ def test_artists_follow_the_snapshot(setup):
     assert np.isnan(view.cost_line.get_ydata()[0])
     view.show(he, 20)
     assert view.cost_ax.get_xlim() == (0, 2000) and view.marker.get_xdata()[0] == 2000
-    assert view.title.get_text() == f"He (yours): iteration 2000, train {he.train_accuracy[20]:.0%}"
+    assert view.title.get_text() == f"He (yours): iteration 2000, train {he.train_accuracy[20]:.1%}"
