@@ -187,6 +187,7 @@ FIDELITY = {
 }
 
 
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix, run in-process on purpose
 @pytest.mark.parametrize("name, code", FIDELITY.values(), ids=list(FIDELITY))
 def test_sandbox_verdict_equals_the_in_process_self_check(tmp_path, name, code):
     from public_tests.grading.python_cells import python_source
