@@ -15,16 +15,13 @@ import threading
 import traceback
 
 import ipywidgets as widgets
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from .boundary import same_iteration
 from .compare_view import CompareView
 from .explorer_controls import Controls
-from .figure_parts import agg_png
 from .inside_view import InsideView
 from .replay_export import ReplayImage, animated_png, replay_frames
-from .replay_view import ReplayView, status_text
+from .replay_view import ReplayView, render_png, status_text
 from .runs import CUSTOM, LEARNER_LABELS, Config, Runs
 
 DEBOUNCE = 0.15  # seconds a retraining slider must rest before its run starts training
@@ -126,6 +123,9 @@ class Explorer:
             self.progress.description = f"training {missing[0].label}"
             self.progress.value, self.progress.layout.visibility = 0, "visible"
             self.runs.request(missing, self._trained, self._failed, self._progress, delay)
+        else:
+            self.runs.cancel()  # a newer choice that is cached makes any running training stale
+            self.progress.layout.visibility = "hidden"
         self._render()
 
     def _trained(self):
@@ -209,10 +209,7 @@ class Explorer:
             return self._render_png(run, self.frame.value if k is None else int(k))
 
     def _render_png(self, run, k):
-        figure = Figure(figsize=self.replay.figure.get_size_inches(), dpi=self.replay.figure.dpi)
-        FigureCanvasAgg(figure)
-        ReplayView(self.data, self.runs.grid_shape, None, figure=figure).show(run, k)
-        return agg_png(figure)
+        return render_png(run, k, self.data, self.runs.grid_shape, self.replay.figure)
 
     # ---- kernel-free replay ------------------------------------------------------------------
 
@@ -225,12 +222,5 @@ class Explorer:
                                 f" iterations, up to iteration {runs[0].iterations[-1]}.")
 
     def export_html(self, label=None, path=None, every=3):
-        """Return (and write to ``path``) an HTML page holding the animated replay; it needs no script."""
-        schemes = (label,) if label else ("zeros", "random", "he")
-        image = self.replay_image(schemes, every=every)
-        html = (f'<img alt="{image.description}" src="data:image/png;base64,'
-                f'{base64.b64encode(image.png).decode("ascii")}">')
-        if path is not None:
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(html)
-        return html
+        """Return (and write to ``path``) an HTML image tag holding the animated replay; it needs no script."""
+        return self.replay_image((label,) if label else ("zeros", "random", "he"), every=every).html(path)

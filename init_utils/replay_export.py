@@ -105,6 +105,14 @@ class ReplayImage:
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.description}
 
+    def html(self, path=None):
+        """Return (and write to ``path``) an HTML image tag holding the animation; no script, no link."""
+        html = f'<img alt="{self.description}" src="data:image/png;base64,{base64.b64encode(self.png).decode("ascii")}">'
+        if path is not None:
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(html)
+        return html
+
     def save(self, path):
         """Write the animated PNG to ``path``."""
         with open(path, "wb") as handle:

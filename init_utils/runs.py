@@ -122,6 +122,15 @@ class Runs:
                 self._worker.start()
             self._condition.notify_all()
 
+    def cancel(self):
+        """Drop any waiting request and stop a running training: nothing is wanted any more."""
+        with self._condition:
+            for job in (self._pending, self._running):
+                if job is not None:
+                    job.superseded = True
+            self._pending = None
+            self._condition.notify_all()
+
     def busy(self):
         with self._condition:
             return self._pending is not None or self._running is not None

@@ -99,3 +99,12 @@ def test_runs_and_training_load_without_widgets_or_matplotlib():
     code = "import sys, init_utils.runs; print(sorted({'ipywidgets', 'matplotlib', 'ipympl'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_cancel_stops_a_running_training_and_drops_a_waiting_one(runs):
+    calls = []
+    slow = Config("He (yours)", None, 0.01, 30000)
+    runs.request([slow], lambda: calls.append("done"), pytest.fail, progress=lambda *args: time.sleep(0.05))
+    time.sleep(0.2)
+    runs.cancel()
+    assert runs.wait(30) and calls == [] and runs.get(slow) is None
