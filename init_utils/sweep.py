@@ -1,6 +1,6 @@
 """How small should random weights be? Train the course network from randn * scale for many scales.
 
-Imports only numpy (through ``train``). Every run draws the same standard normals (seed 3,
+Not pure math: it trains through ``train`` (the compiled engine when ready). Every run draws the same standard normals (seed 3,
 the exercises' numbers) and multiplies them by the scale, so runs differ only in size.
 """
 from dataclasses import dataclass
