@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -77,7 +78,13 @@ def client():
 
 @pytest.fixture
 def ready(client):
-    client.wait_for_workers(2, timeout=120)  # a worker killed by an earlier test is back
+    client.wait_for_workers(2, timeout=180)  # a worker killed by an earlier test is back
+    return client
+
+
+@pytest.fixture
+def one_worker(client):
+    client.wait_for_workers(1, timeout=180)
     return client
 
 
@@ -106,7 +113,8 @@ def test_a_local_cluster_writes_the_same_rows_as_the_local_batch(ready, mixed, t
     folder, expected = mixed
     gradebook = tmp_path / "cluster.csv"
     out = io.StringIO()
-    summary = cluster.grade_folder_on_cluster(folder, TEMPLATE, gradebook, ready, ship=ship, timeout=TIMEOUT, out=out)
+    summary = cluster.grade_folder_on_cluster(folder, TEMPLATE, gradebook, ready, ship=ship, timeout=TIMEOUT, out=out,
+                                              every=0)  # a progress line after every row
     got = rows(gradebook)
     assert got[0] == expected[0] and sorted(got[1:]) == sorted(expected[1:])
     assert len(got) == 10 and summary["graded"] == 9 and summary["failed"] == {}
@@ -117,6 +125,28 @@ def test_a_local_cluster_writes_the_same_rows_as_the_local_batch(ready, mixed, t
     assert found["huge.ipynb"]["error"].startswith(f"{folder / 'huge.ipynb'} is 9.0 MB")
     assert found["caf\\xe9.ipynb"]["error"].startswith(f"{folder}/caf\\xe9.ipynb is not a notebook")
     assert "on 2 Dask worker(s)" in out.getvalue() and "dashboard: http" in out.getvalue()
+    progress = re.findall(r"^\[(\d+)/(\d+)\] [\d.]+ submissions/s on \d worker\(s\), \d+ with an error", out.getvalue(), re.M)
+    assert progress and {total for _, total in progress} == {"9"} and int(progress[-1][0]) >= 8
+
+
+def test_resume_through_the_command_line_grades_only_the_missing_rows(ready, tmp_path, capsys):
+    folder = tmp_path / "class"
+    write(folder, "alice.ipynb", ANSWERED)
+    write(folder, "dave.ipynb", "{broken")
+    write(folder, "erin.ipynb", with_code(ZEROS, "import os\nos._exit(1)"))
+    gradebook = tmp_path / "gradebook.csv"
+    expected = local_batch(folder, gradebook)
+    kept = [row for row in expected if row[0] != "erin.ipynb"]
+    with open(gradebook, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(kept)
+        handle.write("erin.ipynb,0,3,0")  # a row cut off mid-write
+    arguments = [str(folder), "--csv", str(gradebook), "--resume", "--timeout", str(TIMEOUT)]
+    assert main(arguments + ["--scheduler", ready.scheduler.address]) == 0  # a remote scheduler: bytes shipped
+    out = capsys.readouterr().out
+    assert "submissions sent as bytes" in out and "Graded 1 notebook(s) on the cluster in " in out
+    assert "submissions/s" in out and "(2 already in the gradebook, skipped)" in out
+    got = rows(gradebook)
+    assert got[: len(kept)] == kept and sorted(got[1:]) == sorted(expected[1:])
 
 
 def _ancestors(pid):
@@ -170,7 +200,8 @@ def test_a_worker_killed_mid_batch_is_survived_and_every_row_is_written(ready, t
     killer = threading.Thread(target=kill_the_worker_grading_slow, daemon=True)
     killer.start()
     gradebook = tmp_path / "cluster.csv"
-    summary = cluster.grade_folder_on_cluster(folder, TEMPLATE, gradebook, ready, timeout=TIMEOUT, out=io.StringIO())
+    summary = cluster.grade_folder_on_cluster(folder, TEMPLATE, gradebook, ready, timeout=TIMEOUT, out=io.StringIO(),
+                                              give_up=120)
     killer.join(timeout=5)
     assert killed, "the slow submission never ran"
     got = rows(gradebook)
@@ -178,15 +209,15 @@ def test_a_worker_killed_mid_batch_is_survived_and_every_row_is_written(ready, t
     assert by_file(gradebook)["slow.ipynb"]["score"] == "3" and by_file(gradebook)["wrong.ipynb"]["score"] == "2"
 
 
-def test_a_submission_that_kills_its_worker_twice_gets_a_killed_worker_row(ready, tmp_path):
+def test_a_submission_that_kills_its_worker_twice_gets_a_killed_worker_row(one_worker, tmp_path):
     folder = tmp_path / "class"
     write(folder, "alice.ipynb", ANSWERED)
     write(folder, "mallory.ipynb", with_code(ZEROS, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"))
     gradebook = tmp_path / "cluster.csv"
     out = io.StringIO()
     # Unisolated, the grading child's parent is the Dask worker itself, so the answer can kill it.
-    summary = cluster.grade_folder_on_cluster(folder, TEMPLATE, gradebook, ready, isolate="off", timeout=TIMEOUT,
-                                              out=out)
+    summary = cluster.grade_folder_on_cluster(folder, TEMPLATE, gradebook, one_worker, isolate="off",
+                                              timeout=TIMEOUT, out=out, give_up=120)
     found = by_file(gradebook)
     assert set(found) == {"alice.ipynb", "mallory.ipynb"} and found["alice.ipynb"]["score"] == "3"
     mallory = found["mallory.ipynb"]
@@ -194,26 +225,6 @@ def test_a_submission_that_kills_its_worker_twice_gets_a_killed_worker_row(ready
     assert "the Dask worker grading it died 2 times (KilledWorker)" in mallory["error"]
     assert summary["graded"] == 2 and summary["errors"] == 1 and summary["not_isolated"] == 1
     assert "mallory.ipynb: not graded" in out.getvalue()
-
-
-def test_resume_through_the_command_line_grades_only_the_missing_rows(ready, tmp_path, capsys):
-    folder = tmp_path / "class"
-    write(folder, "alice.ipynb", ANSWERED)
-    write(folder, "dave.ipynb", "{broken")
-    write(folder, "erin.ipynb", with_code(ZEROS, "import os\nos._exit(1)"))
-    gradebook = tmp_path / "gradebook.csv"
-    expected = local_batch(folder, gradebook)
-    kept = [row for row in expected if row[0] != "erin.ipynb"]
-    with open(gradebook, "w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows(kept)
-        handle.write("erin.ipynb,0,3,0")  # a row cut off mid-write
-    arguments = [str(folder), "--csv", str(gradebook), "--resume", "--timeout", str(TIMEOUT)]
-    assert main(arguments + ["--scheduler", ready.scheduler.address]) == 0  # a remote scheduler: bytes shipped
-    out = capsys.readouterr().out
-    assert "submissions sent as bytes" in out and "Graded 1 notebook(s) on the cluster in " in out
-    assert "submissions/s" in out and "(2 already in the gradebook, skipped)" in out
-    got = rows(gradebook)
-    assert got[: len(kept)] == kept and sorted(got[1:]) == sorted(expected[1:])
 
 
 BLOCK_DASK = """

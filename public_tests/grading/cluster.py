@@ -40,6 +40,7 @@ INSTALL = "pip install -e '.[cluster]'"
 ALLOWED_FAILURES = 1  # a task whose worker dies runs once more; a second death ends it with KilledWorker
 WORKER_SATURATION = 1.0  # one task per worker thread at a time, so a worker's death only blames the task it ran
 MAX_WORKERS = 64
+LOCAL_GIVE_UP = 300.0  # local:N: seconds without any live worker before the batch stops
 IN_FLIGHT_BYTES = 256 * 1024 ** 2  # --ship bytes: at most this much submission data sent and not yet graded
 
 
@@ -225,7 +226,7 @@ def check_workers(client, isolate, folder, ship, out):
 
 
 def grade_folder_on_cluster(folder, template, csv_path, client, ship="path", lenient=False, timeout=60.0,
-                            isolate="auto", resume=False, overwrite=False, out=None, every=2.0):
+                            isolate="auto", resume=False, overwrite=False, out=None, every=2.0, give_up=None):
     """Grade every notebook under ``folder`` on the Dask cluster of ``client``; return a summary dict.
 
     Summary: graded (rows written now), errors (rows with an error), skipped (rows already there),
@@ -233,12 +234,16 @@ def grade_folder_on_cluster(folder, template, csv_path, client, ship="path", len
     """
     with Gradebook(csv_path, list(template.graded), resume=resume, overwrite=overwrite) as gradebook:
         return grade_into(gradebook, folder, template, client, ship=ship, lenient=lenient, timeout=timeout,
-                          isolate=isolate, out=out, every=every)
+                          isolate=isolate, out=out, every=every, give_up=give_up)
 
 
 def grade_into(gradebook, folder, template, client, ship="path", lenient=False, timeout=60.0, isolate="auto",
-               out=None, every=2.0):
-    """Grade the notebooks under ``folder`` that have no row in the open ``gradebook`` yet (see grade_folder_on_cluster)."""
+               out=None, every=2.0, give_up=None):
+    """Grade the notebooks under ``folder`` that have no row in the open ``gradebook`` yet (see grade_folder_on_cluster).
+
+    ``every``: seconds between progress lines. ``give_up``: stop (ClusterLost) after that many seconds without
+    any worker; None waits for workers forever (a Slurm queue may hold them back for hours).
+    """
     require_dask()
     from distributed import KilledWorker, as_completed
 
@@ -253,10 +258,13 @@ def grade_into(gradebook, folder, template, client, ship="path", lenient=False, 
     print(f"Grading {len(todo)} notebook(s) on {workers} Dask worker(s) at {client.scheduler.address}, "
           f"submissions sent as {'paths' if ship == 'path' else 'bytes'}"
           + (f"; dashboard: {link}" if link else "") + ".", file=out, flush=True)
+    if not workers:
+        print("No Dask worker has joined yet: the tasks wait for one (Slurm jobs may still be queued).", file=out,
+              flush=True)
     batch = uuid.uuid4().hex[:8]
     held = client.submit(_hold, template, key=f"grading-template-{batch}", pure=False)
     queue = iter(enumerate(todo))
-    running, finished = {}, as_completed()
+    running, finished = {}, as_completed(with_results=True, raise_errors=False)  # results come in batches
     summary = {"graded": 0, "errors": 0, "skipped": skipped, "failed": {}, "workers": workers}
     in_flight = [0]
     not_isolated = []
@@ -287,33 +295,43 @@ def grade_into(gradebook, folder, template, client, ship="path", lenient=False, 
             in_flight[0] += size
             finished.add(future)
 
-    last = time.monotonic()
+    last = idle_since = time.monotonic()
     window = max(16, 4 * workers)
     refill(window)
-    for future in finished:
-        name, shown, size = running.pop(future)
-        in_flight[0] -= size
-        if future.status == "finished":
-            record(name, future.result())
-        elif future.status == "cancelled" or client.status not in ("running", "connecting"):
-            raise ClusterLost(f"lost the Dask scheduler after {summary['graded']} row(s); the rows written "
-                              "stay in the gradebook: rerun with --resume to continue")
-        else:
-            error = future.exception()
-            if isinstance(error, KilledWorker):
-                record(name, lost_verdict(shown, template, killed_message(error)))
-                print(f"{name}: {killed_message(error)}", file=out, flush=True)
+    while running:
+        batch = finished.next_batch(block=False)  # poll, so that progress shows while nothing finishes
+        if not batch:
+            time.sleep(0.05)
+        for future, result in batch:
+            name, shown, size = running.pop(future)
+            in_flight[0] -= size
+            if future.status == "finished":
+                record(name, result)
+            elif future.status == "cancelled" or client.status not in ("running", "connecting"):
+                raise ClusterLost(f"lost the Dask scheduler after {summary['graded']} row(s); the rows written "
+                                  "stay in the gradebook: rerun with --resume to continue")
             else:
-                reason = f"{type(error).__name__}: {error}"
-                summary["failed"][name] = reason
-                print(f"{name}: no row (cluster error: {reason})", file=out, flush=True)
-        future.release()
+                error = result[1] if isinstance(result, tuple) and len(result) == 3 else result  # (type, error, tb)
+                if isinstance(error, KilledWorker):
+                    record(name, lost_verdict(shown, template, killed_message(error)))
+                    print(f"{name}: {killed_message(error)}", file=out, flush=True)
+                else:
+                    reason = f"{type(error).__name__}: {error}"
+                    summary["failed"][name] = reason
+                    print(f"{name}: no row (cluster error: {reason})", file=out, flush=True)
+            future.release()
         now = time.monotonic()
-        if now - last >= every:
+        if now - last >= every and (batch or now - last >= 2.0):
             last = now
             threads = client.nthreads()
             workers, window = len(threads), max(16, 4 * sum(threads.values()))
             _progress(summary, len(todo), now - start, workers, out)
+            if workers:
+                idle_since = now
+            elif give_up is not None and now - idle_since > give_up:
+                raise ClusterLost(f"no Dask worker for {give_up:g} s, and {len(running)} submission(s) waiting; "
+                                  f"the {summary['graded']} row(s) written stay in the gradebook: start workers "
+                                  "and rerun with --resume")
         refill(window)
     held.release()
     summary["seconds"] = time.monotonic() - start
@@ -408,7 +426,8 @@ def run(args, parser, out=None):
                 os.remove(args.csv)
             raise
         summary = grade_into(gradebook, path, template, client, ship=ship, lenient=args.lenient,
-                             timeout=args.timeout, isolate=args.isolation, out=out)
+                             timeout=args.timeout, isolate=args.isolation, out=out,
+                             give_up=LOCAL_GIVE_UP if kind == "local" else None)
     except ClusterLost as error:
         print(f"Stopped: {error}", file=sys.stderr)
         return 1
