@@ -318,9 +318,12 @@ def stress(page, explorer, events, seed=14):
     schemes = explorer.locator(".explorer-scheme button").count() - 1  # every scheme but "custom scale"
     tabs = explorer.locator(".lm-TabBar-tab")
     actions = ["scheme", "frame", "frame", "play", "stop", "step", "step", "tab", "rate"]
+    calm = [a for a in actions if a not in ("play", "stop")]
     counts = dict.fromkeys(actions, 0)
-    for _ in range(events):
-        action = rng.choice(actions)
+    for n in range(events):
+        if n == events - 10:
+            page.evaluate(CLICK, [".explorer-play button", 1])  # stop playing, so the figure can come to rest,
+        action = rng.choice(actions if n < events - 10 else calm)  # then ten more events from where it stopped
         counts[action] += 1
         if action == "scheme":
             page.evaluate(CLICK, [".explorer-scheme button", rng.randrange(schemes)])
@@ -335,7 +338,6 @@ def stress(page, explorer, events, seed=14):
             page.evaluate(CLICK, [rng.choice([".explorer-start", ".explorer-back", ".explorer-forward"]), 0])
         else:
             tabs.nth(rng.choice([0, 0, 1, 2])).click()  # Lumino tabs answer pointer events, not click()
-    page.evaluate(CLICK, [".explorer-play button", 1])  # stop, so the figure can come to rest
     tabs.nth(0).click()
     return counts
 
