@@ -3,7 +3,8 @@
 A Config names a scheme and the settings it trains under. ``train_run`` trains it and
 precomputes everything a frame needs. ``Runs`` keeps the cache and one worker thread:
 ``request`` asks for some configs, and a newer request replaces an older one, cancelling
-a training that is no longer wanted. Imports no widget code: callers pass callbacks.
+a training that is no longer wanted. Not pure math: it runs training (and its engine)
+in a thread. Imports no widget or figure code: callers pass callbacks.
 """
 import threading
 import time
