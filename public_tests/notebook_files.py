@@ -1,4 +1,5 @@
 """Read notebooks from disk and get at their cells, with clear errors for anything else."""
+import errno
 import json
 import os
 import pathlib
@@ -9,15 +10,26 @@ class NotebookError(Exception):
     """The file is not a usable notebook; the message says why."""
 
 
-def read_notebook(path, max_bytes=None):
+def read_notebook(path, max_bytes=None, follow_symlinks=True):
     """Return the notebook at ``path`` as a dict, or raise NotebookError saying what is wrong.
 
-    With ``max_bytes``, a larger file is refused before it is read.
+    With ``max_bytes``, a larger file is refused before it is read. With ``follow_symlinks=False``
+    (the grader), a symbolic link is refused without looking at what it points to.
     """
     path = pathlib.Path(path)
     shown = display_name(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a FIFO must not block the reader
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+        if os.path.islink(path):  # also where O_NOFOLLOW is missing; the open below closes the race
+            raise NotebookError(_LINK.format(shown=shown))
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))  # a FIFO must not block the reader
+        try:
+            descriptor = os.open(path, flags)
+        except OSError as error:
+            if not follow_symlinks and error.errno == errno.ELOOP:  # the last part of the path is a link
+                raise NotebookError(_LINK.format(shown=shown)) from None
+            raise
         with open(descriptor, "rb") as handle:
             if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
                 raise NotebookError(f"{shown} is not a regular file (a device, pipe or socket), so it is not a notebook.")
@@ -48,6 +60,9 @@ def read_notebook(path, max_bytes=None):
         raise NotebookError(f"{shown} is not a notebook (invalid JSON: {error}).") from None
     except RecursionError:
         raise NotebookError(f"{shown} is not a notebook: its JSON is nested too deeply.") from None
+    except ValueError:  # e.g. an integer of more than 4300 digits (Python's int-to-text limit)
+        raise NotebookError(f"{shown} is not a notebook: it holds a number too long to read (more than "
+                            f"{_max_digits()} digits).") from None
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         raise NotebookError(f"{shown} is not a notebook: it has no list of cells.")
     for number, cell in enumerate(notebook["cells"], start=1):
@@ -56,6 +71,16 @@ def read_notebook(path, max_bytes=None):
             raise NotebookError(f"{shown} is not a valid notebook: cell {number} {problem}. Open it in JupyterLab, "
                                 "fix or re-create that cell, save, and submit again.")
     return notebook
+
+
+_LINK = ("{shown} is a symbolic link, not a notebook; the grader reads only regular files. "
+         "Submit the notebook file itself.")
+
+
+def _max_digits():
+    import sys
+
+    return getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 4300
 
 
 def cell_problem(cell):

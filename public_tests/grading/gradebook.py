@@ -9,7 +9,6 @@ import csv
 import os
 import threading
 
-from ..notebook_files import display_name
 
 
 class GradebookError(Exception):
@@ -22,9 +21,33 @@ def columns(names):
 
 
 def row_name(relative):
-    """Return the gradebook's name for a submission path relative to the batch folder: printable, one line."""
-    text = display_name(relative)
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    """Return the gradebook's name for a submission path relative to the batch folder: printable, one line.
+
+    Different paths always get different names: a byte that is not UTF-8 becomes ``\\xNN``, a
+    backslash ``\\\\``, a newline, tab or carriage return ``\\n``, ``\\t``, ``\\r``, and any other
+    character that is not printable ``\\uNNNN`` (or ``\\UNNNNNNNN``).
+    """
+    try:
+        text = os.fsencode(os.fspath(relative)).decode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # not from this file system (a lone surrogate that no byte gives)
+        text = os.fspath(relative)
+    out = []
+    for char in text:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8 (surrogateescape)
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif char == "\\":
+            out.append("\\\\")
+        elif char in _SHORT:
+            out.append(_SHORT[char])
+        elif not char.isprintable():
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+_SHORT = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
 def verdict_row(name, verdict, names):

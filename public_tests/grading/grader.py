@@ -39,7 +39,7 @@ def grade_submission(path, template, lenient=False, timeout=60.0, isolate="auto"
 
 def read_submission(path):
     """Return the notebook at ``path``; raise NotebookError when it is unusable or over a limit."""
-    notebook = read_notebook(path, max_bytes=MAX_NOTEBOOK_BYTES)
+    notebook = read_notebook(path, max_bytes=MAX_NOTEBOOK_BYTES, follow_symlinks=False)
     shown = display_name(path)
     if len(notebook["cells"]) > MAX_CELLS:
         raise NotebookError(f"{shown} has {len(notebook['cells'])} cells; the grader reads at most {MAX_CELLS}.")

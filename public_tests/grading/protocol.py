@@ -17,7 +17,8 @@ NUMERIC_DTYPES = {"|b1", "|i1", "<i2", "<i4", "<i8", "|u1", "<u2", "<u4", "<u8",
                   "<c8", "<c16"}
 OTHER_DTYPE = re.compile(r"^[A-Za-z0-9<>|=]{1,20}$")
 MAX_KEYS = 256
-MAX_NDIM = 8
+MAX_NDIM = 64  # numpy's own limit
+MAX_DATA_ELEMENTS = 10_000  # per array sent with its data; child.py uses the same number
 
 
 class ProtocolError(Exception):
@@ -120,15 +121,20 @@ def decode_value(message, budget):
 
 
 def decode_array(message, budget):
+    """Rebuild an array: from its data (at most 2-D and MAX_DATA_ELEMENTS entries), or from its dtype and shape
+    alone as a stand-in that holds one value and takes no memory (every right answer has data, so a stand-in
+    is judged only by its dtype and shape)."""
     dtype, shape = message.get("dtype"), message.get("shape")
     if not isinstance(shape, list) or len(shape) > MAX_NDIM or not all(
-            type(n) is int and 0 <= n <= MAX_ARRAY_ELEMENTS for n in shape):
+            type(n) is int and 0 <= n < 2 ** 62 for n in shape) or math.prod(shape) >= 2 ** 62:
         raise ProtocolError("an array with a malformed shape")
     count = math.prod(shape)
-    budget[0] -= count
-    if budget[0] < 0:
-        raise ProtocolError(f"arrays of more than {MAX_ARRAY_ELEMENTS} elements in one reply")
     if set(message) == {"dtype", "shape", "data"} and dtype in NUMERIC_DTYPES:
+        if len(shape) > 2 or count > MAX_DATA_ELEMENTS:
+            raise ProtocolError("array data of an array that should have come as a stand-in")
+        budget[0] -= count
+        if budget[0] < 0:
+            raise ProtocolError(f"arrays of more than {MAX_ARRAY_ELEMENTS} elements in one reply")
         if not isinstance(message["data"], str):
             raise ProtocolError("array data that is not text")
         try:
@@ -140,14 +146,28 @@ def decode_array(message, budget):
             raise ProtocolError("array data of the wrong length")
         return np.frombuffer(data, dtype=kind).reshape(shape).copy()
     if set(message) == {"dtype", "shape"} and isinstance(dtype, str):
-        try:
-            kind = np.dtype(dtype) if OTHER_DTYPE.match(dtype) and dtype not in NUMERIC_DTYPES else np.dtype(object)
-        except TypeError:
-            kind = np.dtype(object)
-        if kind.kind in "biufc" or kind.itemsize > 64:
-            kind = np.dtype(object)
-        return np.zeros(shape, dtype=kind)
+        if dtype in NUMERIC_DTYPES:
+            if len(shape) <= 2 and count <= MAX_DATA_ELEMENTS:
+                raise ProtocolError("a numeric array without its data")
+            kind = np.dtype(dtype)
+        else:
+            try:
+                kind = np.dtype(dtype) if OTHER_DTYPE.match(dtype) else np.dtype(object)
+            except TypeError:
+                kind = np.dtype(object)
+            if kind.kind in "biufc" or kind.itemsize > 64:
+                kind = np.dtype(object)
+        return stand_in(kind, shape)
     raise ProtocolError("a malformed array")
+
+
+def stand_in(kind, shape):
+    """Return a read-only array of ``shape`` and dtype ``kind`` whose entries all share one zero (no memory)."""
+    try:
+        one = np.zeros(1, dtype=kind)
+        return np.lib.stride_tricks.as_strided(one, shape=tuple(shape), strides=(0,) * len(shape), writeable=False)
+    except (ValueError, TypeError, MemoryError):
+        raise ProtocolError("an array shape numpy cannot hold") from None
 
 
 def decode_argument(message):

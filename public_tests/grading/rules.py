@@ -221,7 +221,12 @@ PRINT_MESSAGE = ("print in a graded cell{how}: remove it (the grader reads retur
 
 
 def print_violations(name, tree, cell):
-    """Report every way of reaching print: a call, an alias (show = print), builtins.print, getattr(..., "print")."""
+    """Report the ways of reaching print that the code shows: a call, an alias (show = print), builtins.print,
+    getattr(..., "print"), vars(builtins)["print"], and eval/exec/compile of a text that mentions print.
+
+    Code can also compute the name (eval("pri" + "nt")), which no reading of the code can follow; output
+    cannot change a grade anyway (the grader reads only returned values).
+    """
     found = []
     for node in ast.walk(tree):
         how = None
@@ -230,8 +235,13 @@ def print_violations(name, tree, cell):
         elif isinstance(node, ast.Attribute) and node.attr == "print":
             how = f" ({ast.unparse(node)})"
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
-              and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and node.args[1].value == "print"):
+              and len(node.args) >= 2 and _mentions_print(node.args[1], exact=True)):
             how = " (getattr(..., 'print'))"
+        elif isinstance(node, ast.Subscript) and _mentions_print(node.slice, exact=True):
+            how = f" ({_short(node)})"
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+              and node.func.id in ("eval", "exec", "compile") and any(_mentions_print(a) for a in node.args)):
+            how = f" (in text run by {node.func.id})"
         elif isinstance(node, ast.ImportFrom) and any(a.name == "print" for a in node.names):
             how = " (imported from builtins)"
         if how is not None:
@@ -239,29 +249,76 @@ def print_violations(name, tree, cell):
     return sorted(found, key=lambda v: v.line)
 
 
+def _mentions_print(node, exact=False):
+    """Return True if ``node`` is a text constant (or f-string part) that is, or with exact=False holds, 'print'."""
+    for part in ast.walk(node):
+        if isinstance(part, ast.Constant) and isinstance(part.value, (str, bytes)):
+            text = part.value.decode("latin-1") if isinstance(part.value, bytes) else part.value
+            if (text.strip() == "print") if exact else ("print" in text):
+                return True
+    return False
+
+
+def _short(node):
+    text = ast.unparse(node)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def signature(function):
     return ast.dump(function.args, annotate_fields=True, include_attributes=False)
 
 
-def outside_code(source):
-    """Return (text outside the answer regions, [original line number of each of its lines])."""
+def outside_code(source, template_source=None):
+    """Return (text outside the answer regions, [original line number of each of its lines], extra regions).
+
+    With ``template_source`` and more regions than it has, only the template's regions count: each is
+    matched, in order, with the submission's region that follows the same line of code; any other region
+    (markers a learner added) is returned in ``extra`` and its lines stay outside code.
+    """
     lines = source.split("\n")
     keep = [True] * len(lines)
-    for region in regions(source):
+    found = regions(source)
+    extra = []
+    if template_source is not None and len(found) > len(regions(template_source)):
+        wanted = [_anchor(template_source.split("\n"), r) for r in regions(template_source)]
+        kept, position = [], 0
+        for region in found:
+            if position < len(wanted) and _anchor(lines, region) == wanted[position]:
+                kept.append(region)
+                position += 1
+            else:
+                extra.append(region)
+        found = kept
+    for region in found:
         for number in range(region.start, region.end):
             keep[number] = False
     numbers = [n + 1 for n in range(len(lines)) if keep[n]]
-    return "\n".join(lines[n - 1] for n in numbers), numbers
+    return "\n".join(lines[n - 1] for n in numbers), numbers, extra
+
+
+def _anchor(lines, region):
+    """Return the code line just before a region's STARTS marker (blank and comment lines skipped), stripped."""
+    for number in range(region.start - 2, -1, -1):
+        code = lines[number].strip()
+        if code and not code.startswith("#"):
+            return " ".join(code.split())
+    return ""
 
 
 def outside_violations(name, template_source, found, notes):
     """Compare the code outside the answer regions with the template's, token by token."""
     try:
-        ours, our_lines = outside_code(found.source)
+        ours, our_lines, extra = outside_code(found.source, template_source)
     except ValueError as error:
         return [Violation("edited-outside-answer", name, found.cell, None,
                           f"the answer markers are broken ({error}); put back '{STARTS}' and '{ENDS}' as they were.")]
-    theirs, _ = outside_code(template_source)
+    theirs, _, _ = outside_code(template_source)
+    if extra:
+        count = len(regions(template_source))
+        return [Violation("edited-outside-answer", name, found.cell, extra[0].start,
+                          f"answer markers were added: this cell has {count} answer region(s), and only the "
+                          f"template's markers count. Move your code back between the original '{STARTS}' and "
+                          f"'{ENDS}' lines and delete the markers you added.")]
     difference = _code_difference(theirs, ours)
     if difference:
         line, what = difference

@@ -17,6 +17,7 @@ Resource limits in every mode: CPU time, address space, file size, open files, a
 processes (RLIMIT_NPROC). The parent trusts nothing the child says: replies are read
 with a size limit, as JSON, and checked field by field (see protocol.py).
 """
+import atexit
 import contextlib
 import glob
 import json
@@ -37,7 +38,9 @@ try:
 except ImportError:  # Windows: no resource limits, and no POSIX pipes to select on
     resource = None
 
-from .limits import FILE_SIZE_LIMIT, MAX_REPLY_BYTES, MEMORY_LIMIT, PROCESS_LIMIT, SCRATCH_BYTES
+from . import cgroups
+from .limits import (FALLBACK_MEMORY_LIMIT, FALLBACK_PROCESS_LIMIT, FILE_SIZE_LIMIT, MAX_REPLY_BYTES, MEMORY_LIMIT,
+                     PROCESS_LIMIT, SCRATCH_BYTES, SUBMISSION_MEMORY_LIMIT)
 
 CHILD = pathlib.Path(__file__).with_name("child.py")
 NOBODY = 65534
@@ -60,13 +63,26 @@ class Isolation:
         return self.mode != "none"
 
     def describe(self):
+        memory = memory_cap()
         if self.mode == "bwrap":
-            return ("bubblewrap: own PID namespace, user nobody, no network, read-only Python/venv/package, "
-                    "scratch tmpfs, limits on CPU, memory, file size and processes")
+            return ("bubblewrap: own PID namespace, own user namespace (no new ones), user nobody, no network, read-only "
+                    f"Python/venv/package, scratch tmpfs, limits on CPU, file size, processes and {memory}")
+        if self.mode == "bwrap-root":
+            return ("bubblewrap (user namespaces are disabled here, for learner code too): own PID namespace, "
+                    "user nobody, no network, read-only Python/venv/package, scratch tmpfs, limits on CPU, "
+                    f"file size, processes and {memory}")
         if self.mode == "bwrap-user":
             return ("bubblewrap (user namespace, not root): own PID namespace, no network, read-only "
-                    "Python/venv/package, scratch tmpfs, limits on CPU, memory, file size and processes")
+                    f"Python/venv/package, scratch tmpfs, limits on CPU, file size, processes and {memory}")
         return WARNING.format(reason=self.reason)
+
+
+def memory_cap():
+    """Say how memory is capped on this machine."""
+    if cgroups.probe() is not None:
+        return f"memory ({SUBMISSION_MEMORY_LIMIT / 2 ** 30:g} GiB for the whole submission, cgroup)"
+    return (f"memory ({FALLBACK_MEMORY_LIMIT / 2 ** 30:g} GiB per process, at most {FALLBACK_PROCESS_LIMIT} "
+            "processes: no cgroup here)")
 
 
 _CHOSEN = {}
@@ -91,17 +107,26 @@ def _probe():
         return Isolation("none", f"this is {sys.platform}, and bubblewrap is Linux-only")
     if not shutil.which("bwrap"):
         return Isolation("none", "the bwrap command is not installed (Debian/Ubuntu: apt install bubblewrap)")
-    mode = "bwrap" if os.geteuid() == 0 else "bwrap-user"
-    command = _bwrap_command(mode) + [sys.executable, "-I", "-c", "pass"]
-    try:
-        done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return Isolation("none", f"bwrap could not start ({error})")
-    if done.returncode != 0:
+    # As root: the sandbox, then inside it, as nobody, a second bwrap whose user namespace cannot make more
+    # (--disable-userns). Where that fails, user namespaces are off for everyone, so learner code cannot make
+    # one either: the sandbox alone (bwrap-root).
+    modes = ["bwrap", "bwrap-root"] if os.geteuid() == 0 else ["bwrap-user"]
+    if not shutil.which("setpriv"):
+        modes = [m for m in modes if m != "bwrap"]
+    reasons = []
+    for mode in modes:
+        command = _bwrap_command(mode) + [sys.executable, "-I", "-c", "open('/dev/null', 'w').close()"]
+        try:
+            done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            reasons.append(f"bwrap could not start ({error})")
+            continue
+        if done.returncode == 0:
+            return Isolation(mode)
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        return Isolation("none", f"bwrap failed here ({detail[-1] if detail else done.returncode}); "
-                                 "user namespaces may be disabled")
-    return Isolation(mode)
+        reasons.append(f"bwrap failed here ({detail[-1] if detail else done.returncode}); "
+                       "user namespaces may be disabled")
+    return Isolation("none", reasons[-1])
 
 
 def _package_dir():
@@ -113,16 +138,33 @@ def _package_dir():
     return os.path.realpath(list(spec.submodule_search_locations)[0])
 
 
+_FONTS = {}
+
+
 def _font_cache():
-    """Return matplotlib's font list cache file, so the sandbox need not rebuild it (about 0.5 s), or None."""
-    folders = [os.environ.get("MPLCONFIGDIR"), os.path.expanduser("~/.cache/matplotlib"),
-               os.path.expanduser("~/.matplotlib")]
-    for folder in folders:
-        if folder:
-            found = sorted(glob.glob(os.path.join(folder, "fontlist-v*.json")))
-            if found:
-                return found[-1]
-    return None
+    """Return a copy of matplotlib's font list cache that user nobody can read, so the sandbox need not
+    rebuild it (about 0.5 s), or None."""
+    with _CHOOSING_FONTS:
+        if "path" not in _FONTS:
+            _FONTS["path"] = None
+            folders = [os.environ.get("MPLCONFIGDIR"), os.path.expanduser("~/.cache/matplotlib"),
+                       os.path.expanduser("~/.matplotlib")]
+            for folder in folders:
+                found = sorted(glob.glob(os.path.join(folder, "fontlist-v*.json"))) if folder else []
+                if found:
+                    with contextlib.suppress(OSError):
+                        copy = tempfile.mkdtemp(prefix="grader-fonts-")
+                        os.chmod(copy, 0o755)
+                        target = os.path.join(copy, os.path.basename(found[-1]))
+                        shutil.copyfile(found[-1], target)
+                        os.chmod(target, 0o644)
+                        atexit.register(shutil.rmtree, copy, True)
+                        _FONTS["path"] = target
+                    break
+        return _FONTS["path"]
+
+
+_CHOOSING_FONTS = threading.Lock()
 
 
 def _read_only_trees():
@@ -142,7 +184,7 @@ def _read_only_trees():
 def _bwrap_command(mode):
     command = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
                "--die-with-parent", "--new-session"]
-    if mode == "bwrap-user":
+    if mode == "bwrap-user":  # learner code cannot make user namespaces (nor mount in them)
         command += ["--unshare-user", "--uid", str(NOBODY), "--gid", str(NOBODY), "--disable-userns"]
     made = set()
     for top in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
@@ -170,16 +212,30 @@ def _bwrap_command(mode):
     fonts = _font_cache()
     if fonts:
         command += ["--ro-bind", fonts, "/scratch/mpl/" + os.path.basename(fonts)]
+    if mode == "bwrap":  # become nobody, then a user namespace that can make no other (nor mount in one)
+        return command + ["--perms", "0755", "--dir", "/tmp", "--",
+                          shutil.which("setpriv") or "setpriv", "--reuid", str(NOBODY), "--regid", str(NOBODY),
+                          "--clear-groups", "--", shutil.which("bwrap") or "bwrap", "--unshare-user", "--uid", str(NOBODY),
+                          "--gid", str(NOBODY), "--disable-userns", "--bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
+                          "--chdir", "/scratch", "--"]
     return command + ["--"]
 
 
-def _limits(cpu_seconds, memory_limit, processes):
+def _limits(cpu_seconds, memory_limit, processes, join=()):
     wanted = [("RLIMIT_CPU", cpu_seconds, cpu_seconds + 1), ("RLIMIT_AS", memory_limit, memory_limit),
               ("RLIMIT_FSIZE", FILE_SIZE_LIMIT, FILE_SIZE_LIMIT), ("RLIMIT_CORE", 0, 0),
               ("RLIMIT_NOFILE", 256, 256), ("RLIMIT_NPROC", processes, processes)]
     limits = [(getattr(resource, name), soft, hard) for name, soft, hard in wanted if hasattr(resource, name)]
+    join = [os.fsencode(path) for path in join]
 
     def apply():  # runs in the child between fork and exec: no imports, no locks
+        pid = str(os.getpid()).encode()
+        for path in join:  # into the submission's cgroup first: everything it starts stays in it
+            descriptor = os.open(path, os.O_WRONLY)
+            try:
+                os.write(descriptor, pid)
+            finally:
+                os.close(descriptor)
         for which, soft, hard in limits:
             try:
                 resource.setrlimit(which, (soft, hard))
@@ -189,9 +245,9 @@ def _limits(cpu_seconds, memory_limit, processes):
     return apply
 
 
-def _own_processes():
-    """Count this user's processes (RLIMIT_NPROC counts them all, not only the child's)."""
-    uid, count = os.getuid(), 0
+def _own_processes(uid=None):
+    """Count the processes of ``uid`` (default: ours); RLIMIT_NPROC counts them all, not only the child's."""
+    uid, count = (os.getuid() if uid is None else uid), 0
     for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
         if entry.isdigit():
             with contextlib.suppress(OSError):
@@ -203,23 +259,32 @@ def _own_processes():
 class Session:
     """One child process that runs a submission's cells; ``request`` sends a message and returns the reply."""
 
-    def __init__(self, chosen, deadline, timeout, memory_limit=MEMORY_LIMIT):
+    def __init__(self, chosen, deadline, timeout, memory_limit=None, total_memory=SUBMISSION_MEMORY_LIMIT):
         if resource is None:
             raise RuntimeError("grading runs learner code only on Linux or macOS; on Windows, use WSL")
         self.deadline, self.timeout, self.isolation = deadline, timeout, chosen
         self.token = secrets.token_hex(8)
         self.paths = [os.path.dirname(_package_dir())]
         self.scratch = None
+        self.total_memory = total_memory
+        # One cgroup for everything the submission starts: memory and processes counted together.
+        self.cgroup = cgroups.create(total_memory, PROCESS_LIMIT)
+        if self.cgroup is not None:
+            processes, per_process = PROCESS_LIMIT, memory_limit or MEMORY_LIMIT
+        else:  # no cgroup: fewer processes and less memory each, so that their product stays bounded
+            processes, per_process = FALLBACK_PROCESS_LIMIT, memory_limit or FALLBACK_MEMORY_LIMIT
         env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1",
                "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
                "GRADER_SANDBOX": self.token}
         child = [sys.executable, "-I", "-X", "utf8"]
         if chosen.isolated:
             command = _bwrap_command(chosen.mode) + child + ["/grader/child.py"]
-            if chosen.mode == "bwrap":
+            if chosen.mode == "bwrap-root":
                 command.append("--drop-privileges")
             scratch = "/scratch"
-            processes = PROCESS_LIMIT if chosen.mode == "bwrap" else _own_processes() + PROCESS_LIMIT
+            # RLIMIT_NPROC counts every process of the user the sandbox runs as (bwrap and its init included)
+            runs_as = NOBODY if chosen.mode in ("bwrap", "bwrap-root") else os.getuid()
+            nproc = _own_processes(runs_as) + processes + 3
         else:
             self.scratch = tempfile.mkdtemp(prefix="grade-")
             scratch = self.scratch
@@ -229,7 +294,7 @@ class Session:
             if fonts:  # as in the sandbox: matplotlib need not rebuild its font list (about 0.5 s)
                 shutil.copy(fonts, os.path.join(scratch, "mpl", os.path.basename(fonts)))
             command = child + [str(CHILD)]
-            processes = _own_processes() + PROCESS_LIMIT if os.geteuid() != 0 else PROCESS_LIMIT
+            nproc = _own_processes() + processes if os.geteuid() != 0 else processes
         env.update(HOME=scratch, TMPDIR=scratch + "/tmp", MPLCONFIGDIR=scratch + "/mpl",
                    NUMBA_CACHE_DIR=scratch + "/tmp")
         left = max(self.deadline - time.monotonic(), 0.1)
@@ -241,7 +306,12 @@ class Session:
                 command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 cwd=scratch if self.scratch else "/", env=env, start_new_session=True,
                 pass_fds=(info_write,) if chosen.isolated else (),
-                preexec_fn=_limits(int(left) + 2, memory_limit, processes))
+                preexec_fn=_limits(int(left) + 2, per_process, nproc,
+                                   join=self.cgroup.join_files() if self.cgroup else ()))
+        except BaseException:
+            if self.cgroup is not None:
+                self.cgroup.remove()
+            raise
         finally:
             if info_write is not None:
                 os.close(info_write)
@@ -301,6 +371,9 @@ class Session:
             code = self.process.wait(timeout=max(0.0, min(2.0, self.deadline - time.monotonic())))
         except subprocess.TimeoutExpired:
             code = None
+        if self.cgroup is not None and self.cgroup.oom_kills():
+            return (f"ran out of memory (all its processes together may use {self.total_memory / 2 ** 30:g} GiB) "
+                    f"in {running}")
         return f"{describe_exit(code)} in {running}"
 
     def _namespace_init(self):
@@ -341,6 +414,8 @@ class Session:
         with contextlib.suppress(ProcessLookupError):
             self.process.kill()
         self.process.wait()
+        if self.cgroup is not None:  # whatever is left in the submission's cgroup, then the group itself
+            self.cgroup.remove()
         if not self.isolation.isolated:
             _kill_marked(self.token)
         for stream in (self.process.stdin, self.process.stdout):
