@@ -7,18 +7,35 @@ and the stream of standard normals comes from a private RandomState.
 from contextlib import contextmanager
 
 import numpy as np
+from numpy.random import RandomState, default_rng, mtrand
 
 SEED = 3
+
+# numpy's own functions, kept at import: a learner's cell may replace np.random.seed (np.random.seed = 3),
+# and the checks must still be able to seed, save and restore the global generator.
+REAL = {name: getattr(mtrand, name) for name in (
+    "seed", "get_state", "set_state", "randn", "rand", "random", "random_sample", "standard_normal", "normal",
+    "uniform", "randint", "shuffle", "permutation")}
+REAL_NUMPY = {name: getattr(np, name) for name in ("zeros", "sqrt", "array", "ones", "multiply", "divide")}
+REAL_RANDOM_MODULE = np.random
+
+
+def replaced_functions():
+    """Return the names (like 'np.random.seed') of numpy functions that something has replaced."""
+    if np.random is not REAL_RANDOM_MODULE:
+        return ["np.random"]
+    names = [f"np.random.{n}" for n, f in REAL.items() if getattr(np.random, n, None) is not f]
+    return names + [f"np.{n}" for n, f in REAL_NUMPY.items() if getattr(np, n, None) is not f]
 
 
 @contextmanager
 def preserved_random_state():
     """Run a block without leaving any trace on numpy's global random state."""
-    state = np.random.get_state()
+    state = REAL["get_state"]()
     try:
         yield
     finally:
-        np.random.set_state(state)
+        REAL["set_state"](state)
 
 
 def shapes(layers_dims):
@@ -41,21 +58,23 @@ def seeded_draw(layers_dims, scale, seed=SEED, reseed_each_layer=False, sampler=
     ``warmup_uniform`` uniform numbers are drawn and thrown away after seeding.
     """
     weights = []
-    with preserved_random_state():
-        rng = np.random.default_rng(seed) if sampler == "default_rng" else None
-        np.random.seed(seed)
-        np.random.rand(warmup_uniform)
-        for _, n_l, n_prev in shapes(layers_dims):
-            if reseed_each_layer:
-                np.random.seed(seed)
-            shape = (n_prev, n_l) if transposed else (n_l, n_prev)
-            if sampler == "randn":
-                base = np.random.randn(*shape)
-            elif sampler == "rand":
-                base = np.random.rand(*shape)
-            else:
-                base = rng.standard_normal(shape)
-            weights.append((base.T if transposed else base) * scale(n_l, n_prev))
+    # A private RandomState seeded with ``seed`` gives exactly the numbers np.random.seed(seed) then
+    # np.random.randn would, without touching (or trusting) numpy's global generator.
+    state = RandomState(seed)
+    rng = default_rng(seed) if sampler == "default_rng" else None
+    state.rand(warmup_uniform)
+    for _, n_l, n_prev in shapes(layers_dims):
+        if reseed_each_layer:
+            state = RandomState(seed)
+            rng = default_rng(seed) if sampler == "default_rng" else None
+        shape = (n_prev, n_l) if transposed else (n_l, n_prev)
+        if sampler == "randn":
+            base = state.randn(*shape)
+        elif sampler == "rand":
+            base = state.rand(*shape)
+        else:
+            base = rng.standard_normal(shape)
+        weights.append((base.T if transposed else base) * scale(n_l, n_prev))
     return weights
 
 
@@ -66,7 +85,7 @@ def expected_weights(kind, layers_dims):
 
 def normal_stream(count, seed=SEED):
     """Return the first ``count`` standard normals np.random.seed(seed) then randn would give, in order."""
-    return np.random.RandomState(seed).randn(count)
+    return RandomState(seed).randn(count)
 
 
 def stream_offsets(weights, layers_dims, scale, extra=4096):
@@ -93,53 +112,129 @@ def stream_offsets(weights, layers_dims, scale, extra=4096):
     return offsets
 
 
-HE_WHY = "He uses sqrt(2 / layers_dims[l-1]); the 2 makes up for ReLU setting about half of its inputs to zero"
 
-# (scale(n_l, n_prev), what the learner wrote). Checked in order; the first that fits every layer names the mistake.
-SCALE_RULES = [
-    (lambda n_l, n_prev: np.sqrt(2 // n_prev), "np.sqrt(2 // layers_dims[l-1]). // is integer division: 2 // 4 is 0, "
-     "so most layers get no weights at all. Use true division, np.sqrt(2 / layers_dims[l-1])"),
-    (lambda n_l, n_prev: float(2 // n_prev), "2 // layers_dims[l-1]: // is integer division (2 // 4 is 0), and the "
-     "square root is missing. Use np.sqrt(2 / layers_dims[l-1])"),
-    (lambda n_l, n_prev: np.sqrt(1 // n_prev), "np.sqrt(1 // layers_dims[l-1]): // is integer division (1 // 4 is 0). "
-     "Use true division /, and " + HE_WHY),
-    (lambda n_l, n_prev: np.sqrt(1.0 / n_prev), "LeCun's scale, sqrt(1 / layers_dims[l-1]) (some courses call it "
-     "Xavier). " + HE_WHY),
-    (lambda n_l, n_prev: np.sqrt(2.0 / n_l), "sqrt(2 / layers_dims[l]): the current layer's size where the "
-     "previous layer's size layers_dims[l-1] belongs"),
-    (lambda n_l, n_prev: np.sqrt(1.0 / n_l), "sqrt(1 / layers_dims[l]): the current layer's size, and 1 instead of 2"),
-    (lambda n_l, n_prev: 2.0 / n_prev, "2 / layers_dims[l-1] without the square root: wrap it in np.sqrt(...)"),
-    (lambda n_l, n_prev: 1.0 / n_prev, "1 / layers_dims[l-1]: no square root, and 1 instead of 2"),
-    (lambda n_l, n_prev: np.sqrt(2.0) / n_prev, "np.sqrt(2) / layers_dims[l-1]: the square root must cover the whole "
-     "fraction, np.sqrt(2 / layers_dims[l-1])"),
-    (lambda n_l, n_prev: 2.0 / np.sqrt(n_prev), "2 / np.sqrt(layers_dims[l-1]): the square root must cover the whole "
-     "fraction, np.sqrt(2 / layers_dims[l-1])"),
-    (lambda n_l, n_prev: np.sqrt(n_prev / 2.0), "np.sqrt(layers_dims[l-1] / 2): the fraction is upside down; "
-     "multiply by np.sqrt(2 / layers_dims[l-1])"),
-    (lambda n_l, n_prev: np.sqrt(2.0 / (n_prev + n_l)), "Xavier/Glorot's scale, sqrt(2 / (layers_dims[l-1] + "
-     "layers_dims[l])). He counts only each unit's inputs: sqrt(2 / layers_dims[l-1])"),
-    (lambda n_l, n_prev: np.sqrt(2.0 / n_prev), "He's scale sqrt(2 / layers_dims[l-1]), from exercise 3"),
-    (lambda n_l, n_prev: 10.0 * np.sqrt(2.0 / n_prev), "He's scale times 10: the * 10 belongs to exercise 2 only"),
-    (lambda n_l, n_prev: 1.0, "no scaling at all (plain randn)"),
-    (lambda n_l, n_prev: 10.0, "a factor of 10, the large random scheme of exercise 2"),
-    (lambda n_l, n_prev: 0.01, "a factor of 0.01, the small random scheme"),
-    (lambda n_l, n_prev: np.sqrt(2.0), "sqrt(2) without dividing by the layer size"),
-]
+HE_WHY = "He uses sqrt(2 / layers_dims[l-1]); the 2 makes up for ReLU setting about half of its inputs to zero"
+WHOLE = ("the scale is cut down to a whole number, as integer division (2 // layers_dims[l-1]), int(...), np.floor(...) "
+         "or round(...) do: np.sqrt(2 / 4) is 0.707, cut down it is 0. Use true division / and no rounding: "
+         "np.sqrt(2 / layers_dims[l-1])")
+
+
+def _rule(fn, description, family=None, kinds=("random", "he")):
+    return dict(fn=fn, description=description, family=family, kinds=kinds)
+
+
+def _prev(l, d):
+    return d[l - 1]
+
+
+def _this(l, d):
+    return d[l]
+
+
+# Each rule: the factor a common mistake gives layer l of layers_dims d, and what the learner wrote.
+# A rule is named only when no other rule gives the same factors (see scale_candidates).
+SCALE_RULES = {
+    "intdiv_sqrt": _rule(lambda l, d: np.sqrt(2 // _prev(l, d)), "np.sqrt(2 // layers_dims[l-1]). // is integer "
+                         "division: 2 // 4 is 0, so most layers get a factor of 0. Use true division, "
+                         "np.sqrt(2 / layers_dims[l-1])", "whole", ("he",)),
+    "floor_sqrt": _rule(lambda l, d: np.floor(np.sqrt(2 / _prev(l, d))), "the scale rounded down to a whole number "
+                        "(int(...) or np.floor(...)): int(np.sqrt(2 / 4)) is int(0.707), which is 0. Multiply by "
+                        "np.sqrt(2 / layers_dims[l-1]) itself, unrounded", "whole", ("he",)),
+    "round_sqrt": _rule(lambda l, d: np.round(np.sqrt(2 / _prev(l, d))), "the scale rounded to a whole number "
+                        "(round(...) or np.round(...)): np.sqrt(2 / 4) is 0.707, rounded 1. Multiply by "
+                        "np.sqrt(2 / layers_dims[l-1]) itself, unrounded", "whole", ("he",)),
+    "intdiv": _rule(lambda l, d: float(2 // _prev(l, d)), "2 // layers_dims[l-1] (or int(2 / layers_dims[l-1])): "
+                    "a whole number (2 // 4 is 0), and the square root is missing. Use np.sqrt(2 / layers_dims[l-1])",
+                    "whole", ("he",)),
+    "intdiv_one": _rule(lambda l, d: np.sqrt(1 // _prev(l, d)), "np.sqrt(1 // layers_dims[l-1]): // is integer "
+                        "division (1 // 4 is 0). Use true division /, and " + HE_WHY, "whole", ("he",)),
+    **{f"decimals_{k}": _rule(lambda l, d, k=k: np.round(np.sqrt(2 / _prev(l, d)), k),
+                              f"the scale rounded to {k} decimal{'s' if k > 1 else ''} (np.round(..., {k}) or "
+                              "round(...)). Do not round: multiply by np.sqrt(2 / layers_dims[l-1]) itself",
+                              "rounded", ("he",)) for k in (1, 2, 3, 4)},
+    "lecun": _rule(lambda l, d: np.sqrt(1.0 / _prev(l, d)), "LeCun's scale, sqrt(1 / layers_dims[l-1]) (some courses "
+                   "call it Xavier). " + HE_WHY),
+    "current": _rule(lambda l, d: np.sqrt(2.0 / _this(l, d)), "sqrt(2 / layers_dims[l]): the current layer's size "
+                     "where the previous layer's size layers_dims[l-1] belongs"),
+    "current_one": _rule(lambda l, d: np.sqrt(1.0 / _this(l, d)), "sqrt(1 / layers_dims[l]): the current layer's "
+                         "size, and 1 instead of 2"),
+    "no_sqrt": _rule(lambda l, d: 2.0 / _prev(l, d), "2 / layers_dims[l-1] without the square root: wrap it in "
+                     "np.sqrt(...)"),
+    "no_sqrt_one": _rule(lambda l, d: 1.0 / _prev(l, d), "1 / layers_dims[l-1]: no square root, and 1 instead of 2"),
+    "sqrt_two_over": _rule(lambda l, d: np.sqrt(2.0) / _prev(l, d), "np.sqrt(2) / layers_dims[l-1]: the square root "
+                           "must cover the whole fraction, np.sqrt(2 / layers_dims[l-1])"),
+    "two_over_sqrt": _rule(lambda l, d: 2.0 / np.sqrt(_prev(l, d)), "2 / np.sqrt(layers_dims[l-1]): the square root "
+                           "must cover the whole fraction, np.sqrt(2 / layers_dims[l-1])"),
+    "upside_down": _rule(lambda l, d: np.sqrt(_prev(l, d) / 2.0), "np.sqrt(layers_dims[l-1] / 2): the fraction is "
+                         "upside down; multiply by np.sqrt(2 / layers_dims[l-1])"),
+    "glorot": _rule(lambda l, d: np.sqrt(2.0 / (_prev(l, d) + _this(l, d))), "Xavier/Glorot's scale, sqrt(2 / "
+                    "(layers_dims[l-1] + layers_dims[l])). He counts only each unit's inputs: sqrt(2 / layers_dims[l-1])"),
+    "index_l_minus_2": _rule(lambda l, d: np.sqrt(2.0 / d[l - 2]), "np.sqrt(2 / layers_dims[l-2]): index l-2 reads the "
+                             "size two layers back (for layer 1, layers_dims[-1], the last entry). Layer l's inputs "
+                             "are layers_dims[l-1]", kinds=("he",)),
+    "first_size": _rule(lambda l, d: np.sqrt(2.0 / d[0]), "the same factor in every layer, np.sqrt(2 / layers_dims[0]): "
+                        "the size is read once (layers_dims[0], or a variable set before the loop). Read it inside the "
+                        "loop, layers_dims[l-1], so that each layer uses its own previous layer's size", kinds=("he",)),
+    "layer_count": _rule(lambda l, d: np.sqrt(2.0 / len(d)), "np.sqrt(2 / L) with L = len(layers_dims): the number of "
+                         "entries in layers_dims where the previous layer's size, layers_dims[l-1], belongs",
+                         kinds=("he",)),
+    "layer_count_1": _rule(lambda l, d: np.sqrt(2.0 / (len(d) - 1)), "np.sqrt(2 / (L - 1)): the number of layers where "
+                           "the previous layer's size, layers_dims[l-1], belongs", kinds=("he",)),
+    "he": _rule(lambda l, d: np.sqrt(2.0 / _prev(l, d)), "He's scale sqrt(2 / layers_dims[l-1]), from exercise 3"),
+    "he_times_10": _rule(lambda l, d: 10.0 * np.sqrt(2.0 / _prev(l, d)), "He's scale times 10: the * 10 belongs to "
+                         "exercise 2 only"),
+    "plain": _rule(lambda l, d: 1.0, "no scaling at all (plain randn)"),
+    "ten": _rule(lambda l, d: 10.0, "a factor of 10, the large random scheme of exercise 2"),
+    "small": _rule(lambda l, d: 0.01, "a factor of 0.01, the small random scheme"),
+    "sqrt_two": _rule(lambda l, d: np.sqrt(2.0), "sqrt(2) without dividing by the layer size"),
+}
+FAMILIES = {"whole": WHOLE, "rounded": "the scale is rounded (np.round or round). Do not round: multiply by "
+            "np.sqrt(2 / layers_dims[l-1]) itself"}
+# Layer sizes on which two rules that are really the same formula agree, and different ones differ.
+PROBES = ([7, 6, 5, 4, 3, 1], [1, 3, 2, 1], [12, 20, 15, 9, 4, 1], [3, 64, 1], [5, 4, 3, 2, 1])
+
+
+def _values(rule, layers_dims):
+    return [float(rule["fn"](l, list(layers_dims))) for l, _, _ in shapes(layers_dims)]
+
+
+def scale_candidates(factors, layers_dims, kind):
+    """Return the ids of the rules that give every layer's factor on ``layers_dims`` (never the exercise's own)."""
+    own = [scale_for(kind, n_l, n_prev) for _, n_l, n_prev in shapes(layers_dims)]
+    found = []
+    for rule_id, rule in SCALE_RULES.items():
+        if kind not in rule["kinds"]:
+            continue
+        values = _values(rule, layers_dims)
+        if np.allclose(values, own, rtol=1e-12, atol=0):
+            continue
+        if all(np.isclose(f, v, rtol=1e-7, atol=1e-12) for f, v in zip(factors, values)):
+            found.append(rule_id)
+    return found
+
+
+def _same_formula(a, b):
+    return all(np.allclose(_values(SCALE_RULES[a], d), _values(SCALE_RULES[b], d), rtol=1e-12, atol=0)
+               for d in PROBES)
+
+
+def name_candidates(candidates):
+    """Return the description for a set of fitting rules if it names one mistake (or one family), else None."""
+    distinct = []
+    for rule_id in candidates:
+        if not any(_same_formula(rule_id, kept) for kept in distinct):
+            distinct.append(rule_id)
+    if len(distinct) == 1:
+        return SCALE_RULES[distinct[0]]["description"]
+    families = {SCALE_RULES[r]["family"] for r in distinct}
+    if distinct and len(families) == 1 and None not in families:
+        return FAMILIES[families.pop()]
+    return None
 
 
 def name_scale(factors, layers_dims, kind=None):
-    """Return the description of the rule that gives every layer's factor, or None.
-
-    A rule that is exactly the exercise's own scale is skipped: it cannot be the mistake.
-    """
-    for rule, description in SCALE_RULES:
-        fits = [np.isclose(f, rule(n_l, n_prev), rtol=1e-7, atol=1e-12)
-                for f, (_, n_l, n_prev) in zip(factors, shapes(layers_dims))]
-        own = kind is not None and all(np.isclose(rule(n_l, n_prev), scale_for(kind, n_l, n_prev), rtol=1e-12)
-                                       for _, n_l, n_prev in shapes(layers_dims))
-        if all(fits) and not own:
-            return description
-    return None
+    """Return the description of the one rule that gives every layer's factor, or None if none or several fit."""
+    return name_candidates(scale_candidates(factors, layers_dims, kind or "he"))
 
 
 MISTAKEN_DRAWS = [
@@ -151,11 +246,16 @@ MISTAKEN_DRAWS = [
      "randn(layers_dims[l], layers_dims[l-1]) directly so each number lands where the reference puts it"),
     ({"sampler": "default_rng"}, "uses np.random.default_rng(3): this exercise uses the legacy API, "
      "np.random.seed(3) then np.random.randn, so that everyone gets the same numbers"),
+    ({"sampler": "default_rng", "reseed_each_layer": True}, "creates np.random.default_rng(3) anew in every layer, "
+     "so every layer starts the same new stream again: this exercise uses the legacy API, np.random.seed(3) once "
+     "before the loop, then np.random.randn in each layer"),
 ] + [
     ({"seed": s}, f"seeds with np.random.seed({s}): the exercise uses np.random.seed(3)")
     for s in (0, 1, 2, 4, 5, 10, 42, 1234)
 ] + [
-    ({"warmup_uniform": k}, f"first throws away {k} uniform number{'s' if k > 1 else ''} (np.random.rand or "
-     "np.random.random) after np.random.seed(3): after seeding, the only draws are the weights, layer by layer")
+    ({"warmup_uniform": k}, "throws away other random numbers after np.random.seed(3), before the first weights "
+     f"(here the equivalent of {k} uniform draw{'s' if k > 1 else ''}; np.random.rand, np.random.random, "
+     "np.random.randint and np.random.shuffle all draw): after seeding, the only draws are the weights, "
+     "layer by layer")
     for k in (1, 2, 3)
 ]

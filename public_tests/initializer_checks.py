@@ -11,14 +11,16 @@ The work is split in two halves so that a grader can run them in different proce
 naming each problem, and raises AssertionError so that the cell turns red. It never
 changes the learner's arguments and leaves numpy's global random state as it found it.
 """
+import os
+import re
 import traceback
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .answer_regions import placeholder
-from .draws import (MISTAKEN_DRAWS, expected_weights, name_scale, preserved_random_state, scale_for, seeded_draw,
-                    shapes, stream_offsets)
+from .draws import (MISTAKEN_DRAWS, REAL, RandomState, expected_weights, name_candidates, preserved_random_state,
+                    replaced_functions, scale_candidates, scale_for, seeded_draw, shapes, stream_offsets)
 
 TOLERANCE = dict(rtol=1e-9, atol=1e-12)
 # Seeds numpy's global generator gets before each call. Neither is 3, so a function that does
@@ -96,12 +98,25 @@ class Observation:
     calls: tuple
 
 
+_OWN_FOLDER = os.path.dirname(os.path.abspath(__file__))
+REPLACED = "ReplacedNumpyFunction"  # Raised.type_name for "the learner replaced a numpy function"
+
+
 def _learner_line(error, target):
-    """Return the source of the deepest traceback line inside ``target``'s file (or outside numpy)."""
-    frames = traceback.extract_tb(error.__traceback__)
+    """Return the source of the deepest traceback line inside ``target``'s file (or outside numpy and these checks).
+
+    None when no frame is the learner's: the call itself failed (wrong parameters).
+    """
+    frames = [f for f in traceback.extract_tb(error.__traceback__)
+              if not os.path.abspath(f.filename).startswith(_OWN_FOLDER + os.sep)]
     filename = getattr(getattr(target, "__code__", None), "co_filename", None)
     mine = [f for f in frames if f.filename == filename] or [f for f in frames if "numpy" not in f.filename]
     return (mine[-1].line or None) if mine else None
+
+
+def _replaced_call(seed, argument, names, during):
+    """A Call recording that numpy functions were replaced (before the call, or by it)."""
+    return Call(seed, None, Raised(REPLACED, ", ".join(names), "during" if during else None), list(argument))
 
 
 def observe(exercise, target, layers_dims):
@@ -111,12 +126,28 @@ def observe(exercise, target, layers_dims):
     with preserved_random_state():
         for seed in PRE_SEEDS:
             argument = list(layers_dims)
-            np.random.seed(seed)
+            broken = replaced_functions()
+            if broken:  # an earlier cell (or an earlier run) replaced numpy's function: calling cannot help
+                calls.append(_replaced_call(seed, argument, broken, False))
+                break
+            REAL["seed"](seed)
             try:
                 result = target(argument)
             except Exception as error:  # the learner's code may raise anything; it is reported, not hidden
-                raised = Raised(type(error).__name__, str(error), _learner_line(error, target))
+                broken = replaced_functions()
+                if broken:
+                    calls.append(_replaced_call(seed, argument, broken, True))
+                    break
+                try:
+                    message = str(error)
+                except Exception:
+                    message = "(unprintable)"
+                raised = Raised(type(error).__name__, message, _learner_line(error, target))
                 calls.append(Call(seed, None, raised, list(argument), error))
+                break
+            broken = replaced_functions()
+            if broken:
+                calls.append(_replaced_call(seed, argument, broken, True))
                 break
             calls.append(Call(seed, _snapshot(result), None, list(argument)))
     return Observation(tuple(layers_dims), tuple(calls))
@@ -124,9 +155,10 @@ def observe(exercise, target, layers_dims):
 
 def _snapshot(result):
     """Copy the arrays of a returned dict, so that a later call that reuses and refills them cannot change them."""
-    if type(result) is not dict:
+    if not isinstance(result, dict):
         return result
-    return {k: (np.array(v, copy=True) if type(v) is np.ndarray else v) for k, v in result.items()}
+    return {k: (np.array(dict.__getitem__(result, k), copy=True) if type(dict.__getitem__(result, k)) is np.ndarray
+                else dict.__getitem__(result, k)) for k in dict.keys(result)}
 
 
 def _portable_value(value):
@@ -161,21 +193,61 @@ def portable(observation):
 TEMPLATE_MESSAGES = ("replace this line with your code", "")
 
 
+SIGNATURE_ERROR = re.compile(r"^[\w.<>]+\(\) (takes \d+ positional argument|takes from \d+ to \d+ positional|"
+                             r"missing \d+ required (positional|keyword-only) argument|"
+                             r"got an unexpected keyword argument|got multiple values for argument|"
+                             r"takes no arguments|takes exactly)")
+
+
+def is_signature_error(raised):
+    """True when calling the function with one argument failed before any of its lines ran."""
+    return raised.type_name == "TypeError" and not raised.line and bool(SIGNATURE_ERROR.match(raised.message))
+
+
+def _zeros_shape_hint(message, line):
+    """The np.zeros((rows, columns)) the learner's line meant: a bias's shape when the second argument is 1."""
+    compact = line.replace(" ", "")
+    bias = ("'1'" in message or re.search(r"""\[['"]b|['"]b['"]\+|f['"]b\{""", compact) is not None)
+    weight = re.search(r"""\[['"]W|['"]W['"]\+|f['"]W\{""", compact) is not None
+    if bias and not weight:
+        return "np.zeros((layers_dims[l], 1)) for a bias"
+    if weight and not bias:
+        return "np.zeros((layers_dims[l], layers_dims[l-1])) for a weight matrix"
+    return "np.zeros((rows, columns)), e.g. np.zeros((layers_dims[l], 1)) for a bias"
+
+
 def error_hint(raised):
     """Return a sentence explaining a common exception, or ''."""
     message, line = raised.message, raised.line or ""
+    compact = line.replace(" ", "")
+    if "seed(" in compact and raised.type_name in ("TypeError", "ValueError") and "not callable" not in message:
+        return ("np.random.seed takes a whole number from 0 to 2**32 - 1: np.random.seed(3), not 3.0 or a "
+                "computed float.")
     if raised.type_name == "TypeError":
+        if "object is not callable" in message and re.search(r"np\.random\.\w+\(", compact):
+            return ("a name in numpy's random module no longer holds numpy's function: an assignment such as "
+                    "np.random.seed = 3 replaced it for the whole notebook. Call it, np.random.seed(3), and "
+                    "restart the kernel to get numpy's function back.")
         if "cannot be interpreted as an integer" in message and message.startswith("'tuple'"):
             return ("np.random.randn takes each size as its own argument: np.random.randn(layers_dims[l], "
                     "layers_dims[l-1]), without the inner parentheses. (np.zeros is the one that takes a tuple.)")
+        if "cannot be interpreted as an integer" in message and message.startswith("'list'") and (
+                re.search(r"randn\(\[", compact)):
+            return ("np.random.randn takes each size as its own argument, without brackets: "
+                    "np.random.randn(layers_dims[l], layers_dims[l-1]). (np.zeros is the one that takes the shape "
+                    "as one tuple.)")
         if "as a data type" in message or "data type" in message and "not understood" in message:
-            return ("np.zeros takes the whole shape as one tuple: np.zeros((layers_dims[l], layers_dims[l-1])), "
-                    "with two pairs of parentheses. A second argument is read as the dtype.")
+            return ("np.zeros takes the whole shape as one tuple, with two pairs of parentheses: "
+                    f"{_zeros_shape_hint(message, line)}. A second argument is read as the dtype.")
         if message.startswith("'float' object cannot be interpreted as an integer"):
             return ("a size must be a whole number. The entries of layers_dims are ints; a / or np.sqrt inside a "
                     "shape makes a float.")
         if message.startswith("'list' object cannot be interpreted as an integer"):
-            return ("pass two sizes, layers_dims[l] and layers_dims[l-1], not the whole list.")
+            if re.search(r"randn\(layers_dims\)|zeros\(layers_dims\)", compact):
+                return "pass two sizes, layers_dims[l] and layers_dims[l-1], not the whole list."
+            return ("a list was given where a size belongs: give each size as its own argument, "
+                    "np.random.randn(layers_dims[l], layers_dims[l-1]), not the whole layers_dims and not the two "
+                    "sizes inside brackets.")
         if "unexpected keyword argument" in message and "randn" in message:
             return ("np.random.randn takes the sizes as plain arguments: np.random.randn(layers_dims[l], "
                     "layers_dims[l-1]).")
@@ -199,8 +271,35 @@ def error_hint(raised):
     return ""
 
 
+def replaced_problem(exercise, raised):
+    """Say which numpy functions were replaced, by the function or before it ran, and how to recover."""
+    names = raised.message.split(", ")
+    shown = " and ".join(names[:3]) + (" (and more)" if len(names) > 3 else "")
+    first = names[0]
+    example = ("np.random = np.random.default_rng(3)" if first == "np.random" else
+               f"{first} = 3" if first == "np.random.seed" else f"{first} = ...")
+    who = (f"{exercise.name} assigned to {shown}" if raised.line == "during" else
+           f"{shown} {'is' if len(names) == 1 else 'are'} no longer numpy's own, already before "
+           f"{exercise.name} ran: an assignment")
+    fix = ("Call it instead, np.random.seed(3); never assign to it" if first == "np.random.seed" else
+           "Use numpy's functions by calling them; never assign to them")
+    return (f"{who} (like `{example}`), which replaces numpy's function for the whole notebook, so nothing can "
+            f"call it any more. {fix}. Then restart the kernel (Kernel > Restart), which brings numpy's function "
+            "back, and run the notebook's cells again.")
+
+
+def signature_problem(exercise, raised):
+    return (f"{exercise.name} must take exactly one parameter, layers_dims: def {exercise.name}(layers_dims):. "
+            f"Calling it with one list failed before its first line ran ({raised.message}). Keep the "
+            "function's parameters as given; the self-check and the grader call it with layers_dims only.")
+
+
 def error_problem(exercise, call, first):
     raised = call.error
+    if raised.type_name == REPLACED:
+        return replaced_problem(exercise, raised)
+    if is_signature_error(raised):
+        return signature_problem(exercise, raised)
     when = "" if first else " on its second call (the first worked)"
     if raised.type_name == "NotImplementedError":
         own = raised.message.strip()
@@ -249,7 +348,19 @@ def key_problems(keys, layers_dims):
     squeezed = {k: "".join(c for c in k if c.isalnum()) for k in strings}
     near = [(k, s) for k, s in squeezed.items() if s in missing and s != k]
     if near:
-        return [f"keys are written without separators: use {near[0][1]!r}, not {near[0][0]!r} ('W' + str(l))."]
+        return [f"found the key {near[0][0]!r} where {near[0][1]!r} belongs: a key is the letter and the layer "
+                "number only, with no spaces, brackets or other marks: 'W' + str(l) gives 'W1'."]
+    prefixes = {k[0] for k in missing}
+    shifted_up = ([f"{p}1" for p in sorted(prefixes)] == sorted(missing) and
+                  sorted(extra) == sorted(f"{p}{L + 1}" for p in prefixes))
+    if shifted_up:
+        names = " and ".join(repr(p) for p in sorted(prefixes, reverse=True))
+        return [f"the keys are numbered one too high: {sorted(missing, reverse=True)} missing and "
+                f"{sorted(extra, reverse=True)} extra. Layer l's keys are {names} + str(l) with the loop's own l "
+                "(not l + 1), for l in range(1, L)."]
+    if not extra and sorted(missing) == sorted(["W1", "b1"]) and L > 1:
+        return ["layer 1 is missing: there is no 'W1' or 'b1'. The loop must start at 1: for l in range(1, L), "
+                "with L = len(layers_dims)."]
     if any(not isinstance(k, str) for k in extra):
         return [f"keys must be strings like 'W1' and 'b1'; found {sorted(map(_show_key, extra))}. "
                 "Write parameters['W' + str(l)] = ..."]
@@ -263,12 +374,20 @@ def key_problems(keys, layers_dims):
                 "the loop, so that the function returns after the first layer? It belongs after the loop, and the "
                 "loop runs over range(1, L) with L = len(layers_dims)."]
     if missing == [f"W{L}", f"b{L}"] and not extra:
-        return [f"the last layer is missing: there is no 'W{L}' or 'b{L}'. With L = len(layers_dims), "
-                "loop over range(1, L) so that l reaches L - 1."]
+        return [f"the last layer is missing: there is no 'W{L}' or 'b{L}' ({L - 1} of the {L} layers of "
+                f"{list(layers_dims)} are there). Build the layers in a loop over range(1, L), L = len(layers_dims), "
+                "so that l reaches L - 1 and the number of layers follows layers_dims: a loop that stops early, or "
+                "a fixed set of layers written out one by one, misses the last one."]
+    built = sorted(int(k[1:]) for k in keys if isinstance(k, str) and k[:1] == "W" and k[1:].isdigit())
+    if not extra and built and built == list(range(1, len(built) + 1)) and len(built) < L:
+        return [f"only {_count(len(built), 'layer')} of {L} {'is' if len(built) == 1 else 'are'} there: "
+                f"{missing} missing for layers_dims {list(layers_dims)}. Build them in a loop, for l in "
+                "range(1, len(layers_dims)), so that the number of layers follows layers_dims: a loop that stops "
+                "early or a fixed set of layers written out one by one misses the last ones."]
     if "W0" in extra or "b0" in extra:
         return ["layers are numbered from 1: found key 'W0' or 'b0'. Loop over range(1, L) and read "
                 "layers_dims[l] and layers_dims[l-1]."]
-    if extra and all(k in (f"W{L + 1}", f"b{L + 1}") for k in extra):
+    if extra and not missing and all(k in (f"W{L + 1}", f"b{L + 1}") for k in extra):
         return [f"one layer too many: found {extra}. layers_dims {list(layers_dims)} has {L} weight layers: "
                 "build them from layers_dims, for l in range(1, len(layers_dims)), never from a fixed count."]
     message = f"the keys must be exactly {expected}; got {sorted(map(_show_key, keys))}."
@@ -277,6 +396,57 @@ def key_problems(keys, layers_dims):
     if extra:
         message += f" Not expected: {sorted(map(_show_key, extra))}."
     return [message]
+
+
+def _count(n, noun):
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _article(word):
+    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
+
+
+def implied_dims(parameters):
+    """Return the layers_dims the weights' shapes describe (W1, W2, ... chained), or None if they do not chain."""
+    dims = None
+    for l in range(1, len(parameters) + 1):
+        W = parameters.get(f"W{l}")
+        if W is None:
+            break
+        if type(W) is not np.ndarray or W.ndim != 2:
+            return None
+        if dims is None:
+            dims = [W.shape[1], W.shape[0]]
+        elif W.shape[1] != dims[-1]:
+            return None
+        else:
+            dims.append(W.shape[0])
+    return dims
+
+
+def dims_problem(parameters, layers_dims, others=()):
+    """Return a message when the weights' shapes describe another network than ``layers_dims``, else None."""
+    implied = implied_dims(parameters)
+    given = list(layers_dims)
+    if implied is None or implied == given or len(implied) < 3 or len(given) < 3:
+        return None
+    if implied == given[:len(implied)] or given == implied[:len(given)]:
+        return None  # the first layers are right: key_problems names the missing or extra ones
+    head = (f"the weights' shapes describe a network with layers_dims {implied}, but the function was given "
+            f"{given}")
+    if implied == given[::-1]:
+        return (f"{head}, which is that list reversed. Read layers_dims as given: W<l> is "
+                "(layers_dims[l], layers_dims[l-1]); do not reverse or sort it.")
+    if implied == sorted(given) or implied == sorted(given, reverse=True):
+        return f"{head}, which is that list sorted. Read layers_dims as given, without sorting it."
+    same = [list(o) for o, shapes_seen in others if shapes_seen == implied and list(o) != given]
+    if same:
+        return (f"{head}; given {same[0]}, it built exactly the same shapes. The function ignores its parameter: "
+                "build every shape from layers_dims, the list it is given, not from a list defined elsewhere in the "
+                "notebook or from fixed numbers.")
+    return (f"{head}. Build every shape from the function's own parameter: W<l> is (layers_dims[l], "
+            "layers_dims[l-1]) for l in range(1, len(layers_dims)). A list defined elsewhere in the notebook, or "
+            "fixed numbers, give the same shapes whatever the function is given.")
 
 
 def shape_problem(key, actual, n_l, n_prev):
@@ -308,7 +478,7 @@ def shape_problem(key, actual, n_l, n_prev):
     return head + "."
 
 
-def type_problem(key, value):
+def type_problem(key, value, kind="zeros", truncated=False):
     """Return a message if ``value`` (an ndarray or an Opaque) is not a plain float64 ndarray, else None."""
     if isinstance(value, Opaque):
         if value.type_name == "MaskedArray":
@@ -319,28 +489,50 @@ def type_problem(key, value):
         if value.ndarray_subclass:
             return (f"{key} is a {value.type_name}, a subclass of numpy's ndarray. Return a plain np.ndarray, "
                     "exactly what np.zeros or np.random.randn give.")
-        return f"{key} is a {value.type_name}, not a numpy array. Build it with np.zeros or np.random.randn."
+        return f"{key} is {_article(value.type_name)}, not a numpy array. Build it with np.zeros or np.random.randn."
     dtype = value.dtype
     if dtype.kind == "f" and dtype.itemsize == 8:
         return None
+    what = "weights" if key[0] == "W" else "biases"
+    if dtype.kind in "iub" and kind != "zeros" and key[0] == "W" and truncated:
+        return (f"{key} has dtype {dtype}: the weights were cut to whole numbers, as .astype(int) (or int(...), "
+                "dtype=int) does. Remove the .astype(int): np.random.randn already gives float64.")
     if dtype.kind in "iub":
-        return (f"{key} has dtype {dtype}: weights must be floats (float64). "
-                "Drop dtype=int; np.zeros(shape) already gives float64.")
-    return f"{key} has dtype {dtype}; use float64, numpy's default (no dtype argument, or .astype(np.float64))."
+        made = "np.zeros(shape)" if key[0] == "b" or kind == "zeros" else "np.random.randn(...)"
+        return (f"{key} has dtype {dtype}: {what} must be floats (float64). Drop dtype=int or .astype(int); "
+                f"{made} already gives float64.")
+    return f"{key} has dtype {dtype}; {what} must be float64, numpy's default (no dtype argument, or .astype(np.float64))."
 
 
 def array_problems(exercise, parameters, layers_dims):
     """Return messages about types, dtypes, shapes and NaNs, layer by layer."""
     problems = []
+    expected = None if exercise.kind == "zeros" else expected_weights(exercise.kind, layers_dims)
     for l, n_l, n_prev in shapes(layers_dims):
         for key in (f"W{l}", f"b{l}"):
             value = parameters[key]
-            problem = type_problem(key, value) or shape_problem(key, value.shape, n_l, n_prev)
+            truncated = False
+            if expected is not None and key[0] == "W" and type(value) is np.ndarray and value.dtype.kind in "iu":
+                e = expected[l - 1]
+                base = e / scale_for(exercise.kind, n_l, n_prev)
+                truncated = value.shape == e.shape and (np.array_equal(value, np.trunc(e)) or np.array_equal(
+                    value, np.trunc(base) * scale_for(exercise.kind, n_l, n_prev)))
+            problem = (type_problem(key, value, exercise.kind, truncated)
+                       or shape_problem(key, value.shape, n_l, n_prev))
             if not problem and not np.all(np.isfinite(value)):
                 problem = f"{key} contains NaN or inf values; every entry must be a finite number."
             if problem:
                 problems.append(problem)
     return problems
+
+
+def _leftover_hint(value):
+    """A hint when non-zero values look like leftover memory (what np.empty returns), else ''."""
+    values = np.abs(value[value != 0])
+    if values.size and (np.any(values < 1e-300) or np.any(values > 1e300)):
+        return (" Values like these are leftover memory, which is what np.empty gives: np.empty does not fill "
+                "the array; np.zeros does.")
+    return ""
 
 
 def bias_problems(exercise, parameters, layers_dims):
@@ -351,7 +543,7 @@ def bias_problems(exercise, parameters, layers_dims):
         if not np.any(value != 0):
             continue
         example = value.flat[np.flatnonzero(value)[0]]
-        head = f"b{l} must be all zeros but has non-zero entries (e.g. {example!r})."
+        head = f"b{l} must be all zeros but has non-zero entries (e.g. {example!r})." + _leftover_hint(value)
         if exercise.kind == "zeros":
             problems.append(head + " In this exercise every parameter starts at 0, biases included: "
                             "np.zeros((layers_dims[l], 1)).")
@@ -401,8 +593,8 @@ def stream_problem(kind, actual, parameters, layers_dims):
     extra = shifts[l - 1] - earlier
     bias_sizes = [n_l for _, n_l, _ in shapes(layers_dims)]
     where = ("between np.random.seed(3) and W1" if l == 1 else f"between W{l - 1} and W{l}")
-    text = (f"W{l} holds the right kind of numbers, but {extra} places later in the seeded stream than the "
-            f"reference: {where} your function draws {extra} extra random number{'s' if extra != 1 else ''}")
+    text = (f"W{l} holds the right kind of numbers, but {_count(extra, 'place')} later in the seeded stream than the "
+            f"reference: {where} your function draws {_count(extra, 'extra random number')}")
     if l > 1 and extra == bias_sizes[l - 2]:
         text += (f", exactly as many as b{l - 1} has entries. Biases must be np.zeros((layers_dims[l], 1)): "
                  "drawing them, even to multiply by 0, uses up random numbers and shifts every later layer.")
@@ -415,7 +607,75 @@ def stream_problem(kind, actual, parameters, layers_dims):
     return text
 
 
-def diagnose_weights(kind, actual, layers_dims, parameters=None):
+def uniform_factors(actual, layers_dims):
+    """Return each layer's factor if every W<l> is the seeded standard-normal draw times one number, else None."""
+    base = seeded_draw(layers_dims, lambda n_l, n_prev: 1.0)
+    if any(a.shape != b.shape for a, b in zip(actual, base)):
+        return None
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratios = [a / b for a, b in zip(actual, base)]
+    factors = [float(np.median(r)) for r in ratios]
+    if all(np.allclose(r, f, rtol=1e-7, atol=1e-12) for r, f in zip(ratios, factors)):
+        return factors
+    return None
+
+
+def other_seed(kind, actual, layers_dims, seeds=range(0, 1001)):
+    """Return the seed s if the weights are exactly the draw after np.random.seed(s) (s != 3), else None."""
+    if not actual or not actual[0].size:
+        return None
+    n_l, n_prev = actual[0].shape
+    first = actual[0].flat[0] / scale_for(kind, n_l, n_prev)
+    for s in seeds:
+        if s == 3 or not np.isclose(RandomState(s).randn(), first, rtol=1e-9, atol=1e-12):
+            continue
+        draw = seeded_draw(layers_dims, lambda n_l, n_prev: scale_for(kind, n_l, n_prev), seed=s)
+        if all(np.allclose(a, d, **TOLERANCE) for a, d in zip(actual, draw)):
+            return s
+    return None
+
+
+def scale_message(kind, factors, layers_dims, others=()):
+    """Explain weights that are the right draw times the wrong factor in some layer.
+
+    A rule (what the learner wrote) is named only when it alone gives these factors, and, when other
+    layers_dims were observed (``others``: (layers_dims, factors) pairs), when it gives theirs too.
+    """
+    layers = list(shapes(layers_dims))
+    needed = [scale_for(kind, n_l, n_prev) for _, n_l, n_prev in layers]
+    wrong = [l for (l, _, _), f, r in zip(layers, factors, needed) if not np.isclose(f, r, rtol=1e-9)]
+    candidates = scale_candidates(factors, layers_dims, kind)
+    confirming = [(d, f) for d, f in others if f is not None and list(d) != list(layers_dims)]
+    for d, f in confirming:
+        elsewhere = scale_candidates(f, d, kind)
+        candidates = [c for c in candidates if c in elsewhere]
+    named = name_candidates(candidates)
+    l = wrong[0]
+    if named:
+        return (f"W{l} has the right random numbers but the wrong scale: it uses {named}. "
+                f"Layer {l} needs a factor of {needed[l - 1]:.6g}.")
+    lead = (f"W{l} has the right random numbers but the wrong scale" if len(wrong) == 1 else
+            "the weights have the right random numbers but the wrong scale")
+    if len(set(np.round(factors, 12))) == 1 and len(factors) > 1:
+        found = f"every layer uses a factor of {factors[0]:.6g}"
+    elif len(wrong) == 1:
+        found = f"it uses a factor of {factors[l - 1]:.6g}"
+    else:
+        found = ", ".join(f"W{k} uses a factor of {f:.6g}" for (k, _, _), f in zip(layers, factors))
+    if kind == "random":
+        return (f"{lead}: {found}, where every layer needs a factor of 10: np.random.randn(layers_dims[l], "
+                "layers_dims[l-1]) * 10.")
+    need = (f"layer {l} needs {needed[l - 1]:.6g}" if len(wrong) == 1 else
+            ", ".join(f"W{k} needs {r:.6g}" for (k, _, _), r in zip(layers, needed)))
+    text = (f"{lead}: {found}, where {need}. Layer l's factor is np.sqrt(2 / layers_dims[l-1]): the previous "
+            "layer's size, index l-1, read inside the loop for each layer.")
+    if len(set(np.round(factors, 12))) == 1 and len(set(np.round(needed, 12))) > 1:
+        text += (" One factor for every layer is what a size read once before the loop (such as layers_dims[0]) "
+                 "or a constant gives.")
+    return text
+
+
+def diagnose_weights(kind, actual, layers_dims, parameters=None, others=()):
     """Return one message explaining why weights ``actual`` differ from the reference draw."""
     expected = expected_weights(kind, layers_dims)
     for (l, _, _), a, e in zip(shapes(layers_dims), actual, expected):
@@ -433,30 +693,24 @@ def diagnose_weights(kind, actual, layers_dims, parameters=None):
         return shifted
     if not any(np.any(W) for W in actual):
         return ("the weights are all zeros. In this exercise they are random: np.random.randn(layers_dims[l], "
-                "layers_dims[l-1]) times the scale; only the biases are zeros. If the scale divides with //, "
-                "that is integer division (1 // 4 is 0): use /.")
+                "layers_dims[l-1]) times the scale; only the biases are zeros. A scale cut down to a whole number "
+                "is 0 here: integer division (2 // 4 is 0), int(...) or np.floor(...). Use / and no rounding.")
+    seed = other_seed(kind, actual, layers_dims)
+    if seed is not None:
+        return (f"the weights look like a draw that seeds with np.random.seed({seed}): the exercise uses "
+                "np.random.seed(3).")
     base = seeded_draw(layers_dims, lambda n_l, n_prev: 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = [a / b for a, b in zip(actual, base)]
-    factors = [float(np.median(r)) for r in ratios]
-    uniform = all(np.allclose(r, f, rtol=1e-7, atol=1e-12) for r, f in zip(ratios, factors))
+    factors = uniform_factors(actual, layers_dims)
+    uniform = factors is not None
     if uniform:
-        named = name_scale(factors, layers_dims, kind)
-        if named:
-            for (l, n_l, n_prev), f in zip(shapes(layers_dims), factors):
-                if not np.isclose(f, scale_for(kind, n_l, n_prev), rtol=1e-9):
-                    return (f"W{l} has the right random numbers but the wrong scale: it uses {named}. "
-                            f"Layer {l} needs a factor of {scale_for(kind, n_l, n_prev):.6g}.")
-    for (l, n_l, n_prev), a, b, factor in zip(shapes(layers_dims), actual, base, factors):
+        return scale_message(kind, factors, layers_dims, others)
+    for (l, n_l, n_prev), a, b in zip(shapes(layers_dims), actual, base):
         right = scale_for(kind, n_l, n_prev)
         if np.allclose(a, b * right, **TOLERANCE):
             continue
         if not np.any(a):
             return (f"W{l} is all zeros. The weights are random: "
                     f"np.random.randn(layers_dims[l], layers_dims[l-1]) times the scale.")
-        if uniform:
-            return (f"W{l} has the right random numbers but the wrong scale: it uses a factor of {factor:.6g}. "
-                    f"Layer {l} needs a factor of {right:.6g}.")
         shifted = affine_problem(l, a, layers_dims)
         if shifted:
             return shifted
@@ -500,7 +754,7 @@ def _matches(kind, weights, layers_dims):
     return all(np.allclose(a, e, **TOLERANCE) for a, e in zip(weights, expected_weights(kind, layers_dims)))
 
 
-def result_problems(exercise, result, layers_dims):
+def result_problems(exercise, result, layers_dims, others=()):
     """Return problems with one returned value up to (not including) the weights' values; also the dict."""
     name = exercise.name
     if result is None:
@@ -512,27 +766,58 @@ def result_problems(exercise, result, layers_dims):
         return [f"{name} returned an empty dict: nothing was stored. Inside the loop, set "
                 "parameters['W' + str(l)] and parameters['b' + str(l)]."], None
     parameters = {k: describe(dict.__getitem__(result, k)) for k in dict.keys(result)}
+    wrong_dims = dims_problem(parameters, layers_dims, others)
+    if wrong_dims:
+        return [wrong_dims], parameters
     problems = key_problems(list(parameters), layers_dims) or array_problems(exercise, parameters, layers_dims)
     return problems, parameters
 
 
-def judge(exercise, observation):
-    """Return every problem the observation shows for one layers_dims (empty if it passes). Pure."""
+def _summaries(exercise, others):
+    """For each other observation: (layers_dims, the shapes' implied layers_dims, the weights' factors or None)."""
+    out = []
+    for observation in others:
+        first = observation.calls[0] if observation.calls else None
+        result = first.result if first is not None and first.error is None else None
+        if not isinstance(result, dict) or not result:
+            continue
+        parameters = {k: describe(dict.__getitem__(result, k)) for k in dict.keys(result)}
+        d = list(observation.layers_dims)
+        implied = implied_dims(parameters)
+        factors = None
+        if exercise.kind != "zeros" and not key_problems(list(parameters), d):
+            weights = _weights(parameters, d)
+            if all(type(W) is np.ndarray and W.dtype.kind == "f" and np.all(np.isfinite(W)) for W in weights):
+                factors = uniform_factors(weights, d)
+        out.append((d, implied, factors))
+    return out
+
+
+def judge(exercise, observation, others=()):
+    """Return every problem the observation shows for one layers_dims (empty if it passes). Pure.
+
+    ``others``: observations of the same function on other layers_dims, if any. They only sharpen the
+    message (a scale rule is named only if it fits them too; the same shapes for another list are named);
+    they never change the verdict.
+    """
     layers_dims = list(observation.layers_dims)
+    summaries = _summaries(exercise, [o for o in others if list(o.layers_dims) != layers_dims])
+    seen_dims = [(d, implied) for d, implied, _ in summaries if implied is not None]
+    seen_factors = [(d, f) for d, _, f in summaries]
     first = observation.calls[0]
     if first.error is not None:
         return [error_problem(exercise, first, True)]
     if first.argument_after is not None and list(first.argument_after) != layers_dims:
         return [f"{exercise.name} changed the layers_dims list it was given (now {list(first.argument_after)}). "
                 "Read layers_dims, never modify it."]
-    problems, parameters = result_problems(exercise, first.result, layers_dims)
+    problems, parameters = result_problems(exercise, first.result, layers_dims, seen_dims)
     if problems:
         return problems
     biases = bias_problems(exercise, parameters, layers_dims)
-    return biases + weight_problems(exercise, observation, parameters, bool(biases))
+    return biases + weight_problems(exercise, observation, parameters, bool(biases), seen_factors)
 
 
-def weight_problems(exercise, observation, parameters, biases_wrong):
+def weight_problems(exercise, observation, parameters, biases_wrong, others=()):
     """Return problems with the weights' values, over both calls."""
     layers_dims = list(observation.layers_dims)
     weights = _weights(parameters, layers_dims)
@@ -540,7 +825,7 @@ def weight_problems(exercise, observation, parameters, biases_wrong):
         return [] if biases_wrong else _second_call_problems(exercise, observation, weights)
     if exercise.kind == "zeros":
         return [f"W{l} has non-zero entries (e.g. {W.flat[np.flatnonzero(W)[0]]!r}); every weight must start "
-                "at exactly 0: np.zeros((layers_dims[l], layers_dims[l-1]))."
+                "at exactly 0: np.zeros((layers_dims[l], layers_dims[l-1]))." + _leftover_hint(W)
                 for (l, _, _), W in zip(shapes(layers_dims), weights) if np.any(W)][:1]
     second = observation.calls[1] if len(observation.calls) > 1 else None
     if second is not None and second.error is None:
@@ -550,7 +835,7 @@ def weight_problems(exercise, observation, parameters, biases_wrong):
                     "after a draw, so the numbers depend on whatever numpy's generator did before the call. "
                     "Call np.random.seed(3) at the very top of the function (numpy's seed, not the random "
                     "module's), before the loop."]
-    return [diagnose_weights(exercise.kind, weights, layers_dims, parameters)]
+    return [diagnose_weights(exercise.kind, weights, layers_dims, parameters, others)]
 
 
 def _second_call_problems(exercise, observation, weights):
@@ -571,9 +856,13 @@ def _second_call_problems(exercise, observation, weights):
 
 
 def judge_all(exercise, observations):
-    """Return (layers_dims, problems) for the first observation that fails, or (None, [])."""
+    """Return (layers_dims, problems) for the first observation that fails, or (None, []).
+
+    The other observations sharpen the message (see ``judge``).
+    """
+    observations = list(observations)
     for observation in observations:
-        problems = judge(exercise, observation)
+        problems = judge(exercise, observation, observations)
         if problems:
             return list(observation.layers_dims), problems
     return None, []
@@ -586,8 +875,16 @@ def find_problems(exercise, target, cases):
     return layers_dims, problems
 
 
-def _first_failure(exercise, target, cases):
+def _first_failure(exercise, target, cases, confirm=False):
+    """The first failing case. With ``confirm``, every case is observed and the others sharpen its message."""
     __tracebackhide__ = True
+    if confirm:
+        observations = [observe(exercise, target, layers_dims) for layers_dims in cases]
+        for observation in observations:
+            problems = judge(exercise, observation, observations)
+            if problems:
+                return list(observation.layers_dims), problems, observation
+        return None, [], None
     for layers_dims in cases:
         observation = observe(exercise, target, layers_dims)
         problems = judge(exercise, observation)
@@ -603,10 +900,13 @@ def run_check(kind, target):
     if not callable(target):
         _fail(exercise, None, [f"pass the function itself, e.g. {exercise.name}_test({exercise.name}); "
                                f"got a {type(target).__name__}."])
-    layers_dims, problems, observation = _first_failure(exercise, target, exercise.cases)
+    layers_dims, problems, observation = _first_failure(exercise, target, exercise.cases, confirm=True)
     if problems:
         raised = [c for c in observation.calls if c.exception is not None]
-        if raised and not isinstance(raised[0].exception, NotImplementedError):
+        # The learner's exception is re-raised only when its traceback ends in the learner's own code;
+        # a failed call (wrong parameters) or a replaced numpy function ends in an AssertionError instead.
+        if raised and not isinstance(raised[0].exception, NotImplementedError) and raised[0].error.line and (
+                not is_signature_error(raised[0].error)):
             _report(exercise, layers_dims, problems)
             print("The error comes from your code: the traceback below ends at the line of "
                   f"{exercise.name} that failed.")

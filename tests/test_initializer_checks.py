@@ -178,7 +178,7 @@ WRONG += [
     ("zeros", renamed("zeros", lambda k: k.replace("b", "B")), "case-sensitive: use 'b1', not 'B1'"),
     ("he", renamed("he", lambda k: k.replace("b", "B")), "case-sensitive"),
     ("random", renamed("random", lambda k: k.lower()), "case-sensitive: use 'W1', not 'w1'"),
-    ("zeros", renamed("zeros", lambda k: k[0] + "_" + k[1:]), "without separators"),
+    ("zeros", renamed("zeros", lambda k: k[0] + "_" + k[1:]), "where 'W1' belongs"),
     ("he", renamed("he", lambda k: k[0] + "l"), "letter of the loop variable"),
     ("zeros", renamed("zeros", lambda k: (k[0], int(k[1:]))), "keys must be strings"),
     ("random", renamed("random", lambda k: k[0] + str(int(k[1:]) - 1)), "numbered from 1"),
@@ -195,7 +195,7 @@ WRONG += [
     ("random", retyped("random", lambda v: v.tolist()), "is a list, not a numpy array"),
     ("he", retyped("he", lambda v: float(v[0, 0]) if v.size == 1 else v, "b"), "b2 is a float, not a numpy array"),
     ("zeros", retyped("zeros", lambda v: v.astype(bool)), "dtype bool"),
-    ("random", retyped("random", lambda v: v.astype(complex)), "dtype complex128; use float64"),
+    ("random", retyped("random", lambda v: v.astype(complex)), "dtype complex128; weights must be float64"),
     ("he", retyped("he", lambda v: v.astype(np.float16)), "dtype float16"),
     ("zeros", retyped("zeros", lambda v: v.astype(object)), "dtype object"),
     # shapes
@@ -216,8 +216,8 @@ WRONG += [
     # extra draws, order
     ("he", warm_up("he", np.random.randn), "between np.random.seed(3) and W1 your function draws 1 extra"),
     ("random", warm_up("random", lambda: np.random.randn(5)), "draws 5 extra random numbers"),
-    ("he", warm_up("he", np.random.rand), "throws away 1 uniform number"),
-    ("random", warm_up("random", lambda: np.random.random(2)), "throws away 2 uniform numbers"),
+    ("he", warm_up("he", np.random.rand), "the equivalent of 1 uniform draw;"),
+    ("random", warm_up("random", lambda: np.random.random(2)), "the equivalent of 2 uniform draws;"),
     ("he", reversed_layers("he"), "another order"),
     ("random", reversed_layers("random"), "another order"),
     # seeding
