@@ -745,7 +745,33 @@ def test_row_names_are_printable_and_one_line():
 
     from public_tests.grading.gradebook import row_name
 
-    assert row_name(pathlib.Path(b"caf\xe9\n.ipynb".decode("utf-8", "surrogateescape"))) == "caf\\xe9\\n.ipynb"
+    def name(raw):
+        return row_name(pathlib.Path(os.fsdecode(raw)))
+
+    assert name(b"caf\xe9\n.ipynb") == "caf\\xe9\\n.ipynb"
+    # never two files with one name: a literal backslash, a byte, a character that is not printable
+    raws = [b"c\xe9.ipynb", b"c\\xe9.ipynb", "c\x85.ipynb".encode(), b"c\x85.ipynb", b"c\\x85.ipynb", b"c\\\\.ipynb",
+            b"c\\.ipynb", "c\u2028.ipynb".encode(), b"c\\u2028.ipynb", b"c\n.ipynb", b"c\\n.ipynb"]
+    names = [name(raw) for raw in raws]
+    assert len(set(names)) == len(raws) and all(n.isprintable() for n in names), names
+
+
+def test_two_files_whose_names_look_alike_keep_a_row_each_and_resume(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    write(folder, answered(), b"caf\xe9.ipynb")
+    write(folder, edited(NAMES[1], "np.random.seed(3)", "np.random.seed(4)"), "caf\\xe9.ipynb")  # a real backslash
+    gradebook = tmp_path / "gradebook.csv"
+    assert main([str(folder), "--csv", str(gradebook), "--timeout", "30"]) == 0
+    rows = {row["file"]: row["score"] for row in csv.DictReader(gradebook.open(encoding="utf-8"))}
+    assert rows == {"caf\\xe9.ipynb": "3", "caf\\\\xe9.ipynb": "2"}
+    lines = gradebook.read_text(encoding="utf-8").splitlines(True)
+    gradebook.write_text("".join(line for line in lines if not line.startswith("caf\\\\")), encoding="utf-8")
+    done = subprocess.run(GRADE + [str(folder), "--csv", str(gradebook), "--resume", "--timeout", "30"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0 and "Graded 1 notebook(s)" in done.stdout and "1 already in the gradebook" in done.stdout
+    rows = {row["file"]: row["score"] for row in csv.DictReader(gradebook.open(encoding="utf-8"))}
+    assert rows == {"caf\\xe9.ipynb": "3", "caf\\\\xe9.ipynb": "2"}
 
 
 def test_a_pipe_or_device_named_like_a_notebook_gets_a_verdict_without_blocking(tmp_path):
@@ -758,8 +784,8 @@ def test_a_pipe_or_device_named_like_a_notebook_gets_a_verdict_without_blocking(
     assert main([str(folder), "--csv", str(gradebook), "--timeout", "30"]) == 0
     rows = {row["file"]: row for row in csv.DictReader(gradebook.open())}
     assert rows["alice.ipynb"]["score"] == "3"
-    for name in ("fifo.ipynb", "zero.ipynb"):
-        assert rows[name]["score"] == "0" and "is not a regular file" in rows[name]["error"]
+    assert rows["fifo.ipynb"]["score"] == "0" and "is not a regular file" in rows["fifo.ipynb"]["error"]
+    assert rows["zero.ipynb"]["score"] == "0" and "is a symbolic link" in rows["zero.ipynb"]["error"]
 
 
 def test_too_much_code_in_total_is_refused_before_anything_runs(tmp_path, no_sandbox):
@@ -780,3 +806,83 @@ def test_the_self_checks_reference_draws_are_not_there_to_copy(tmp_path):
     assert feedback(verdict)[2] == (
         "initialize_parameters_he([2, 4, 1]): initialize_parameters_he raised ModuleNotFoundError: No module named "
         "'public_tests.draws'; 'public_tests' is not a package (at: from public_tests.draws import expected_weights).")
+
+
+# ---- the red team's findings ---------------------------------------------------------------------
+
+
+def test_a_symlink_is_refused_without_saying_where_it_points(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    real = write(elsewhere, answered(), "solved.ipynb")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    os.symlink(real, folder / "mallory.ipynb")
+    os.symlink(tmp_path / "no-such-file.ipynb", folder / "dangling.ipynb")
+    os.symlink("loop.ipynb", folder / "loop.ipynb")
+    write(folder, answered(), "alice.ipynb")
+    verdict = grade_submission(folder / "mallory.ipynb", TEMPLATE, timeout=30)
+    assert verdict["score"] == 0 and verdict["error"] == (
+        f"{folder / 'mallory.ipynb'} is a symbolic link, not a notebook; the grader reads only regular files. "
+        "Submit the notebook file itself.")
+    gradebook = tmp_path / "gradebook.csv"
+    assert main([str(folder), "--csv", str(gradebook), "--timeout", "30"]) == 0
+    rows = {row["file"]: row for row in csv.DictReader(gradebook.open())}
+    assert rows["alice.ipynb"]["score"] == "3"
+    errors = {name: rows[name]["error"] for name in ("mallory.ipynb", "dangling.ipynb", "loop.ipynb")}
+    assert all(rows[name]["score"] == "0" for name in errors)
+    assert {e.split(" is ", 1)[1] for e in errors.values()} == {
+        "a symbolic link, not a notebook; the grader reads only regular files. Submit the notebook file itself."}
+
+
+def test_a_number_too_long_to_read_is_a_clear_error_not_a_grader_error(tmp_path, capsys):
+    path = write(tmp_path, '{"nbformat": ' + "9" * 5000 + ', "cells": []}')
+    assert main([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "is not a notebook: it holds a number too long to read (more than 4300 digits)." in out
+    assert "grader error" not in out
+
+
+@pytest.mark.parametrize("magic", ["%time ", "%timeit -n1 -r1 ", "%prun -q "])
+def test_a_timing_magic_on_an_answer_line_runs_the_statement(tmp_path, magic):
+    notebook = edited(NAMES[0], 'parameters["W" + str(l)] = np.zeros', magic + 'parameters["W" + str(l)] = np.zeros')
+    notebook = edited(NAMES[2], HE_ANSWER, "%time " + HE_ANSWER, notebook)
+    verdict = grade(tmp_path, notebook)
+    assert (scores(verdict), verdict["violations"], verdict["error"]) == ([1, 1, 1], [], None)
+
+
+def test_timeit_runs_its_statement_as_often_as_its_options_say(tmp_path):
+    code = "counter = []\n%timeit -n3 -r2 counter.append(1)\nassert len(counter) == 6, counter"
+    verdict = grade(tmp_path, with_code(NAMES[1], code))
+    assert (scores(verdict), verdict["error"]) == ([1, 1, 1], None)
+
+
+def test_numpy_string_keys_pass_as_they_do_in_the_self_check(tmp_path):
+    notebook = edited(NAMES[2], 'parameters["W" + str(l)] =', 'parameters[np.str_("W" + str(l))] =')
+    verdict = grade(tmp_path, notebook)
+    assert (scores(verdict), verdict["violations"], verdict["error"]) == ([1, 1, 1], [], None)
+
+
+def test_answer_markers_added_by_the_learner_do_not_make_a_new_answer_region(tmp_path):
+    notebook = edited(NAMES[2], "    return parameters", "    # YOUR CODE STARTS HERE\n    parameters['W1'] = "
+                      "parameters['W1'] * 1\n    # YOUR CODE ENDS HERE\n    return parameters")
+    verdict = grade(tmp_path, notebook)
+    line = line_of(notebook, NAMES[2], "parameters['W1'] * 1") - 1
+    assert rules(verdict) == [("edited-outside-answer", NAMES[2], cell_number(notebook, NAMES[2]), line)]
+    assert scores(verdict) == [1, 1, 0]
+
+
+def test_an_array_of_many_dimensions_or_huge_empty_gets_the_shape_message(tmp_path):
+    code = "return {'W1': np.zeros((1,) * 9), 'b1': np.zeros((0, 2_000_000)), 'W2': np.zeros((1, 4)), 'b2': np.zeros((1, 1))}"
+    verdict = grade(tmp_path, with_code(NAMES[2], code))
+    assert (scores(verdict), verdict["error"]) == ([1, 1, 0], None)
+    assert feedback(verdict)[2] == ("initialize_parameters_he([2, 4, 1]): W1 has shape (1, 1, 1, 1, 1, 1, 1, 1, 1); "
+                                    "it must be (4, 2). b1 has shape (0, 2000000); it must be (4, 1).")
+
+
+def test_eval_or_vars_of_builtins_reaching_print_is_extra_print(tmp_path):
+    notebook = with_code(NAMES[1], "import builtins\nvars(builtins)['print'](l)")
+    notebook = with_code(NAMES[2], "eval('print(l)')", notebook)
+    verdict = grade(tmp_path, notebook)
+    assert [v[:2] for v in rules(verdict)] == [("extra-print", NAMES[1]), ("extra-print", NAMES[2])]
+    assert scores(verdict) == [1, 0, 0]

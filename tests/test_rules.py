@@ -65,6 +65,10 @@ def violations_of(source, name="f"):
     ("def f(layers_dims):\n    show = print\n    show(1)", [("extra-print", 2)]),
     ("def f(layers_dims):\n    import builtins\n    builtins.print(1)", [("extra-print", 3)]),
     ("def f(layers_dims):\n    from builtins import print as p\n    p(1)", [("extra-print", 2)]),
+    ("def f(layers_dims):\n    import builtins\n    vars(builtins)['print'](1)", [("extra-print", 3)]),
+    ("def f(layers_dims):\n    eval('print(1)')", [("extra-print", 2)]),
+    ("def f(layers_dims):\n    exec(f'print({layers_dims})')", [("extra-print", 2)]),
+    ("def f(layers_dims):\n    return eval('pri' + 'nt')", []),  # a computed name: no reading of code can see it
     ("def f(layers_dims):\n    return initialize_parameters_he(layers_dims)", [("global-variable", 2)]),
     ("def f(layers_dims):\n    return layer_dims", [("global-variable", 2)]),
     ("def f(layers_dims):\n    return np.zeros(1), get_ipython()", []),
@@ -105,3 +109,38 @@ def test_simple_line_magics_are_rewritten_exactly_as_ipython_does(cell):
     from public_tests.grading.python_cells import python_source
 
     assert python_source(cell).rstrip("\n") == TransformerManager().transform_cell(cell).rstrip("\n")
+
+
+def test_only_the_templates_answer_markers_count():
+    from fixtures.grading.builders import HE_ANSWER
+
+    own = "    # YOUR CODE STARTS HERE\n    parameters['W9'] = 0\n    # YOUR CODE ENDS HERE\n"
+    for old, new in [("    return parameters", own + "    return parameters"),
+                     ("    np.random.seed(3)", own + "    np.random.seed(3)")]:
+        notebook = edited(NAMES[2], old, new)
+        located, violations, _ = check_submission(TEMPLATE, notebook)
+        lines = located[NAMES[2]].source.split("\n")
+        marker = next(i for i, line in enumerate(lines, start=1) if "parameters['W9']" in line) - 1
+        assert [(v.rule, v.exercise, v.line) for v in violations] == [("edited-outside-answer", NAMES[2], marker)]
+        assert "answer markers were added" in violations[0].message
+    assert HE_ANSWER  # the template's own single region, answered, is fine:
+    assert check_submission(TEMPLATE, answered())[1] == []
+
+
+@pytest.mark.parametrize("code, what", [
+    ("from init_utils.schemes import custom_initializer\nparameters.update(custom_initializer(10)(layers_dims))",
+     "imports init_utils.schemes"),
+    ("import init_utils.schemes as s", "imports init_utils.schemes"),
+    ("history = train", "uses train, a helper of the course"),
+    ("initialize_parameters_random_test(print)", "uses initialize_parameters_random_test, a helper of the course"),
+], ids=["from-import", "import", "notebook name", "self-check"])
+def test_the_course_helpers_are_not_for_graded_functions(code, what):
+    notebook = with_code(NAMES[1], code)
+    _, violations, _ = check_submission(TEMPLATE, notebook)
+    helper = [v for v in violations if v.rule == "course-helper"]
+    assert [(v.exercise, v.message.split(":")[0]) for v in helper] == [(NAMES[1], what)]
+
+
+def test_numpy_and_the_standard_library_stay_allowed():
+    notebook = with_code(NAMES[1], "import math, scipy\nscale = math.sqrt(np.float64(4)) * plt.rcParams['lines.linewidth'] * 0")
+    assert check_submission(TEMPLATE, notebook)[1] == []

@@ -53,6 +53,7 @@ def test_without_bubblewrap_grading_goes_on_and_says_so(tmp_path, monkeypatch):
 @requires_isolation
 def test_the_sandbox_mounts_nothing_of_the_project_but_the_package_and_the_venv():
     command = sandbox._bwrap_command(isolation("auto").mode)
+    command = command[:command.index("--")]  # the sandbox's own view (a nested bwrap inside it rebinds only that)
     sources = [command[i + 1] for i, word in enumerate(command) if word == "--ro-bind"]
     inside_project = sorted(s for s in sources if s == ROOT or s.startswith(ROOT + os.sep))
     allowed = {os.path.join(ROOT, "init_utils"), os.path.join(ROOT, "public_tests", "grading", "child.py")}
@@ -159,3 +160,37 @@ def test_the_user_namespace_mode_a_non_root_grader_gets_also_works(tmp_path, mon
         "initialize_parameters_he([2, 4, 1]): initialize_parameters_he raised FileNotFoundError: [Errno 2] No such "
         "file or directory: '/tmp/planted' (at: open('/tmp/planted', 'w')).")
     assert verdict["score"] == 2 and not os.path.exists("/tmp/planted")
+
+
+@requires_isolation
+def test_learner_code_cannot_create_a_user_namespace():
+    live = session()
+    try:
+        assert define(live, "import ctypes, os\ndef f(layers_dims):\n"
+                            "    libc = ctypes.CDLL(None, use_errno=True)\n"
+                            "    result = libc.unshare(0x10000000)  # CLONE_NEWUSER\n"
+                            "    raise ValueError(f'{result} {os.strerror(ctypes.get_errno())} {os.getuid()}')\n") == {"ok": True}
+        error = observe(live)["calls"][0]["error"]
+    finally:
+        live.close()
+    assert error["type_name"] == "ValueError" and error["message"].startswith("-1 ") and error["message"].endswith(" 65534")
+
+
+@pytest.mark.skipif(sandbox.cgroups.probe() is None, reason="no cgroup with a memory controller can be made here")
+def test_the_memory_cap_counts_every_process_of_the_submission_together():
+    live = Session(isolation("auto"), time.monotonic() + 30, 30, total_memory=600 * 2 ** 20)
+    try:
+        assert live.request({"op": "start", "import_source": "import numpy as np", "paths": live.paths,
+                             "blocked": ["numba"]}, running="start") == {"ok": True}
+        assert define(live, "import os, time\ndef f(layers_dims):\n    kids = []\n    for _ in range(4):\n"
+                            "        pid = os.fork()\n        if pid == 0:\n"
+                            "            hold = b'x' * (250 * 2 ** 20)\n            time.sleep(4)\n            os._exit(0)\n"
+                            "        kids.append(pid)\n"
+                            "    killed = [os.WTERMSIG(os.waitpid(k, 0)[1]) for k in kids]\n"
+                            "    raise ValueError(f'killed {killed}')\n") == {"ok": True}
+        error = observe(live)["calls"][0]["error"]
+        assert live.cgroup.oom_kills() >= 1
+    finally:
+        live.close()
+    killed = eval(error["message"].split(" ", 1)[1])  # each 250 MB child fits its own limit; 4 of them do not fit 600 MB
+    assert killed.count(9) >= 1 and len(killed) == 4, error

@@ -89,6 +89,34 @@ def test_a_good_reply_becomes_an_observation():
 
 def test_the_child_refuses_to_send_more_than_the_limit():
     with pytest.raises(child.TooLarge):
-        child.encode_result({"W1": np.zeros(2_000_000)}, np, [8 * 1024 ** 2])
+        child.encode_result({f"W{i}": np.zeros((100, 100)) for i in range(200)}, np, [8 * 1024 ** 2])
     with pytest.raises(child.TooLarge):
         child.encode_result({f"k{i}": None for i in range(300)}, np, [10 ** 9])
+
+
+def test_str_and_integer_subclass_keys_are_sent_as_the_self_check_reads_them():
+    result = {np.str_("W1"): np.ones((1, 2)), np.int64(3): None, True: None}
+    ours = decode_result(wire(result), [10 ** 6])
+    theirs = portable(Observation((2, 1), (Call(101, result),))).calls[0].result
+    assert list(ours) == list(theirs) == ["W1", 3, Opaque("bool")]
+    assert type(list(ours)[0]) is str and np.array_equal(ours["W1"], theirs["W1"])
+
+
+def test_arrays_out_of_the_data_format_come_back_with_their_dtype_and_shape_only():
+    result = {"W1": np.zeros((1,) * 9), "b1": np.zeros((0, 2_000_000)), "W2": np.zeros((300, 400), dtype=np.float32)}
+    message = wire(result)
+    sent = {key["str"]: value["array"] for key, value in message["dict"]}
+    assert "data" not in sent["W1"] and "data" not in sent["W2"] and sent["b1"]["data"] == ""  # b1 has no entries
+    ours = decode_result(message, [10 ** 6])
+    assert [(a.shape, a.dtype) for a in ours.values()] == [((1,) * 9, np.float64), ((0, 2_000_000), np.float64),
+                                                           ((300, 400), np.float32)]
+    assert all(a.nbytes == 0 or a.strides == (0,) * a.ndim for a in ours.values())  # no memory behind them
+
+
+def test_every_right_answer_fits_the_data_format():
+    from public_tests.grading.protocol import MAX_DATA_ELEMENTS
+    from public_tests.initializer_checks import EXERCISES, GRADER_CASES
+
+    cases = [c for e in EXERCISES.values() for c in e.cases] + list(GRADER_CASES)
+    assert max(a * b for case in cases for a, b in zip(case[1:], case[:-1])) <= MAX_DATA_ELEMENTS
+    assert child.MAX_DATA_ELEMENTS == MAX_DATA_ELEMENTS

@@ -1,7 +1,7 @@
 """The course's submission rules, checked by comparing a submission with the student template.
 
 Rules that cost points (an exercise whose graded cell breaks one scores 0 unless --lenient):
-renamed-function, changed-signature, global-variable, extra-print, missing-cell,
+renamed-function, changed-signature, global-variable, course-helper, extra-print, missing-cell,
 edited-outside-answer. Rules that cost nothing: extra-cell, and edits of read-only cells.
 Notes (cosmetic-edit) only inform. Nothing here runs the submission's code.
 """
@@ -9,7 +9,7 @@ import ast
 import builtins
 import difflib
 import importlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from ..answer_regions import ENDS, STARTS, graded_name, regions
 from ..notebook_files import code_cells, grade_id
@@ -38,6 +38,7 @@ class Template:
     points: dict  # exercise name -> points of its self-check cell
     locked: dict  # grade_id -> source of every other code cell
     allowed_globals: set  # names a graded function may read besides its own
+    helper_names: set = field(default_factory=set)  # of those, the ones the course's own packages bind
 
 
 @dataclass
@@ -73,11 +74,18 @@ def load_template(notebook):
                 points[name] = float(nbgrader.get("points", 1))
     plain = python_source(import_source or "")
     allowed = imported_names(plain) | {"get_ipython", "__builtins__"}  # in every IPython namespace
-    return Template(plain, graded, {n: points.get(n, 1.0) for n in graded}, locked, allowed)
+    helpers = imported_names(plain, only=HELPER_PACKAGES)
+    return Template(plain, graded, {n: points.get(n, 1.0) for n in graded}, locked, allowed, helpers)
 
 
-def imported_names(source):
-    """Return the names an import cell binds, expanding ``from module import *``."""
+# The course's own packages: their helpers draw weights too (init_utils.schemes, the self-checks' draws), so a
+# graded function may not use them; it writes its answer with numpy and Python.
+HELPER_PACKAGES = ("init_utils", "public_tests")
+
+
+def imported_names(source, only=None):
+    """Return the names an import cell binds, expanding ``from module import *`` (with ``only``: the names
+    bound from those top-level packages)."""
     names = set()
     try:
         tree = ast.parse(source)
@@ -85,8 +93,11 @@ def imported_names(source):
         return names
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+            names.update((a.asname or a.name).split(".")[0] for a in node.names
+                         if only is None or a.name.split(".")[0] in only)
         elif isinstance(node, ast.ImportFrom):
+            if only is not None and (node.level or (node.module or "").split(".")[0] not in only):
+                continue
             for alias in node.names:
                 if alias.name == "*":
                     module = importlib.import_module(node.module)
@@ -133,7 +144,7 @@ def without_duplicates(violations):
             if not (v.rule == "edited-outside-answer" and (v.exercise, v.cell, v.line) in named)]
 
 
-PRIORITY = ("renamed-function", "changed-signature", "global-variable", "extra-print", "missing-cell",
+PRIORITY = ("renamed-function", "changed-signature", "global-variable", "course-helper", "extra-print", "missing-cell",
             "edited-outside-answer", "extra-cell")
 
 
@@ -213,7 +224,34 @@ def graded_cell_violations(name, template, found, notes):
                                     f"{name}({ast.unparse(function.args)}) must keep its parameters as given: "
                                     f"{name}({ast.unparse(expected.args)})."))
     violations += global_violations(name, function, expected, template, found.cell)
+    violations += helper_violations(name, tree, function, template, found.cell)
     return violations
+
+
+def helper_violations(name, tree, function, template, cell):
+    """Report uses of the course's own packages in a graded cell: importing them, or calling their helpers."""
+    found, seen = [], set()
+    for node in ast.walk(tree):
+        modules = []
+        if isinstance(node, ast.Import):
+            modules = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            modules = [node.module or ""]
+        for module in modules:
+            if module.split(".")[0] in HELPER_PACKAGES:
+                found.append(Violation("course-helper", name, cell, node.lineno, HELPER_MESSAGE.format(
+                    what=f"imports {module}")))
+    for node in ast.walk(function):
+        if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in template.helper_names
+                and node.id not in seen):
+            seen.add(node.id)
+            found.append(Violation("course-helper", name, cell, node.lineno, HELPER_MESSAGE.format(
+                what=f"uses {node.id}, a helper of the course")))
+    return sorted(found, key=lambda v: v.line)
+
+
+HELPER_MESSAGE = ("{what}: a graded function is written with numpy and Python only (the course's packages "
+                  "already know the answers); remove it.")
 
 
 PRINT_MESSAGE = ("print in a graded cell{how}: remove it (the grader reads return values only, and the course "

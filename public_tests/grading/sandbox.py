@@ -357,14 +357,19 @@ class Session:
     def _wait(self, fd, event, running):
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise SessionBroken(f"timed out after {self.timeout:g} s in {running}")
+            raise SessionBroken(f"timed out after {self.timeout:g} s in {running}{self._oom_note()}")
         self.selector.register(fd, event)
         try:
             ready = self.selector.select(timeout=left)
         finally:
             self.selector.unregister(fd)
         if not ready:
-            raise SessionBroken(f"timed out after {self.timeout:g} s in {running}")
+            raise SessionBroken(f"timed out after {self.timeout:g} s in {running}{self._oom_note()}")
+
+    def _oom_note(self):
+        kills = self.cgroup.oom_kills() if self.cgroup is not None else 0
+        return (f" (the memory cap, {self.total_memory / 2 ** 30:g} GiB for all its processes together, killed "
+                f"{kills} of them)") if kills else ""
 
     def _exit_reason(self, running):
         try:
