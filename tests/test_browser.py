@@ -339,6 +339,9 @@ def stress(page, explorer, events, seed=14):
         else:
             tabs.nth(rng.choice([0, 0, 1, 2])).click()  # Lumino tabs answer pointer events, not click()
     tabs.nth(0).click()
+    page.evaluate(KEY, ".explorer-frame .noUi-handle")  # and end on a late snapshot, still without waiting,
+    for key in ["End", "ArrowLeft", "ArrowLeft", "ArrowLeft"]:  # where boundaries differ most between runs
+        page.keyboard.press(key)
     return counts
 
 
@@ -433,7 +436,7 @@ def test_explorer_responds_in_a_real_jupyterlab(lab, browser):
     phase("play, tabs")
     explorer.locator(".lm-TabBar-tab").nth(0).click()
 
-    counts = stress(page, explorer, STRESS_EVENTS)
+    counts = stress(page, explorer, STRESS_EVENTS, seed=int(os.environ.get("EXPLORER_STRESS_SEED", "14")))
     print("stress events:", counts)
     assert_figure_shows_named_state(page, explorer, "after-stress")
     phase("stress")
