@@ -49,7 +49,7 @@ class ClusterError(Exception):
 
 
 class ClusterLost(ClusterError):
-    """The scheduler went away during a batch; the rows written so far stay."""
+    """The batch cannot go on (the scheduler is gone, or no worker is left); the rows written so far stay."""
 
 
 def require_dask():
@@ -100,7 +100,11 @@ def connect(spec, timeout=30):
     except ValueError as error:
         raise ClusterError(str(error)) from None
     if kind == "local":
-        cluster = local_cluster(value)
+        try:
+            cluster = local_cluster(value)
+        except Exception as error:  # no free port, a worker that cannot start, ...
+            raise ClusterError(f"could not start a local Dask cluster of {value} worker(s) "
+                               f"({type(error).__name__}: {error})") from None
         return distributed.Client(cluster), cluster, False
     try:
         if kind == "file":
@@ -418,13 +422,7 @@ def run(args, parser, out=None):
         parser.error(str(error))
     client = cluster = None
     try:
-        try:
-            client, cluster, _ = connect(args.scheduler)
-        except ClusterError:
-            if fresh:  # leave no empty gradebook behind a run that never started
-                gradebook.close()
-                os.remove(args.csv)
-            raise
+        client, cluster, _ = connect(args.scheduler)
         summary = grade_into(gradebook, path, template, client, ship=ship, lenient=args.lenient,
                              timeout=args.timeout, isolate=args.isolation, out=out,
                              give_up=LOCAL_GIVE_UP if kind == "local" else None)
@@ -432,6 +430,9 @@ def run(args, parser, out=None):
         print(f"Stopped: {error}", file=sys.stderr)
         return 1
     except ClusterError as error:
+        if fresh and not gradebook.done:  # leave no empty gradebook behind a run that never started
+            gradebook.close()
+            os.remove(args.csv)
         parser.error(str(error))
     finally:
         gradebook.close()
