@@ -114,8 +114,8 @@ def stream_offsets(weights, layers_dims, scale, extra=4096):
 
 
 HE_WHY = "He uses sqrt(2 / layers_dims[l-1]); the 2 makes up for ReLU setting about half of its inputs to zero"
-WHOLE = ("the scale is cut down to a whole number, as integer division (2 // layers_dims[l-1]), int(...), np.floor(...) "
-         "or round(...) do: np.sqrt(2 / 4) is 0.707, cut down it is 0. Use true division / and no rounding: "
+WHOLE = ("a scale cut down to a whole number, as integer division (2 // layers_dims[l-1]), int(...) or np.floor(...) "
+         "make it: np.sqrt(2 / 4) is 0.707, cut down it is 0. Use true division / and no rounding: "
          "np.sqrt(2 / layers_dims[l-1])")
 
 
@@ -137,19 +137,19 @@ SCALE_RULES = {
     "intdiv_sqrt": _rule(lambda l, d: np.sqrt(2 // _prev(l, d)), "np.sqrt(2 // layers_dims[l-1]). // is integer "
                          "division: 2 // 4 is 0, so most layers get a factor of 0. Use true division, "
                          "np.sqrt(2 / layers_dims[l-1])", "whole", ("he",)),
-    "floor_sqrt": _rule(lambda l, d: np.floor(np.sqrt(2 / _prev(l, d))), "the scale rounded down to a whole number "
+    "floor_sqrt": _rule(lambda l, d: np.floor(np.sqrt(2 / _prev(l, d))), "a scale rounded down to a whole number "
                         "(int(...) or np.floor(...)): int(np.sqrt(2 / 4)) is int(0.707), which is 0. Multiply by "
                         "np.sqrt(2 / layers_dims[l-1]) itself, unrounded", "whole", ("he",)),
-    "round_sqrt": _rule(lambda l, d: np.round(np.sqrt(2 / _prev(l, d))), "the scale rounded to a whole number "
+    "round_sqrt": _rule(lambda l, d: np.round(np.sqrt(2 / _prev(l, d))), "a scale rounded to a whole number "
                         "(round(...) or np.round(...)): np.sqrt(2 / 4) is 0.707, rounded 1. Multiply by "
-                        "np.sqrt(2 / layers_dims[l-1]) itself, unrounded", "whole", ("he",)),
+                        "np.sqrt(2 / layers_dims[l-1]) itself, unrounded", None, ("he",)),
     "intdiv": _rule(lambda l, d: float(2 // _prev(l, d)), "2 // layers_dims[l-1] (or int(2 / layers_dims[l-1])): "
                     "a whole number (2 // 4 is 0), and the square root is missing. Use np.sqrt(2 / layers_dims[l-1])",
                     "whole", ("he",)),
     "intdiv_one": _rule(lambda l, d: np.sqrt(1 // _prev(l, d)), "np.sqrt(1 // layers_dims[l-1]): // is integer "
                         "division (1 // 4 is 0). Use true division /, and " + HE_WHY, "whole", ("he",)),
     **{f"decimals_{k}": _rule(lambda l, d, k=k: np.round(np.sqrt(2 / _prev(l, d)), k),
-                              f"the scale rounded to {k} decimal{'s' if k > 1 else ''} (np.round(..., {k}) or "
+                              f"a scale rounded to {k} decimal{'s' if k > 1 else ''} (np.round(..., {k}) or "
                               "round(...)). Do not round: multiply by np.sqrt(2 / layers_dims[l-1]) itself",
                               "rounded", ("he",)) for k in (1, 2, 3, 4)},
     "lecun": _rule(lambda l, d: np.sqrt(1.0 / _prev(l, d)), "LeCun's scale, sqrt(1 / layers_dims[l-1]) (some courses "
@@ -181,14 +181,16 @@ SCALE_RULES = {
     "layer_count_1": _rule(lambda l, d: np.sqrt(2.0 / (len(d) - 1)), "np.sqrt(2 / (L - 1)): the number of layers where "
                            "the previous layer's size, layers_dims[l-1], belongs", kinds=("he",)),
     "he": _rule(lambda l, d: np.sqrt(2.0 / _prev(l, d)), "He's scale sqrt(2 / layers_dims[l-1]), from exercise 3"),
-    "he_times_10": _rule(lambda l, d: 10.0 * np.sqrt(2.0 / _prev(l, d)), "He's scale times 10: the * 10 belongs to "
-                         "exercise 2 only"),
+    "he_times_10": _rule(lambda l, d: 10.0 * np.sqrt(2.0 / _prev(l, d)), {
+        "he": "He's scale times 10: the * 10 belongs to exercise 2 only",
+        "random": "10 times He's scale sqrt(2 / layers_dims[l-1]): this exercise multiplies by 10 alone; He's "
+                  "scale is exercise 3's"}),
     "plain": _rule(lambda l, d: 1.0, "no scaling at all (plain randn)"),
     "ten": _rule(lambda l, d: 10.0, "a factor of 10, the large random scheme of exercise 2"),
     "small": _rule(lambda l, d: 0.01, "a factor of 0.01, the small random scheme"),
     "sqrt_two": _rule(lambda l, d: np.sqrt(2.0), "sqrt(2) without dividing by the layer size"),
 }
-FAMILIES = {"whole": WHOLE, "rounded": "the scale is rounded (np.round or round). Do not round: multiply by "
+FAMILIES = {"whole": WHOLE, "rounded": "a rounded scale (np.round or round). Do not round: multiply by "
             "np.sqrt(2 / layers_dims[l-1]) itself"}
 # Layer sizes on which two rules that are really the same formula agree, and different ones differ.
 PROBES = ([7, 6, 5, 4, 3, 1], [1, 3, 2, 1], [12, 20, 15, 9, 4, 1], [3, 64, 1], [5, 4, 3, 2, 1])
@@ -218,14 +220,15 @@ def _same_formula(a, b):
                for d in PROBES)
 
 
-def name_candidates(candidates):
+def name_candidates(candidates, kind="he"):
     """Return the description for a set of fitting rules if it names one mistake (or one family), else None."""
     distinct = []
     for rule_id in candidates:
         if not any(_same_formula(rule_id, kept) for kept in distinct):
             distinct.append(rule_id)
     if len(distinct) == 1:
-        return SCALE_RULES[distinct[0]]["description"]
+        description = SCALE_RULES[distinct[0]]["description"]
+        return description[kind] if isinstance(description, dict) else description
     families = {SCALE_RULES[r]["family"] for r in distinct}
     if distinct and len(families) == 1 and None not in families:
         return FAMILIES[families.pop()]
@@ -234,7 +237,7 @@ def name_candidates(candidates):
 
 def name_scale(factors, layers_dims, kind=None):
     """Return the description of the one rule that gives every layer's factor, or None if none or several fit."""
-    return name_candidates(scale_candidates(factors, layers_dims, kind or "he"))
+    return name_candidates(scale_candidates(factors, layers_dims, kind or "he"), kind or "he")
 
 
 MISTAKEN_DRAWS = [

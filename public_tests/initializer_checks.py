@@ -54,6 +54,9 @@ EXERCISES = {
 }
 
 GRADER_CASES = ([5, 4, 3, 1], [12, 20, 15, 9, 4, 1], [3, 64, 1], [1, 1, 1, 1, 1, 1, 1], [30, 2, 30, 1])
+# Extra layers_dims the notebook's check also observes, never to decide the verdict, only to confirm a
+# diagnosis on other sizes (a first layer of size 1 tells int(np.sqrt(2 / n)) from np.sqrt(2 // n)).
+CONFIRM_CASES = ([7, 6, 5, 4, 3, 1], [1, 3, 2, 1], [6, 5, 4, 3, 1])
 
 
 # ---- records ------------------------------------------------------------------------------------
@@ -289,9 +292,9 @@ def replaced_problem(exercise, raised):
 
 
 def signature_problem(exercise, raised):
-    return (f"{exercise.name} must take exactly one parameter, layers_dims: def {exercise.name}(layers_dims):. "
+    return (f"{exercise.name} must take exactly one parameter, layers_dims, as in `def {exercise.name}(layers_dims):`. "
             f"Calling it with one list failed before its first line ran ({raised.message}). Keep the "
-            "function's parameters as given; the self-check and the grader call it with layers_dims only.")
+            "function's parameters as given: the self-check and the grader call it with layers_dims only.")
 
 
 def error_problem(exercise, call, first):
@@ -430,8 +433,18 @@ def dims_problem(parameters, layers_dims, others=()):
     given = list(layers_dims)
     if implied is None or implied == given or len(implied) < 3 or len(given) < 3:
         return None
-    if implied == given[:len(implied)] or given == implied[:len(given)]:
-        return None  # the first layers are right: key_problems names the missing or extra ones
+    if implied == given[:len(implied)]:
+        fixed = [list(o) for o, seen in others if seen is not None and len(seen) == len(implied)
+                 and len(o) != len(given)]
+        if fixed:
+            return (f"the function builds {_count(len(implied) - 1, 'layer')} whatever it is given: "
+                    f"{len(implied) - 1} for {fixed[0]} and {len(implied) - 1} for {given}, which has "
+                    f"{len(given) - 1}. The number of layers must come from the parameter, L = len(layers_dims), "
+                    "with a loop over range(1, L): not from a fixed number, a name defined elsewhere in the "
+                    "notebook (such as a global L), or layers written out one by one.")
+        return None  # the first layers are right: key_problems names the missing ones
+    if given == implied[:len(given)]:
+        return None  # key_problems names the extra ones
     head = (f"the weights' shapes describe a network with layers_dims {implied}, but the function was given "
             f"{given}")
     if implied == given[::-1]:
@@ -439,7 +452,7 @@ def dims_problem(parameters, layers_dims, others=()):
                 "(layers_dims[l], layers_dims[l-1]); do not reverse or sort it.")
     if implied == sorted(given) or implied == sorted(given, reverse=True):
         return f"{head}, which is that list sorted. Read layers_dims as given, without sorting it."
-    same = [list(o) for o, shapes_seen in others if shapes_seen == implied and list(o) != given]
+    same = [list(o) for o, seen in others if seen == implied and list(o) != given]
     if same:
         return (f"{head}; given {same[0]}, it built exactly the same shapes. The function ignores its parameter: "
                 "build every shape from layers_dims, the list it is given, not from a list defined elsewhere in the "
@@ -620,19 +633,35 @@ def uniform_factors(actual, layers_dims):
     return None
 
 
-def other_seed(kind, actual, layers_dims, seeds=range(0, 1001)):
+def other_seed(kind, actual, layers_dims, seeds=range(0, 1001), allow_three=False):
     """Return the seed s if the weights are exactly the draw after np.random.seed(s) (s != 3), else None."""
     if not actual or not actual[0].size:
         return None
     n_l, n_prev = actual[0].shape
     first = actual[0].flat[0] / scale_for(kind, n_l, n_prev)
     for s in seeds:
-        if s == 3 or not np.isclose(RandomState(s).randn(), first, rtol=1e-9, atol=1e-12):
+        if (s == 3 and not allow_three) or not np.isclose(RandomState(s).randn(), first, rtol=1e-9, atol=1e-12):
             continue
         draw = seeded_draw(layers_dims, lambda n_l, n_prev: scale_for(kind, n_l, n_prev), seed=s)
         if all(np.allclose(a, d, **TOLERANCE) for a, d in zip(actual, draw)):
             return s
     return None
+
+
+def per_layer_seeds(kind, actual, layers_dims):
+    """Return a message if each W<l> is a freshly seeded draw (seeds found per layer, not one stream), else None."""
+    if len(actual) < 2:
+        return None
+    seeds = []
+    for W, (_, n_l, n_prev) in zip(actual, shapes(layers_dims)):
+        s = other_seed(kind, [W], [n_prev, n_l], seeds=range(0, 1001), allow_three=True)
+        if s is None:
+            return None
+        seeds.append(s)
+    listed = ", ".join(f"W{l} np.random.seed({s})" for l, s in enumerate(seeds, start=1))
+    return (f"every layer starts a freshly seeded stream ({listed}): the function seeds inside the loop. "
+            "Call np.random.seed(3) once, before the loop, and never inside it: then W2 continues the stream "
+            "where W1 ended.")
 
 
 def scale_message(kind, factors, layers_dims, others=()):
@@ -645,11 +674,12 @@ def scale_message(kind, factors, layers_dims, others=()):
     needed = [scale_for(kind, n_l, n_prev) for _, n_l, n_prev in layers]
     wrong = [l for (l, _, _), f, r in zip(layers, factors, needed) if not np.isclose(f, r, rtol=1e-9)]
     candidates = scale_candidates(factors, layers_dims, kind)
-    confirming = [(d, f) for d, f in others if f is not None and list(d) != list(layers_dims)]
+    confirming = [(d, f) for d, f in others if f is not None and list(d) != list(layers_dims) and not all(
+        np.isclose(x, scale_for(kind, n_l, n_prev), rtol=1e-9) for x, (_, n_l, n_prev) in zip(f, shapes(d)))]
     for d, f in confirming:
         elsewhere = scale_candidates(f, d, kind)
         candidates = [c for c in candidates if c in elsewhere]
-    named = name_candidates(candidates)
+    named = name_candidates(candidates, kind)
     l = wrong[0]
     if named:
         return (f"W{l} has the right random numbers but the wrong scale: it uses {named}. "
@@ -699,6 +729,9 @@ def diagnose_weights(kind, actual, layers_dims, parameters=None, others=()):
     if seed is not None:
         return (f"the weights look like a draw that seeds with np.random.seed({seed}): the exercise uses "
                 "np.random.seed(3).")
+    reseeded = per_layer_seeds(kind, actual, layers_dims)
+    if reseeded:
+        return reseeded
     base = seeded_draw(layers_dims, lambda n_l, n_prev: 1.0)
     factors = uniform_factors(actual, layers_dims)
     uniform = factors is not None
@@ -880,8 +913,9 @@ def _first_failure(exercise, target, cases, confirm=False):
     __tracebackhide__ = True
     if confirm:
         observations = [observe(exercise, target, layers_dims) for layers_dims in cases]
+        probes = [observe(exercise, target, d) for d in CONFIRM_CASES if list(d) not in map(list, cases)]
         for observation in observations:
-            problems = judge(exercise, observation, observations)
+            problems = judge(exercise, observation, observations + probes)
             if problems:
                 return list(observation.layers_dims), problems, observation
         return None, [], None
