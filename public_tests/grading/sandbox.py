@@ -216,7 +216,8 @@ def _bwrap_command(mode):
         return command + ["--perms", "0755", "--dir", "/tmp", "--",
                           shutil.which("setpriv") or "setpriv", "--reuid", str(NOBODY), "--regid", str(NOBODY),
                           "--clear-groups", "--", shutil.which("bwrap") or "bwrap", "--unshare-user", "--uid", str(NOBODY),
-                          "--gid", str(NOBODY), "--disable-userns", "--bind", "/", "/", "--proc", "/proc", "--dev", "/dev",
+                          "--gid", str(NOBODY), "--disable-userns", "--unshare-pid", "--die-with-parent", "--bind", "/", "/",
+                          "--proc", "/proc", "--dev", "/dev",
                           "--chdir", "/scratch", "--"]
     return command + ["--"]
 
