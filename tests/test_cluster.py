@@ -104,6 +104,7 @@ def mixed(tmp_path_factory):
     write(folder, ".ipynb_checkpoints/alice-checkpoint.ipynb", ANSWERED)
     with open(folder / "huge.ipynb", "wb") as handle:  # over the size limit; sparse, so nothing on disk
         handle.truncate(9 * 1024 ** 2)
+    os.mkfifo(folder / "pipe.ipynb")  # never opened for reading: the grader refuses it unread
     expected = local_batch(folder, root / "local.csv")
     return folder, expected
 
@@ -117,7 +118,7 @@ def test_a_local_cluster_writes_the_same_rows_as_the_local_batch(ready, mixed, t
                                               every=0)  # a progress line after every row
     got = rows(gradebook)
     assert got[0] == expected[0] and sorted(got[1:]) == sorted(expected[1:])
-    assert len(got) == 10 and summary["graded"] == 9 and summary["failed"] == {}
+    assert len(got) == 11 and summary["graded"] == 10 and summary["failed"] == {}
     assert summary["errors"] == sum(1 for row in expected[1:] if row[-1])
     found = by_file(gradebook)
     assert (found["alice.ipynb"]["score"], found["carol.ipynb"]["rules"]) == ("3", "extra-print")
@@ -126,7 +127,8 @@ def test_a_local_cluster_writes_the_same_rows_as_the_local_batch(ready, mixed, t
     assert found["caf\\xe9.ipynb"]["error"].startswith(f"{folder}/caf\\xe9.ipynb is not a notebook")
     assert "on 2 Dask worker(s)" in out.getvalue() and "dashboard: http" in out.getvalue()
     progress = re.findall(r"^\[(\d+)/(\d+)\] [\d.]+ submissions/s on \d worker\(s\), \d+ with an error", out.getvalue(), re.M)
-    assert progress and {total for _, total in progress} == {"9"} and int(progress[-1][0]) >= 8
+    assert progress and {total for _, total in progress} == {"10"} and int(progress[-1][0]) >= 9
+    assert "not a regular file" in found["pipe.ipynb"]["error"]
 
 
 def test_resume_through_the_command_line_grades_only_the_missing_rows(ready, tmp_path, capsys):
