@@ -217,7 +217,7 @@ def _bwrap_command(mode):
                           shutil.which("setpriv") or "setpriv", "--reuid", str(NOBODY), "--regid", str(NOBODY),
                           "--clear-groups", "--", shutil.which("bwrap") or "bwrap", "--unshare-user", "--uid", str(NOBODY),
                           "--gid", str(NOBODY), "--disable-userns", "--unshare-pid", "--die-with-parent", "--bind", "/", "/",
-                          "--proc", "/proc", "--dev", "/dev",
+                          "--dev", "/dev",
                           "--chdir", "/scratch", "--"]
     return command + ["--"]
 
