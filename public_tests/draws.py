@@ -28,6 +28,33 @@ def replaced_functions():
     return names + [f"np.{n}" for n, f in REAL_NUMPY.items() if getattr(np, n, None) is not f]
 
 
+_MISSING = object()
+
+
+@contextmanager
+def real_numpy():
+    """Run a block with numpy's own functions in place, then put back whatever a learner had assigned.
+
+    numpy itself calls some of these (getting the random state calls np.zeros), so the checks
+    need them even after a learner's cell replaced one. Nothing the learner did is undone.
+    """
+    saved_module = np.__dict__.get("random", _MISSING)
+    np.random = REAL_RANDOM_MODULE
+    saved = [(REAL_RANDOM_MODULE, n, REAL_RANDOM_MODULE.__dict__.get(n, _MISSING), f) for n, f in REAL.items()]
+    saved += [(np, n, np.__dict__.get(n, _MISSING), f) for n, f in REAL_NUMPY.items()]
+    for owner, name, _, function in saved:
+        setattr(owner, name, function)
+    try:
+        yield
+    finally:
+        for owner, name, before, _ in saved:
+            if before is _MISSING:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, before)
+        np.random = saved_module if saved_module is not _MISSING else REAL_RANDOM_MODULE
+
+
 @contextmanager
 def preserved_random_state():
     """Run a block without leaving any trace on numpy's global random state."""
@@ -144,7 +171,8 @@ SCALE_RULES = {
                         "(round(...) or np.round(...)): np.sqrt(2 / 4) is 0.707, rounded 1. Multiply by "
                         "np.sqrt(2 / layers_dims[l-1]) itself, unrounded", None, ("he",)),
     "intdiv": _rule(lambda l, d: float(2 // _prev(l, d)), "2 // layers_dims[l-1] (or int(2 / layers_dims[l-1])): "
-                    "a whole number (2 // 4 is 0), and the square root is missing. Use np.sqrt(2 / layers_dims[l-1])",
+                    "integer division, or int(), gives a whole number (2 // 4 is 0), and the square root is missing. "
+                    "Use np.sqrt(2 / layers_dims[l-1])",
                     "whole", ("he",)),
     "intdiv_one": _rule(lambda l, d: np.sqrt(1 // _prev(l, d)), "np.sqrt(1 // layers_dims[l-1]): // is integer "
                         "division (1 // 4 is 0). Use true division /, and " + HE_WHY, "whole", ("he",)),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .answer_regions import placeholder
-from .draws import (MISTAKEN_DRAWS, REAL, RandomState, expected_weights, name_candidates, preserved_random_state,
+from .draws import (MISTAKEN_DRAWS, REAL, RandomState, expected_weights, name_candidates, real_numpy,
                     replaced_functions, scale_candidates, scale_for, seeded_draw, shapes, stream_offsets)
 
 TOLERANCE = dict(rtol=1e-9, atol=1e-12)
@@ -126,7 +126,9 @@ def observe(exercise, target, layers_dims):
     """Call ``target`` as the protocol says; return an Observation. The learner's exceptions are recorded."""
     __tracebackhide__ = True
     calls = []
-    with preserved_random_state():
+    with real_numpy():
+        state = REAL["get_state"]()
+    try:
         for seed in PRE_SEEDS:
             argument = list(layers_dims)
             broken = replaced_functions()
@@ -152,7 +154,11 @@ def observe(exercise, target, layers_dims):
             if broken:
                 calls.append(_replaced_call(seed, argument, broken, True))
                 break
-            calls.append(Call(seed, _snapshot(result), None, list(argument)))
+            with real_numpy():
+                calls.append(Call(seed, _snapshot(result), None, list(argument)))
+    finally:
+        with real_numpy():
+            REAL["set_state"](state)
     return Observation(tuple(layers_dims), tuple(calls))
 
 
@@ -673,6 +679,8 @@ def scale_message(kind, factors, layers_dims, others=()):
     layers = list(shapes(layers_dims))
     needed = [scale_for(kind, n_l, n_prev) for _, n_l, n_prev in layers]
     wrong = [l for (l, _, _), f, r in zip(layers, factors, needed) if not np.isclose(f, r, rtol=1e-9)]
+    if not wrong:
+        return None
     candidates = scale_candidates(factors, layers_dims, kind)
     confirming = [(d, f) for d, f in others if f is not None and list(d) != list(layers_dims) and not all(
         np.isclose(x, scale_for(kind, n_l, n_prev), rtol=1e-9) for x, (_, n_l, n_prev) in zip(f, shapes(d)))]
@@ -707,6 +715,11 @@ def scale_message(kind, factors, layers_dims, others=()):
 
 def diagnose_weights(kind, actual, layers_dims, parameters=None, others=()):
     """Return one message explaining why weights ``actual`` differ from the reference draw."""
+    factors = uniform_factors(actual, layers_dims)
+    if factors is not None and scale_candidates(factors, layers_dims, kind):
+        named = scale_message(kind, factors, layers_dims, others)  # a rounded scale, before "low precision"
+        if named:
+            return named
     expected = expected_weights(kind, layers_dims)
     for (l, _, _), a, e in zip(shapes(layers_dims), actual, expected):
         if not np.allclose(a, e, **TOLERANCE):
@@ -733,10 +746,10 @@ def diagnose_weights(kind, actual, layers_dims, parameters=None, others=()):
     if reseeded:
         return reseeded
     base = seeded_draw(layers_dims, lambda n_l, n_prev: 1.0)
-    factors = uniform_factors(actual, layers_dims)
-    uniform = factors is not None
-    if uniform:
-        return scale_message(kind, factors, layers_dims, others)
+    if factors is not None:
+        message = scale_message(kind, factors, layers_dims, others)
+        if message:
+            return message
     for (l, n_l, n_prev), a, b in zip(shapes(layers_dims), actual, base):
         right = scale_for(kind, n_l, n_prev)
         if np.allclose(a, b * right, **TOLERANCE):
@@ -915,13 +928,15 @@ def _first_failure(exercise, target, cases, confirm=False):
         observations = [observe(exercise, target, layers_dims) for layers_dims in cases]
         probes = [observe(exercise, target, d) for d in CONFIRM_CASES if list(d) not in map(list, cases)]
         for observation in observations:
-            problems = judge(exercise, observation, observations + probes)
+            with real_numpy():
+                problems = judge(exercise, observation, observations + probes)
             if problems:
                 return list(observation.layers_dims), problems, observation
         return None, [], None
     for layers_dims in cases:
         observation = observe(exercise, target, layers_dims)
-        problems = judge(exercise, observation)
+        with real_numpy():
+            problems = judge(exercise, observation)
         if problems:
             return list(layers_dims), problems, observation
     return None, [], None
@@ -950,6 +965,7 @@ def run_check(kind, target):
 
 
 def _report(exercise, layers_dims, problems):
+    __tracebackhide__ = True
     where = f"{exercise.name}({layers_dims})" if layers_dims is not None else exercise.name
     lines = [f"{where} is not right yet:"] + [f"  - {p}" for p in problems]
     lines.append(f"Expected: {exercise.rule}.")

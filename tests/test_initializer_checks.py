@@ -558,3 +558,247 @@ def test_checks_cover_a_deeper_net():
 
     for exercise in EXERCISES.values():
         assert max(len(d) for d in exercise.cases) >= 5
+
+
+# ---- learner cells written as source, as a notebook runs them (the learner's line can be quoted) --------------
+
+import itertools  # noqa: E402
+import linecache  # noqa: E402
+
+_CELLS = itertools.count()
+
+
+def cell(source, name="f"):
+    """Run ``source`` as a notebook cell would (its lines known to linecache) and return the function ``name``."""
+    filename = f"<learner-cell-{next(_CELLS)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace = {"np": np, "__name__": "__main__"}
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace[name]
+
+
+def loop(W, b="np.zeros((layers_dims[l], 1))", seed="np.random.seed(3)", rng="range(1, L)", key_w='"W" + str(l)',
+         key_b='"b" + str(l)', before="", inside=""):
+    """A learner's function with one piece swapped out."""
+    return f"""
+def f(layers_dims):
+    {seed}
+    parameters = {{}}
+    L = len(layers_dims)
+    {before}
+    for l in {rng}:
+        {inside}
+        parameters[{key_w}] = {W}
+        parameters[{key_b}] = {b}
+    return parameters
+"""
+
+
+RW = "np.random.randn(layers_dims[l], layers_dims[l-1]) * 10"
+HW = "np.random.randn(layers_dims[l], layers_dims[l-1]) * np.sqrt(2 / layers_dims[l-1])"
+ZW = "np.zeros((layers_dims[l], layers_dims[l-1]))"
+
+
+def he_scaled(scale):
+    return loop(f"np.random.randn(layers_dims[l], layers_dims[l-1]) * {scale}")
+
+
+@pytest.fixture
+def numpy_restored():
+    """Put numpy's functions back after a test whose learner replaces them (np.random.seed = 3)."""
+    from public_tests.draws import REAL, REAL_NUMPY, REAL_RANDOM_MODULE
+
+    yield
+    np.random = REAL_RANDOM_MODULE
+    for name, function in REAL.items():
+        setattr(np.random, name, function)
+    for name, function in REAL_NUMPY.items():
+        setattr(np, name, function)
+
+
+# (exercise, learner cell, the fragment the report must contain). From the red-team pass (#id) and more of each class.
+CELLS_WRONG = [
+    # A. numpy's functions replaced; the function's parameters changed: always an AssertionError, never a crash
+    ("random", loop(RW, seed="np.random.seed = 3"), "assigned to np.random.seed (like `np.random.seed = 3`)"),  # 10
+    ("random", loop(RW, seed="np.random.seed = 3"), "restart the kernel"),
+    ("he", loop(HW, seed="np.random.seed(3); np.random.randn = np.random.standard_normal"),
+     "assigned to np.random.randn"),
+    ("he", loop("rng.standard_normal((layers_dims[l], layers_dims[l-1]))", seed="np.random = "
+                "np.random.default_rng(3); rng = np.random"), "assigned to np.random (like `np.random = "),
+    ("zeros", loop(ZW, seed="np.zeros = np.zeros((2, 2))"), "assigned to np.zeros"),
+    ("random", "def f():\n    np.random.seed(3)\n    return {}\n", "must take exactly one parameter, layers_dims"),  # 65
+    ("he", "def f(layers_dims, seed):\n    np.random.seed(seed)\n    return {}\n",  # 66
+     "must take exactly one parameter, layers_dims, as in `def initialize_parameters_he(layers_dims):`"),
+    ("zeros", "def f(*, layers_dims):\n    return {}\n", "must take exactly one parameter, layers_dims"),  # 127
+    ("zeros", "f = lambda: {}\n", "must take exactly one parameter"),
+    ("he", "def f(layers_dims, learning_rate, num_iterations):\n    return {}\n", "must take exactly one parameter"),
+    ("random", "class F:\n    def __call__(self):\n        return {}\nf = F()\n", "must take exactly one parameter"),
+    # B. scales: a rule is named only when it alone fits, on the first failing case and the others
+    ("he", he_scaled("np.sqrt(2 / layers_dims[l-2])"), "np.sqrt(2 / layers_dims[l-2]): index l-2"),  # 32
+    ("he", he_scaled("np.sqrt(2 / n_prev)").replace("    L = len", "    n_prev = layers_dims[0]\n    L = len"),  # 34
+     "np.sqrt(2 / layers_dims[0]): the size is read once"),
+    ("he", he_scaled("np.sqrt(2 / layers_dims[0])"), "Read it inside the loop, layers_dims[l-1]"),  # 122
+    ("he", he_scaled("int(np.sqrt(2 / layers_dims[l-1]))"), "rounded down to a whole number (int(...) or np.floor"),  # 28
+    ("he", he_scaled("np.floor(np.sqrt(2 / layers_dims[l-1]))"), "unrounded"),  # 123
+    ("he", he_scaled("np.sqrt(2 // layers_dims[l-1])"), "// is integer division"),
+    ("he", he_scaled("np.round(np.sqrt(2 / layers_dims[l-1]), 2)"), "rounded to 2 decimals"),  # 29
+    ("he", he_scaled("round(np.sqrt(2 / layers_dims[l-1]), 3)"), "rounded to 3 decimals"),
+    ("he", he_scaled("np.round(np.sqrt(2 / layers_dims[l-1]))"), "rounded to a whole number (round"),
+    ("he", he_scaled("np.sqrt(2 / L)"), "np.sqrt(2 / L) with L = len(layers_dims)"),  # 33
+    ("he", he_scaled("np.sqrt(2 / (L - 1))"), "np.sqrt(2 / (L - 1))"),
+    ("he", he_scaled("0.1"), "every layer uses a factor of 0.1, where W1 needs 1, W2 needs 0.707107"),  # 30
+    ("random", loop("np.random.randn(layers_dims[l], layers_dims[l-1]) * 0.1"),
+     "every layer uses a factor of 0.1, where every layer needs a factor of 10"),  # 31
+    ("random", loop("np.random.normal(0, np.sqrt(10), (layers_dims[l], layers_dims[l-1]))"), "factor of 3.16228"),
+    ("random", loop(RW + " * np.sqrt(2 / layers_dims[l-1])"), "this exercise multiplies by 10 alone"),  # 39
+    ("he", he_scaled("np.sqrt(2 / layers_dims[l-1]) * 100"), "W1 uses a factor of 100, W2 uses a factor of 70.7107"),
+    ("he", he_scaled("2 / np.sqrt(layers_dims[l-1])"), "cover the whole fraction"),
+    # C. keys and the number of layers
+    ("he", loop(HW, key_b='"b" + str(l + 1)'), "numbered one too high: ['b1'] missing and ['b3'] extra"),  # 75
+    ("random", loop(RW, key_w='"W" + str(l + 1)'), "numbered one too high: ['W1'] missing and ['W3'] extra"),  # 124
+    ("zeros", loop(ZW, key_w='"W" + str(l + 1)', key_b='"b" + str(l + 1)'), "with the loop's own l (not l + 1)"),
+    ("zeros", "dims = [3, 2, 1]\n" + loop(ZW.replace("layers_dims", "dims"), b="np.zeros((dims[l], 1))",  # 62
+                                         rng="range(1, len(dims))"), "The function ignores its parameter"),
+    ("random", "def f(layers_dims):\n    np.random.seed(3)\n    return {'W1': np.random.randn(layers_dims[1], "  # 125
+     "layers_dims[0]) * 10, 'b1': np.zeros((layers_dims[1], 1)),\n            'W2': np.random.randn(layers_dims[2], "
+     "layers_dims[1]) * 10, 'b2': np.zeros((layers_dims[2], 1))}\n", "builds 2 layers whatever it is given"),
+    ("he", "L_global = 3\n" + loop(HW, rng="range(1, L_global)"), "not from a fixed number, a name defined elsewhere"),
+    ("zeros", loop(ZW, rng="range(1, 3)"), "builds 2 layers whatever it is given"),
+    ("zeros", loop(ZW, rng="range(2, L)"), "layer 1 is missing: there is no 'W1' or 'b1'. The loop must start at 1"),  # 60
+    ("zeros", loop(ZW, before="layers_dims = layers_dims[::-1]"), "which is that list reversed"),  # 61
+    ("zeros", loop(ZW, before="layers_dims = sorted(layers_dims)"), "do not reverse or sort it"),
+    ("random", loop("np.random.randn([layers_dims[l], layers_dims[l-1]]) * 10"), "without brackets"),  # 55
+    ("he", loop("np.random.randn(layers_dims) * np.sqrt(2 / layers_dims[l-1])"), "not the whole list"),
+    ("he", loop(HW, key_w='"W" + str(l) + " "'), "found the key 'W1 ' where 'W1' belongs"),  # 72
+    ("he", loop(HW, key_w='"W[" + str(l) + "]"', key_b='"b[" + str(l) + "]"'), "no spaces, brackets"),  # 80
+    # D. the hint aims at the line that is wrong
+    ("random", loop("np.random.randn(layers_dims[l], layers_dims[l-1]).astype(int) * 10"), ".astype(int)"),  # 42
+    ("random", loop("(" + RW + ").astype(int)"), "the weights were cut to whole numbers"),  # 43
+    ("random", loop(RW, b="np.zeros((layers_dims[l], 1), dtype=int)"), "b1 has dtype int64: biases must be floats"),  # 97
+    ("zeros", loop(ZW, b="np.zeros((layers_dims[l], 1), dtype=np.float32)"), "biases must be float64"),
+    ("random", loop(RW, b="np.zeros(layers_dims[l], 1)"), "np.zeros((layers_dims[l], 1)) for a bias"),  # 57
+    ("zeros", loop("np.zeros(layers_dims[l], layers_dims[l-1])"), "for a weight matrix"),
+    ("random", loop(RW, seed="np.random.seed(3.0)"), "np.random.seed takes a whole number"),  # 12
+    ("he", loop(HW, seed="np.random.seed(-3)"), "np.random.seed takes a whole number"),
+    ("he", loop("np.random.default_rng(3).standard_normal((layers_dims[l], layers_dims[l-1])) * "  # 14
+                "np.sqrt(2 / layers_dims[l-1])", seed="pass"), "creates np.random.default_rng(3) anew in every layer"),
+    ("he", "class P(dict):\n    pass\nshared = P()\n" + loop(HW, seed="pass").replace("parameters = {}",  # 96
+                                                                                    "parameters = shared"),
+     "seed is missing"),
+    ("zeros", loop("0", b="0"), "W1 is an int, not a numpy array"),  # 90
+    ("he", loop(HW, seed="np.random.seed(3); np.random.randn()"), "but 1 place later in the seeded stream"),  # 107
+    ("he", loop(HW, seed="np.random.seed(3); np.random.randn()"), "draws 1 extra random number."),
+    ("zeros", loop("np.full((layers_dims[l], layers_dims[l-1]), 5e-310)"), "leftover memory, which is what np.empty"),
+    ("he", loop(HW, seed="np.random.seed(33)"), "seeds with np.random.seed(33)"),  # 6
+    ("random", loop(RW, inside="np.random.seed(l + 2)"), "freshly seeded stream (W1 np.random.seed(3), W2 "),  # 130
+    ("random", loop(RW, seed="np.random.seed(3); np.random.shuffle(list(range(5)))"),  # 108
+     "throws away other random numbers after np.random.seed(3)"),
+    ("he", loop(HW, seed="np.random.seed(3); np.random.randint(10)"), "np.random.randint"),  # 111
+]
+
+CELLS_RIGHT = [
+    ("random", loop(RW, seed="np.random.seed(seed=3)")),
+    ("he", loop(HW, seed="np.random.seed(np.uint32(3))")),
+    ("random", loop(RW, seed="np.random.set_state(np.random.RandomState(3).get_state())")),
+    ("random", loop("rng.normal(0, 10, (layers_dims[l], layers_dims[l-1]))", seed="rng = np.random.RandomState(3)")),
+    ("random", loop("np.random.normal(0, 10, (layers_dims[l], layers_dims[l-1]))")),
+    ("he", loop("np.random.normal(scale=np.sqrt(2 / layers_dims[l-1]), size=(layers_dims[l], layers_dims[l-1]))")),
+    ("he", "import math\n" + he_scaled("math.sqrt(2 / layers_dims[l-1])")),
+    ("he", he_scaled("np.power(2 / layers_dims[l-1], 0.5)")),
+    ("he", he_scaled("np.emath.sqrt(2 / layers_dims[l-1])")),
+    ("random", loop("np.random.randn(layers_dims[l], layers_dims[l-1]) * np.float32(10)")),
+    ("random", loop("np.random.randn(layers_dims[l], layers_dims[l-1]) * 1e1")),
+    ("he", "class Params(dict):\n    pass\n" + loop(HW).replace("parameters = {}", "parameters = Params()")),
+    ("random", "from collections import defaultdict\n" + loop(RW).replace("parameters = {}",
+                                                                         "parameters = defaultdict(lambda: None)")),
+    ("he", loop(HW).replace("    return parameters", "    np.random.randn(5)\n    return parameters")),
+    ("zeros", loop(ZW, seed="np.random.seed(1)", inside="np.random.randn(3)")),
+    ("zeros", loop(ZW + " * -1.0")),
+    ("he", "f = lambda d: (np.random.seed(3), {k: v for l in range(1, len(d)) for k, v in ((f'W{l}', "
+           "np.random.randn(d[l], d[l-1]) * np.sqrt(2 / d[l-1])), (f'b{l}', np.zeros((d[l], 1))))})[1]\n"),
+    # Right on every case the check decides on, but raises on one it only observes to confirm a diagnosis:
+    # that extra observation never changes the verdict.
+    ("he", loop(HW, before="assert layers_dims[0] > 1, 'a first layer of one unit is not supported'")),
+    ("random", loop(RW, before="assert len(layers_dims) != 4 or layers_dims[0] != 1")),
+]
+
+
+@pytest.mark.parametrize("kind, source, words", CELLS_WRONG, ids=[f"{k}-{w[:40]}" for k, _, w in CELLS_WRONG])
+def test_learner_cell_gets_its_mistake_named(kind, source, words, capsys, numpy_restored):
+    learner = cell(source)
+    with pytest.raises(Exception) as raised:
+        CHECKS[kind](learner)
+    report = capsys.readouterr().out
+    assert words in report, report
+    assert "All tests passed." not in report
+    last = raised.traceback[-1]
+    # never a traceback that ends inside public_tests: either our AssertionError or the learner's own line
+    assert raised.type is AssertionError or "public_tests" not in str(last.path), (raised.type, last.path)
+    if raised.type is not AssertionError:  # the learner's own exception: its traceback runs through their line
+        assert any(str(entry.path).startswith("<learner-cell-") for entry in raised.traceback)
+
+
+@pytest.mark.parametrize("kind, source", CELLS_RIGHT, ids=[f"{k}-{i}" for i, (k, _) in enumerate(CELLS_RIGHT)])
+def test_learner_cell_written_differently_passes(kind, source, capsys):
+    CHECKS[kind](cell(source))
+    assert capsys.readouterr().out.strip() == "All tests passed."
+
+
+def test_numpy_seed_replaced_before_the_check_is_named_not_a_crash(capsys, numpy_restored):
+    np.random.seed = 3  # an earlier cell did this
+    with pytest.raises(AssertionError):
+        initialize_parameters_he_test(REFERENCE["he"])
+    out = capsys.readouterr().out
+    assert "np.random.seed is no longer numpy's own, already before initialize_parameters_he ran" in out
+    assert "restart the kernel" in out
+
+
+def test_signature_error_says_so_without_a_learner_line():
+    from public_tests.initializer_checks import EXERCISES, judge, observe
+
+    observation = observe(EXERCISES["zeros"], cell("def f():\n    return {}\n"), [3, 2, 1])
+    assert observation.calls[0].error.line is None
+    assert "must take exactly one parameter, layers_dims" in judge(EXERCISES["zeros"], observation)[0]
+
+
+def test_a_type_error_inside_the_function_is_not_called_a_signature_error(capsys):
+    learner = cell("def f(layers_dims):\n    return len()\n")
+    with pytest.raises(TypeError):
+        initialize_parameters_zeros_test(learner)
+    out = capsys.readouterr().out
+    assert "must take exactly one parameter" not in out and "(at: return len())" in out
+
+
+@pytest.mark.parametrize("source, named, unnamed", [
+    (he_scaled("np.sqrt(2 / layers_dims[l-2])"), "W1 uses a factor of 1.41421", "cover the whole fraction"),
+    (he_scaled("np.sqrt(2 / layers_dims[0])"), "every layer uses a factor of 1", "no scaling at all"),
+    (he_scaled("int(np.sqrt(2 / layers_dims[l-1]))"), "cut down to a whole number", "// is integer division"),
+])
+def test_one_layers_dims_alone_names_no_rule_it_cannot_tell_apart(source, named, unnamed):
+    """The grader judges one case at a time: on [2, 4, 1] alone these formulas coincide with others."""
+    from public_tests.initializer_checks import EXERCISES, judge, observe
+
+    problems = judge(EXERCISES["he"], observe(EXERCISES["he"], cell(source), [2, 4, 1]))
+    assert named in problems[0] and unnamed not in problems[0], problems
+
+
+def test_judge_with_other_observations_confirms_the_rule():
+    from public_tests.initializer_checks import EXERCISES, judge_all, observe
+
+    exercise, learner = EXERCISES["he"], cell(he_scaled("np.sqrt(2 / layers_dims[0])"))
+    layers_dims, problems = judge_all(exercise, [observe(exercise, learner, d) for d in exercise.cases])
+    assert layers_dims == [2, 4, 1] and "np.sqrt(2 / layers_dims[0])" in problems[0]
+
+
+@pytest.mark.parametrize("kind, source, words", CELLS_WRONG[:40:3], ids=lambda v: v[:30] if isinstance(v, str) else v)
+def test_judge_gives_the_same_verdict_from_portable_data_for_cells(kind, source, words, numpy_restored):
+    from public_tests.initializer_checks import EXERCISES, judge, observe, portable
+
+    exercise, learner = EXERCISES[kind], cell(source)
+    for layers_dims in exercise.cases:
+        observation = observe(exercise, learner, layers_dims)
+        direct = judge(exercise, observation)
+        if direct:
+            assert judge(exercise, portable(observation)) == direct
+            return
+    raise AssertionError("no case failed")
