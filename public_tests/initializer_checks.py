@@ -716,7 +716,7 @@ def scale_message(kind, factors, layers_dims, others=()):
 def diagnose_weights(kind, actual, layers_dims, parameters=None, others=()):
     """Return one message explaining why weights ``actual`` differ from the reference draw."""
     factors = uniform_factors(actual, layers_dims)
-    if factors is not None and scale_candidates(factors, layers_dims, kind):
+    if factors is not None and any(np.any(W) for W in actual) and scale_candidates(factors, layers_dims, kind):
         named = scale_message(kind, factors, layers_dims, others)  # a rounded scale, before "low precision"
         if named:
             return named
