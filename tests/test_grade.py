@@ -801,8 +801,8 @@ def test_too_much_code_in_total_is_refused_before_anything_runs(tmp_path, no_san
 
 def test_the_self_checks_reference_draws_are_not_there_to_copy(tmp_path):
     code = "from public_tests.draws import expected_weights\nreturn dict(W1=expected_weights('he', layers_dims)[0])"
-    verdict = grade(tmp_path, with_code(NAMES[2], code))
-    assert scores(verdict) == [1, 1, 0]
+    verdict = grade(tmp_path, with_code(NAMES[2], code), lenient=True)  # the rule (course-helper) aside:
+    assert scores(verdict) == [1, 1, 0] and [v[:2] for v in rules(verdict)] == [("course-helper", NAMES[2])]
     assert feedback(verdict)[2] == (
         "initialize_parameters_he([2, 4, 1]): initialize_parameters_he raised ModuleNotFoundError: No module named "
         "'public_tests.draws'; 'public_tests' is not a package (at: from public_tests.draws import expected_weights).")
