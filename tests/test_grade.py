@@ -843,10 +843,11 @@ def test_a_number_too_long_to_read_is_a_clear_error_not_a_grader_error(tmp_path,
     assert "grader error" not in out
 
 
-@pytest.mark.parametrize("magic", ["%time ", "%timeit -n1 -r1 ", "%prun -q "])
-def test_a_timing_magic_on_an_answer_line_runs_the_statement(tmp_path, magic):
-    notebook = edited(NAMES[0], 'parameters["W" + str(l)] = np.zeros', magic + 'parameters["W" + str(l)] = np.zeros')
-    notebook = edited(NAMES[2], HE_ANSWER, "%time " + HE_ANSWER, notebook)
+def test_a_timing_magic_on_an_answer_line_runs_the_statement(tmp_path):
+    notebook = edited(NAMES[0], 'parameters["W" + str(l)] = np.zeros', '%time parameters["W" + str(l)] = np.zeros')
+    notebook = edited(NAMES[1], 'parameters["W" + str(l)] = np.random.randn',
+                      '%timeit -n1 -r1 parameters["W" + str(l)] = np.random.randn', notebook)
+    notebook = edited(NAMES[2], HE_ANSWER, "%prun -q " + HE_ANSWER, notebook)
     verdict = grade(tmp_path, notebook)
     assert (scores(verdict), verdict["violations"], verdict["error"]) == ([1, 1, 1], [], None)
 

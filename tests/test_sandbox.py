@@ -194,3 +194,18 @@ def test_the_memory_cap_counts_every_process_of_the_submission_together():
         live.close()
     killed = eval(error["message"].split(" ", 1)[1])  # each 250 MB child fits its own limit; 4 of them do not fit 600 MB
     assert killed.count(9) >= 1 and len(killed) == 4, error
+
+
+def test_without_a_cgroup_the_per_process_caps_are_tightened(monkeypatch):
+    from public_tests.grading.limits import FALLBACK_MEMORY_LIMIT, FALLBACK_PROCESS_LIMIT
+
+    monkeypatch.setattr(sandbox.cgroups, "create", lambda *args: None)
+    live = session()
+    try:
+        assert live.cgroup is None
+        define(live, "import resource\ndef f(layers_dims):\n"
+                     "    raise ValueError(resource.getrlimit(resource.RLIMIT_AS)[0])")
+        error = observe(live)["calls"][0]["error"]
+    finally:
+        live.close()
+    assert error["message"] == str(FALLBACK_MEMORY_LIMIT) and FALLBACK_MEMORY_LIMIT * FALLBACK_PROCESS_LIMIT <= 8 * 2 ** 30
