@@ -230,8 +230,8 @@ def error_hint(raised):
     message, line = raised.message, raised.line or ""
     compact = line.replace(" ", "")
     if "seed(" in compact and raised.type_name in ("TypeError", "ValueError") and "not callable" not in message:
-        return ("np.random.seed takes a whole number from 0 to 2**32 - 1: np.random.seed(3), not 3.0 or a "
-                "computed float.")
+        return ("np.random.seed takes a whole number from 0 to 2**32 - 1, as an int: np.random.seed(3) (not 3.0, "
+                "'3' or a negative number).")
     if raised.type_name == "TypeError":
         if "object is not callable" in message and re.search(r"np\.random\.\w+\(", compact):
             return ("a name in numpy's random module no longer holds numpy's function: an assignment such as "
@@ -270,13 +270,32 @@ def error_hint(raised):
     if raised.type_name == "ValueError" and "negative dimensions" in message:
         return "a shape has a negative size: each size must be an entry of layers_dims, not a difference."
     if raised.type_name == "NameError":
+        name = re.search(r"name '(\w+)' is not defined", message)
+        name = name.group(1) if name else ""
+        numpy_names = {"numpy": "numpy is imported as np: write np.random.randn, np.zeros, np.sqrt.",
+                       "math": "math is not imported here: use np.sqrt, which numpy (np) already gives.",
+                       "sqrt": "sqrt lives in numpy: np.sqrt.", "zeros": "zeros lives in numpy: np.zeros.",
+                       "randn": "randn lives in numpy's random module: np.random.randn.",
+                       "random": "use numpy's random module, np.random: np.random.seed(3), np.random.randn."}
+        if name in numpy_names:
+            return numpy_names[name]
         return ("inside a graded function use only its parameter layers_dims and names the function itself "
                 "defines (such as L); a name from elsewhere in the notebook is not there when it is graded.")
+    if raised.type_name == "KeyError":
+        key = message.strip("'\"")
+        if re.fullmatch(r"[Wb]\d+", key):
+            if "==" in line:
+                return (f"this line compares with ==, which reads parameters[{key!r}] before anything stored it. "
+                        "Store with a single =: parameters['W' + str(l)] = ...")
+            return (f"parameters has no {key!r} yet: a key exists only once a line such as "
+                    f"parameters[{key!r}] = ... has stored it.")
     if raised.type_name == "AttributeError":
         if "has no attribute 'randn'" in message or "has no attribute 'seed'" in message:
             return "randn and seed live in numpy's random module: np.random.randn, np.random.seed."
         if "numpy.random' has no attribute 'zeros'" in message:
             return "zeros lives in numpy itself: np.zeros."
+        if message.startswith("'dict' object has no attribute"):
+            return "parameters is a dict: store and read with brackets, parameters['W' + str(l)] = ..."
     return ""
 
 
@@ -376,7 +395,8 @@ def key_problems(keys, layers_dims):
     present = sorted({int(k[1:]) for k in keys if isinstance(k, str) and k[1:].isdigit()})
     if present == [1] and L == 2 and not extra:
         return ["the last layer is missing: there is no 'W2' or 'b2'. With L = len(layers_dims), loop over "
-                "range(1, L) so that l reaches L - 1, and put 'return parameters' after the loop, not inside it."]
+                "range(1, L) so that l reaches L - 1 (and if 'return parameters' is indented inside the loop, move it after "
+                "the loop)."]
     if present == [1] and L > 2 and not extra:
         gone = ", ".join(f"'W{k}'" for k in range(2, L + 1))
         return [f"only layer 1 is there ({gone} missing). Is 'return parameters' indented inside "
@@ -716,10 +736,14 @@ def scale_message(kind, factors, layers_dims, others=()):
 def diagnose_weights(kind, actual, layers_dims, parameters=None, others=()):
     """Return one message explaining why weights ``actual`` differ from the reference draw."""
     factors = uniform_factors(actual, layers_dims)
-    if factors is not None and any(np.any(W) for W in actual) and scale_candidates(factors, layers_dims, kind):
-        named = scale_message(kind, factors, layers_dims, others)  # a rounded scale, before "low precision"
-        if named:
-            return named
+    if factors is not None and any(np.any(W) for W in actual):
+        needed = [scale_for(kind, n_l, n_prev) for _, n_l, n_prev in shapes(layers_dims)]
+        low_precision = all(np.isclose(f, r, rtol=1e-6, atol=0) or np.isclose(f, float(np.float16(r)), rtol=1e-9)
+                            for f, r in zip(factors, needed))
+        if not low_precision:  # a wrong factor (10.0001, a rounded scale) is not a precision problem
+            named = scale_message(kind, factors, layers_dims, others)
+            if named:
+                return named
     expected = expected_weights(kind, layers_dims)
     for (l, _, _), a, e in zip(shapes(layers_dims), actual, expected):
         if not np.allclose(a, e, **TOLERANCE):
@@ -783,6 +807,8 @@ def affine_problem(l, actual, layers_dims):
             sign = "+" if shift > 0 else "-"
             what = (f"W{l} looks like {scale:.6g} * {name}(...) {sign} {abs(shift):.6g}: the numbers are shifted by "
                     f"{shift:.6g}, so they do not average to 0.")
+            if sampler == "randn" and np.isclose(scale, 1.0):
+                return what + f" The scale is added instead of multiplied: write {name}(...) * scale, not + scale."
             if sampler == "rand":
                 return what + " Draw from the standard normal, np.random.randn, and only multiply it."
             return what + (" np.random.normal takes the mean first, np.random.normal(0, scale, size); "

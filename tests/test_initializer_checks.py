@@ -295,7 +295,7 @@ def fixed_three_layers(d):
 WRONG += [
     ("random", lambda d: layers(d, lambda n, p: np.random.normal(10, 1, (n, p))), "shifted by 10"),
     ("he", lambda d: layers(d, lambda n, p: np.random.rand(n, p) * 2 - 1), "rand(...) - 1"),
-    ("random", early_return, "not inside it"),
+    ("random", early_return, "move it after the loop"),
     ("he", refills_one_dict(), "seed is missing"),
     ("random", fixed_three_layers, "never from a fixed count"),
     ("he", scaled("he", lambda w, n, p: w * np.sqrt(2 / p) * 10), "He's scale times 10"),
@@ -694,6 +694,23 @@ CELLS_WRONG = [
     ("random", loop(RW, seed="np.random.seed(3); np.random.shuffle(list(range(5)))"),  # 108
      "throws away other random numbers after np.random.seed(3)"),
     ("he", loop(HW, seed="np.random.seed(3); np.random.randint(10)"), "np.random.randint"),  # 111
+    # more of each class, beyond the red-team pass
+    ("random", loop("np.random.randn(layers_dims[l], layers_dims[l-1]) + 10"), "added instead of multiplied"),
+    ("random", loop(RW.replace("* 10", "* 10.0001")), "every layer uses a factor of 10.0001"),
+    ("he", loop("np.random.randn(layers_dims[l], layers_dims[l-1]) * np.sqrt(np.float16(2) / layers_dims[l-1])"),
+     "float16"),
+    ("he", loop("np.random.randn(layers_dims[l], layers_dims[l-1]) * np.float32(np.sqrt(2 / layers_dims[l-1]))"),
+     "precision of float32"),
+    ("random", loop(RW.replace("* 10", "* (10 if l == 1 else 1)")), "W2 has the right random numbers but the wrong "
+     "scale: it uses a factor of 1, where every layer needs a factor of 10"),
+    ("zeros", loop(ZW).replace('parameters["W" + str(l)] = ', 'parameters["W" + str(l)] == '), "compares with =="),
+    ("zeros", loop(ZW).replace('parameters["W" + str(l)] = ', "parameters.W = "), "parameters is a dict"),
+    ("random", loop("numpy.random.randn(layers_dims[l], layers_dims[l-1]) * 10"), "numpy is imported as np"),
+    ("he", he_scaled("math.sqrt(2 / layers_dims[l-1])"), "math is not imported here"),
+    ("random", loop(RW, seed='np.random.seed("3")'), "np.random.seed takes a whole number"),
+    ("he", loop(HW, rng="range(1, L - 1)"), "so that l reaches L - 1"),
+    ("he", he_scaled("np.sqrt(2 / layers_dims[l-1]) * 0.01"), "W1 uses a factor of 0.01, W2 uses a factor of "
+     "0.00707107, where W1 needs 1, W2 needs 0.707107"),
 ]
 
 CELLS_RIGHT = [
@@ -714,6 +731,8 @@ CELLS_RIGHT = [
     ("he", loop(HW).replace("    return parameters", "    np.random.randn(5)\n    return parameters")),
     ("zeros", loop(ZW, seed="np.random.seed(1)", inside="np.random.randn(3)")),
     ("zeros", loop(ZW + " * -1.0")),
+    ("he", he_scaled("np.sqrt(2 / layers_dims[l-1]) + 0")),
+    ("he", loop(HW, seed="np.random.seed(3)", inside="np.random.seed(3) if l == 1 else None")),
     ("he", "f = lambda d: (np.random.seed(3), {k: v for l in range(1, len(d)) for k, v in ((f'W{l}', "
            "np.random.randn(d[l], d[l-1]) * np.sqrt(2 / d[l-1])), (f'b{l}', np.zeros((d[l], 1))))})[1]\n"),
     # Right on every case the check decides on, but raises on one it only observes to confirm a diagnosis:
