@@ -209,3 +209,18 @@ def test_without_a_cgroup_the_per_process_caps_are_tightened(monkeypatch):
     finally:
         live.close()
     assert error["message"] == str(FALLBACK_MEMORY_LIMIT) and FALLBACK_MEMORY_LIMIT * FALLBACK_PROCESS_LIMIT <= 8 * 2 ** 30
+
+
+@pytest.mark.skipif(sandbox.cgroups.probe() is None, reason="no cgroup with a memory controller can be made here")
+def test_groups_left_by_a_killed_grader_are_removed_by_the_next_one(monkeypatch):
+    import subprocess
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    _, bases = sandbox.cgroups.probe()
+    stale = [os.path.join(base, f"grader-{gone.pid}-0badc0de") for base in set(bases.values())]
+    for folder in stale:
+        os.mkdir(folder)
+    monkeypatch.setattr(sandbox.cgroups, "_PROBED", {})
+    assert sandbox.cgroups.probe() is not None
+    assert [folder for folder in stale if os.path.exists(folder)] == []

@@ -9,7 +9,8 @@ Creating one needs root and a memory controller we may write to:
 - cgroup v1 (``/sys/fs/cgroup/memory``): a group under the grader's own memory group;
   ``memory.limit_in_bytes`` (and ``memsw``), plus ``pids.max`` in the pids hierarchy when there is one.
 
-``probe()`` tries once per process; ``create`` returns None where none of this works (no root, macOS,
+``probe()`` tries once per process (and removes empty groups that a killed grader left behind);
+``create`` returns None where none of this works (no root, macOS,
 a container without write access), and the sandbox then falls back to tighter per-process limits.
 """
 import contextlib
@@ -148,6 +149,18 @@ def _make(version, bases, memory_limit, processes):
     return Cgroup(version, made)
 
 
+def _sweep(bases):
+    """Remove empty groups left by a grader that was killed before it could (its PID, in the name, is gone)."""
+    for base in set(bases.values()):
+        with contextlib.suppress(OSError):
+            for entry in os.listdir(base):
+                parts = entry.split("-")
+                if len(parts) == 3 and parts[0] == "grader" and parts[1].isdigit() and not os.path.exists(
+                        f"/proc/{parts[1]}"):
+                    with contextlib.suppress(OSError):  # not empty, or already gone: leave it
+                        os.rmdir(os.path.join(base, entry))
+
+
 def probe():
     """Return (version, bases) of the first place a memory-capped cgroup can be made here, or None (once)."""
     with _LOCK:
@@ -165,6 +178,7 @@ def probe():
                     test = _make(version, bases, 64 * 1024 ** 2, 8)
                     if test is not None:
                         test.remove()
+                        _sweep(bases)
                         _PROBED["found"] = (version, bases)
                         break
         return _PROBED["found"]
