@@ -196,11 +196,13 @@ SCALE_RULES = {
     "upside_down": _rule(lambda l, d: np.sqrt(_prev(l, d) / 2.0), "np.sqrt(layers_dims[l-1] / 2): the fraction is "
                          "upside down; multiply by np.sqrt(2 / layers_dims[l-1])"),
     "glorot": _rule(lambda l, d: np.sqrt(2.0 / (_prev(l, d) + _this(l, d))), "Xavier/Glorot's scale, sqrt(2 / "
-                    "(layers_dims[l-1] + layers_dims[l])). He counts only each unit's inputs: sqrt(2 / layers_dims[l-1])"),
+                    "(layers_dims[l-1] + layers_dims[l])). He counts only each unit's inputs: "
+                    "sqrt(2 / layers_dims[l-1])"),
     "index_l_minus_2": _rule(lambda l, d: np.sqrt(2.0 / d[l - 2]), "np.sqrt(2 / layers_dims[l-2]): index l-2 reads the "
                              "size two layers back (for layer 1, layers_dims[-1], the last entry). Layer l's inputs "
                              "are layers_dims[l-1]", kinds=("he",)),
-    "first_size": _rule(lambda l, d: np.sqrt(2.0 / d[0]), "the same factor in every layer, np.sqrt(2 / layers_dims[0]): "
+    "first_size": _rule(lambda l, d: np.sqrt(2.0 / d[0]), "the same factor in every layer, "
+                        "np.sqrt(2 / layers_dims[0]): "
                         "the size is read once (layers_dims[0], or a variable set before the loop). Read it inside the "
                         "loop, layers_dims[l-1], so that each layer uses its own previous layer's size", kinds=("he",)),
     "layer_count": _rule(lambda l, d: np.sqrt(2.0 / len(d)), "np.sqrt(2 / L) with L = len(layers_dims): the number of "

@@ -396,8 +396,8 @@ def key_problems(keys, layers_dims):
     present = sorted({int(k[1:]) for k in keys if isinstance(k, str) and k[1:].isdigit()})
     if present == [1] and L == 2 and not extra:
         return ["the last layer is missing: there is no 'W2' or 'b2'. With L = len(layers_dims), loop over "
-                "range(1, L) so that l reaches L - 1 (and if 'return parameters' is indented inside the loop, move it after "
-                "the loop)."]
+                "range(1, L) so that l reaches L - 1 (and if 'return parameters' is indented inside the loop, move "
+                "it after the loop)."]
     if present == [1] and L > 2 and not extra:
         gone = ", ".join(f"'W{k}'" for k in range(2, L + 1))
         return [f"only layer 1 is there ({gone} missing). Is 'return parameters' indented inside "
@@ -541,7 +541,8 @@ def type_problem(key, value, kind="zeros", truncated=False):
         made = "np.zeros(shape)" if key[0] == "b" or kind == "zeros" else "np.random.randn(...)"
         return (f"{key} has dtype {dtype}: {what} must be floats (float64). Drop dtype=int or .astype(int); "
                 f"{made} already gives float64.")
-    return f"{key} has dtype {dtype}; {what} must be float64, numpy's default (no dtype argument, or .astype(np.float64))."
+    return (f"{key} has dtype {dtype}; {what} must be float64, numpy's default (no dtype argument, or "
+            ".astype(np.float64)).")
 
 
 def array_problems(exercise, parameters, layers_dims):
