@@ -845,7 +845,7 @@ def result_problems(exercise, result, layers_dims, others=()):
         return [f"{name} returned None: end it with 'return parameters'."], None
     if isinstance(result, Opaque) or not isinstance(result, dict):
         kind = result.type_name if isinstance(result, Opaque) else type(result).__name__
-        return [f"{name} returned a {kind}; it must return a dict mapping 'W1', 'b1', ... to numpy arrays."], None
+        return [f"{name} returned {_article(kind)}; it must return a dict mapping 'W1', 'b1', ... to numpy arrays."], None
     if not result:
         return [f"{name} returned an empty dict: nothing was stored. Inside the loop, set "
                 "parameters['W' + str(l)] and parameters['b' + str(l)]."], None

@@ -709,6 +709,7 @@ CELLS_WRONG = [
     ("he", he_scaled("math.sqrt(2 / layers_dims[l-1])"), "math is not imported here"),
     ("random", loop(RW, seed='np.random.seed("3")'), "np.random.seed takes a whole number"),
     ("he", loop(HW, rng="range(1, L - 1)"), "so that l reaches L - 1"),
+    ("zeros", "f = np.zeros\n", "returned an ndarray; it must return a dict"),
     ("he", he_scaled("np.sqrt(2 / layers_dims[l-1]) * 0.01"), "W1 uses a factor of 0.01, W2 uses a factor of "
      "0.00707107, where W1 needs 1, W2 needs 0.707107"),
 ]
