@@ -105,7 +105,11 @@ def mixed(tmp_path_factory):
     with open(folder / "huge.ipynb", "wb") as handle:  # over the size limit; sparse, so nothing on disk
         handle.truncate(9 * 1024 ** 2)
     os.mkfifo(folder / "pipe.ipynb")  # never opened for reading: the grader refuses it unread
+    write(root, "solution.ipynb", ANSWERED)  # outside the class folder; a link in it must not be followed
+    os.symlink(root / "solution.ipynb", folder / "linked.ipynb")
     expected = local_batch(folder, root / "local.csv")
+    linked = by_file(root / "local.csv")["linked.ipynb"]
+    assert linked["score"] == "0" and "symbolic link" in linked["error"]
     return folder, expected
 
 

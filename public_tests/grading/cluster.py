@@ -197,11 +197,11 @@ def shipped(path, ship):
     """Return what a task gets for ``path``: its absolute path, its bytes, or None to grade it here."""
     if ship == "path":
         return os.path.abspath(path)
-    try:
-        info = os.stat(path)
+    try:  # a symbolic link is never followed (it could point at the solution): graded here, where it is refused
+        info = os.lstat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_NOTEBOOK_BYTES:
             return None
-        with open(path, "rb") as handle:
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as handle:
             data = handle.read(MAX_NOTEBOOK_BYTES + 1)
     except OSError:
         return None
