@@ -433,7 +433,8 @@ def _count(n, noun):
 
 
 def _article(word):
-    return ("an " if word[:1].lower() in "aeiou" else "a ") + word
+    vowel_sound = word[:1].lower() in "aeiou" or word.lower().startswith("nd")  # "an ndarray"
+    return ("an " if vowel_sound else "a ") + word
 
 
 def implied_dims(parameters):
