@@ -887,3 +887,13 @@ def test_eval_or_vars_of_builtins_reaching_print_is_extra_print(tmp_path):
     verdict = grade(tmp_path, notebook)
     assert [v[:2] for v in rules(verdict)] == [("extra-print", NAMES[1]), ("extra-print", NAMES[2])]
     assert scores(verdict) == [1, 0, 0]
+
+
+def test_a_function_that_replaces_numpys_seed_breaks_only_its_own_exercises_not_the_grader(tmp_path):
+    # The zeros answer assigns to np.random.seed before its own answer: zeros still passes (it draws
+    # nothing); the random and He answers, which call np.random.seed(3), then fail with the learner's
+    # own TypeError, as in the notebook. The grader's seeding keeps numpy's real function.
+    verdict = grade(tmp_path, with_code(NAMES[0], "np.random.seed = 3"))
+    assert verdict["error"] is None and scores(verdict) == [1, 0, 0]
+    for message in feedback(verdict)[1:]:
+        assert "raised TypeError: 'int' object is not callable" in message

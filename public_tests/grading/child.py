@@ -252,14 +252,18 @@ def learner_line(error, filename):
     return ((mine[-1].line or None) if mine else None)
 
 
-def observe(target, layers_dims, seeds, filename, np):
-    """Call target once per seed, as initializer_checks.observe does; return the encoded calls."""
+def observe(target, layers_dims, seeds, filename, np, random):
+    """Call target once per seed, as initializer_checks.observe does; return the encoded calls.
+
+    ``random`` holds numpy's own seed, get_state and set_state, kept before any learner code
+    ran: a cell that assigned to np.random.seed must not break the grader's own calls.
+    """
     calls, budget = [], [MAX_REPLY_BYTES * 3 // 4 - 65536]
-    state = np.random.get_state()
+    state = random["get_state"]()
     try:
         for seed in seeds:
             argument = list(layers_dims)
-            np.random.seed(seed)
+            random["seed"](seed)
             try:
                 result = target(argument)
             except Exception as error:  # recorded and judged by the parent, like the self-check does
@@ -275,7 +279,7 @@ def observe(target, layers_dims, seeds, filename, np):
             calls.append({"pre_seed": seed, "result": encode_result(result, np, budget), "error": None,
                           "argument_after": encode_argument(argument)})
     finally:
-        np.random.set_state(state)
+        random["set_state"](state)
     return calls
 
 
@@ -304,7 +308,7 @@ def serve(reader, writer):
     """Answer requests until the parent closes the channel."""
     namespace = {"__name__": "__main__", "get_ipython": IPythonStub}
     cells = {}
-    np = None
+    np = random = None
     dumps, write = json.dumps, writer.write
 
     def reply(**message):
@@ -323,6 +327,7 @@ def serve(reader, writer):
                     sys.meta_path.insert(0, Blocked(request.get("blocked", [])))
                     import numpy
                     np = numpy
+                    random = {name: getattr(numpy.random, name) for name in ("seed", "get_state", "set_state")}
                     exec(compile(request["import_source"], "<import cell>", "exec"), namespace)
                     reply(ok=True)
                 elif op == "define":
@@ -339,7 +344,7 @@ def serve(reader, writer):
                     target = namespace.get(request["name"])
                     filename = f"<cell {cells.get(request['name'])}>"
                     try:
-                        calls = observe(target, request["layers_dims"], request["seeds"], filename, np)
+                        calls = observe(target, request["layers_dims"], request["seeds"], filename, np, random)
                     except TooLarge:
                         reply(error=f"{request['name']} returned more data than the grader reads "
                                     f"(at most {MAX_KEYS} keys and about {MAX_REPLY_BYTES // 2 ** 21} MB of arrays)")
