@@ -11,9 +11,21 @@ def compute_loss(a3, Y):
     at exactly 0 or 1 on the wrong side gives ``inf``: that is log(0), not a bug here.
     """
     m = Y.shape[1]
+    return 1.0 / m * nansum_exact(_cross_entropy_terms(a3, Y))
+
+
+def compute_losses(outputs, Y):
+    """Return compute_loss of each row of outputs (k, m) against Y (1, m), as a list of k floats."""
+    m = Y.shape[1]
+    terms = _cross_entropy_terms(outputs, Y)
+    finite = np.isfinite(terms).all(axis=1)  # the common case, summed without masking
+    return [1.0 / m * (math.fsum(row.tolist()) if ok else float(nansum_exact(row))) for row, ok in zip(terms, finite)]
+
+
+def _cross_entropy_terms(a, Y):
+    """Return each example's cross-entropy (inf where a saturated on the wrong side, nan at 0 * log 0)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        logprobs = np.multiply(-np.log(a3), Y) + np.multiply(-np.log(1 - a3), 1 - Y)
-    return 1.0 / m * nansum_exact(logprobs)
+        return np.multiply(-np.log(a), Y) + np.multiply(-np.log(1 - a), 1 - Y)
 
 
 def nansum_exact(values):

@@ -9,7 +9,7 @@ import numpy as np
 
 from . import engine
 from .history import History
-from .loss import compute_loss
+from .loss import compute_loss, compute_losses
 from .propagation import backward_propagation, forward_propagation, num_layers, update_parameters
 
 COST_EVERY = 1000
@@ -118,7 +118,7 @@ def train_fast(X, Y, parameters, learning_rate, num_iterations, print_cost, reco
 
     final, snapshots, snapshot_outputs, _ = engine.run(X, Y, parameters, learning_rate, num_iterations,
                                                        record_every, COST_EVERY, on_chunk)
-    snapshot_costs = [float(compute_loss(row[None, :], Y)) for row in snapshot_outputs]
+    snapshot_costs = compute_losses(snapshot_outputs, Y)
     snapshot_costs.append(float(compute_loss(forward_propagation(X, final)[0], Y)))
     return History(costs, list(range(0, num_iterations, COST_EVERY)), snapshots,
                    list(range(0, num_iterations, record_every)) + [num_iterations],

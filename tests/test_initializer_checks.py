@@ -388,16 +388,7 @@ def test_every_case_calls_the_function_twice_after_foreign_seeds():
 @pytest.mark.parametrize("kind, learner, words", WRONG[:20] + WRONG[-40:], ids=lambda v: "" if callable(v) else str(v))
 def test_judge_gives_the_same_verdict_from_portable_data(kind, learner, words):
     """The grader's path: run in one place, keep only plain data, judge elsewhere."""
-    from public_tests.initializer_checks import EXERCISES, judge, observe, portable
-
-    exercise, learner = EXERCISES[kind], fresh(learner)
-    for layers_dims in exercise.cases:
-        observation = observe(exercise, learner, layers_dims)
-        direct = judge(exercise, observation)
-        if direct:
-            assert judge(exercise, portable(observation)) == direct
-            return
-    raise AssertionError("no case failed")
+    assert_portable_data_gives_the_same_verdict(kind, fresh(learner))
 
 
 def test_portable_keys_stay_strings_when_they_subclass_str():
@@ -812,9 +803,14 @@ def test_judge_with_other_observations_confirms_the_rule():
 
 @pytest.mark.parametrize("kind, source, words", CELLS_WRONG[:40:3], ids=lambda v: v[:30] if isinstance(v, str) else v)
 def test_judge_gives_the_same_verdict_from_portable_data_for_cells(kind, source, words, numpy_restored):
+    assert_portable_data_gives_the_same_verdict(kind, cell(source))
+
+
+def assert_portable_data_gives_the_same_verdict(kind, learner):
+    """Judge the first failing case from the observation and from its portable form; both must agree."""
     from public_tests.initializer_checks import EXERCISES, judge, observe, portable
 
-    exercise, learner = EXERCISES[kind], cell(source)
+    exercise = EXERCISES[kind]
     for layers_dims in exercise.cases:
         observation = observe(exercise, learner, layers_dims)
         direct = judge(exercise, observation)

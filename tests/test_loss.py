@@ -3,6 +3,7 @@ import warnings
 import numpy as np
 
 from init_utils import compute_loss, compute_loss_from_logits, sigmoid
+from init_utils.loss import compute_losses
 
 
 def test_compute_loss_matches_hand_computed_cross_entropy():
@@ -35,3 +36,11 @@ def test_stable_loss_agrees_with_course_loss_when_nothing_saturates():
     z = np.array([[0.3, -1.2, 2.0, 0.0]])
     Y = np.array([[1, 0, 0, 1]])
     assert np.isclose(compute_loss_from_logits(z, Y), compute_loss(sigmoid(z), Y), rtol=1e-12)
+
+
+def test_compute_losses_gives_compute_loss_of_every_row():
+    rng = np.random.default_rng(4)
+    Y = (rng.random((1, 50)) > 0.5).astype(float)
+    outputs = np.vstack([rng.random((3, 50)), np.where(Y > 0, 0.0, 1.0), np.full((1, 50), 0.5)])  # saturated, 0.5
+    assert compute_losses(outputs, Y) == [float(compute_loss(row[None, :], Y)) for row in outputs]
+    assert compute_losses(outputs, Y)[3] == np.inf and compute_losses(outputs, Y)[4] == 0.6931471805599453

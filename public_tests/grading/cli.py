@@ -96,6 +96,17 @@ def main(argv=None):
         return 130
 
 
+
+def template_or_usage_error(path, args_parser):
+    """Return the template read from ``path``, or stop with a usage error (exit 2) that says why not."""
+    try:
+        return load_template(read_notebook(path))
+    except NotebookError as error:
+        args_parser.error(f"cannot read the template: {error}")
+    except Exception as error:  # a notebook that is not the Initialization template
+        args_parser.error(f"{display_name(path)} is not a usable template ({type(error).__name__}: {error})")
+
+
 def _main(argv):
     args_parser = parser()
     from . import cluster  # --scheduler, --ship: grade a folder on a Dask cluster (imports Dask only when used)
@@ -104,12 +115,7 @@ def _main(argv):
     if args.scheduler:
         return cluster.run(args, args_parser)
     path = pathlib.Path(args.path)
-    try:
-        template = load_template(read_notebook(args.template))
-    except NotebookError as error:
-        args_parser.error(f"cannot read the template: {error}")
-    except Exception as error:  # a notebook that is not the Initialization template
-        args_parser.error(f"{display_name(args.template)} is not a usable template ({type(error).__name__}: {error})")
+    template = template_or_usage_error(args.template, args_parser)
     try:
         chosen = isolation(args.isolation)
     except RuntimeError as error:

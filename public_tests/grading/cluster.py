@@ -393,9 +393,8 @@ def add_options(parser):
 
 def run(args, parser, out=None):
     """Grade ``args.path`` on the cluster named by ``args.scheduler``; return the exit status (see cli.py)."""
-    from ..notebook_files import NotebookError, read_notebook
+    from .cli import template_or_usage_error
     from .gradebook import GradebookError
-    from .rules import load_template
 
     out = sys.stdout if out is None else out
     path = pathlib.Path(args.path)
@@ -408,12 +407,7 @@ def run(args, parser, out=None):
         kind, _ = parse_scheduler(args.scheduler)
     except (ClusterError, ValueError) as error:
         parser.error(str(error))
-    try:
-        template = load_template(read_notebook(args.template))
-    except NotebookError as error:
-        parser.error(f"cannot read the template: {error}")
-    except Exception as error:  # a notebook that is not the Initialization template
-        parser.error(f"{display_name(args.template)} is not a usable template ({type(error).__name__}: {error})")
+    template = template_or_usage_error(args.template, parser)
     ship = args.ship if args.ship != "auto" else ("path" if kind == "local" else "bytes")
     fresh = not (os.path.exists(args.csv) and os.path.getsize(args.csv) > 0)
     try:  # before any cluster starts: an existing gradebook without --resume is a usage error
