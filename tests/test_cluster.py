@@ -122,7 +122,7 @@ def test_a_local_cluster_writes_the_same_rows_as_the_local_batch(ready, mixed, t
                                               every=0)  # a progress line after every row
     got = rows(gradebook)
     assert got[0] == expected[0] and sorted(got[1:]) == sorted(expected[1:])
-    assert len(got) == 11 and summary["graded"] == 10 and summary["failed"] == {}
+    assert len(got) == 12 and summary["graded"] == 11 and summary["failed"] == {}
     assert summary["errors"] == sum(1 for row in expected[1:] if row[-1])
     found = by_file(gradebook)
     assert (found["alice.ipynb"]["score"], found["carol.ipynb"]["rules"]) == ("3", "extra-print")
@@ -131,7 +131,7 @@ def test_a_local_cluster_writes_the_same_rows_as_the_local_batch(ready, mixed, t
     assert found["caf\\xe9.ipynb"]["error"].startswith(f"{folder}/caf\\xe9.ipynb is not a notebook")
     assert "on 2 Dask worker(s)" in out.getvalue() and "dashboard: http" in out.getvalue()
     progress = re.findall(r"^\[(\d+)/(\d+)\] [\d.]+ submissions/s on \d worker\(s\), \d+ with an error", out.getvalue(), re.M)
-    assert progress and {total for _, total in progress} == {"10"} and int(progress[-1][0]) >= 9
+    assert progress and {total for _, total in progress} == {"11"} and int(progress[-1][0]) >= 10
     assert "not a regular file" in found["pipe.ipynb"]["error"]
 
 
