@@ -230,13 +230,28 @@ def inside_x10(layer):
 SMALL_INTEGERS = {str(k) for k in range(11)}  # layer and section numbers, counts of layers and units
 
 
-def claim_failures(notebook):
+# Claims read from the large random run after it has trained (its trace, its costs past iteration 0,
+# and the sweep's large scales). That run is chaotic: its digits move by about 1e-3 between CPUs
+# and BLAS kernels, so nbval does not compare those cells either. They are checked against the
+# stored outputs above (prose and outputs from one execution agree); on a fresh execution on
+# another CPU they may move, and claim_failures(..., portable_only=True) leaves them out.
+CHAOTIC = {
+    "random_trace_after_md": {"0 %", "200", "1000", "0.3 %", "39", "78", "19", "1e-6", "2e-5"},
+    "he_takeaway_md": {"0.550", "0.530", "0.544"},
+    "sweep_after_md": {"6", "100.0 %", "3.98", "94.3 %", "95.0 %", "54.7 %", "54.0 %", "0.251"},
+    "explorer_debrief_md": {"3.98", "95.0 %"},
+}
+
+
+def claim_failures(notebook, portable_only=False):
     """Return the claims that ``notebook``'s outputs contradict (used on a fresh execution too)."""
     global NOTEBOOK
     stored, NOTEBOOK, failures = NOTEBOOK, notebook, []
     try:
         for gid, claims in CLAIMS.items():
-            failures += [(gid, written) for written, check in claims.items() if not check(written)]
+            skip = CHAOTIC.get(gid, set()) if portable_only else set()
+            failures += [(gid, written) for written, check in claims.items()
+                         if written not in skip and not check(written)]
     finally:
         NOTEBOOK = stored
     return failures
@@ -285,3 +300,8 @@ def test_sweep_table_covers_every_scale_and_the_valley_is_real():
     tests = np.array([r["test"] for r in table])
     assert tests.argmax() not in (0, len(tests) - 1)
     assert tests[0] < 0.5 and tests[-1] < 0.6 and tests.max() >= 0.95
+
+
+def test_chaotic_claims_name_claims_that_exist():
+    for gid, written in CHAOTIC.items():
+        assert written <= set(CLAIMS[gid]), (gid, written - set(CLAIMS[gid]))

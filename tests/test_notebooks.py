@@ -56,9 +56,11 @@ def test_fresh_solution_prints_all_six_accuracies_and_no_warning(fresh_solution)
 
 
 def test_prose_claims_hold_on_a_fresh_execution_too(fresh_solution):
+    # Every claim but those read from the chaotic large random run, which may move on another CPU
+    # (test_notebook_prose.CHAOTIC; they are checked against the stored outputs).
     from test_notebook_prose import claim_failures
 
-    assert claim_failures(fresh_solution) == []
+    assert claim_failures(fresh_solution, portable_only=True) == []
 
 
 def test_fresh_solution_runs_the_sweep_over_every_scale(fresh_solution):
