@@ -58,4 +58,4 @@ execute: $(STAMP)
 
 # Generate the student notebook from the solved source.
 release: $(STAMP)
-	$(PY) -m public_tests.release
+	$(PY) -m instructor_tools.release

@@ -97,10 +97,10 @@ def main():
     args = p.parse_args()
     from distributed import Client
 
-    from public_tests.grading import load_template
-    from public_tests.grading.batch import grade_folder
-    from public_tests.grading.cluster import grade_folder_on_cluster, local_cluster
-    from public_tests.notebook_files import read_notebook
+    from instructor_tools.grading import load_template
+    from instructor_tools.grading.batch import grade_folder
+    from instructor_tools.grading.cluster import grade_folder_on_cluster, local_cluster
+    from instructor_tools.notebook_files import read_notebook
 
     print("Cluster grading benchmark:", machine())
     template = load_template(read_notebook(STUDENT))

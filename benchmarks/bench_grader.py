@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from common import ratio_line  # noqa: E402
 from notebook_tools import STUDENT, fill_answers, load  # noqa: E402
 
-from public_tests.grading.sandbox import isolation  # noqa: E402
+from instructor_tools.grading.sandbox import isolation  # noqa: E402
 
 
 def run(command, cwd, env=None):

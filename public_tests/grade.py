@@ -1,10 +1,7 @@
-"""Grade Initialization submissions: ``python -m public_tests.grade``. The grader lives in public_tests/grading/."""
+"""Grade a submission: ``python -m public_tests.grade``, a short name for ``initlab-grade``."""
 import sys
 
-from .grading.cli import main, report
-from .grading.grader import grade_submission
-
-__all__ = ["main", "report", "grade_submission"]
+from instructor_tools.grading.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .answer_regions import placeholder
+from .placeholder import placeholder
 from .draws import (MISTAKEN_DRAWS, REAL, RandomState, expected_weights, name_candidates, real_numpy,
                     replaced_functions, scale_candidates, scale_for, seeded_draw, shapes, stream_offsets)
 

@@ -8,7 +8,7 @@ import time
 import nbformat
 from nbclient import NotebookClient
 
-from public_tests.answer_regions import graded_name, placeholder
+from instructor_tools.answer_regions import graded_name, placeholder
 from reference import REFERENCE
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]

@@ -1,6 +1,6 @@
 import pytest
 
-from public_tests.answer_regions import graded_name, holds_work, outside_regions, placeholder, regions, strip_solutions
+from instructor_tools.answer_regions import graded_name, holds_work, outside_regions, placeholder, regions, strip_solutions
 
 CELL = """# GRADED FUNCTION: f
 

@@ -16,7 +16,6 @@ import json
 import os
 import pathlib
 import random
-import re
 import secrets
 import shutil
 import socket

@@ -17,10 +17,10 @@ import time
 import pytest
 
 from notebook_tools import STUDENT, answer_lines, cell_by_id, fill_answers, load, text
-from public_tests.grade import main
-from public_tests.grading import cluster, load_template
-from public_tests.grading.batch import grade_folder
-from public_tests.notebook_files import read_notebook
+from instructor_tools.grading.cli import main
+from instructor_tools.grading import cluster, load_template
+from instructor_tools.grading.batch import grade_folder
+from instructor_tools.notebook_files import read_notebook
 
 pytest.importorskip("distributed", reason="the cluster extra is not installed: pip install -e '.[cluster]'")
 
@@ -240,7 +240,7 @@ class Block:
         if name.split('.')[0] in ('dask', 'distributed'):
             raise ModuleNotFoundError(f"No module named {name!r}")
 sys.meta_path.insert(0, Block())
-from public_tests.grade import main
+from instructor_tools.grading.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 

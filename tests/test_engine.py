@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from init_utils import engine, load_dataset, predict_dec
+from init_utils import engine, predict_dec
 from init_utils.loss import compute_loss
 from init_utils.prediction import accuracy
 from init_utils.training import train, train_fast, train_plain
@@ -16,11 +16,6 @@ from reference import REFERENCE
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(engine.numba is None, reason="numba is not installed: only the numpy path exists")
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset(plot=False)
 
 
 def accuracies(history, data):

@@ -7,17 +7,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from init_utils import load_dataset
 from init_utils.explorer import Explorer
 from init_utils.runs import CUSTOM
 from reference import REFERENCE
 
 ITERATIONS = 2000
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset(plot=False)
 
 
 @pytest.fixture

@@ -1,21 +1,14 @@
 """Numbers about the inside of the network: gradients, saturation, step sizes, the trace over training."""
 import numpy as np
-import pytest
 
-from init_utils import backward_propagation, forward_propagation, load_dataset, train
+from init_utils import backward_propagation, forward_propagation, train
 from init_utils.inspection import (gradient_norms, layer_statistics, output_shares, relative_steps, training_trace,
                                    weight_norms)
 from reference import REFERENCE
 
 
-@pytest.fixture(scope="module")
-def data():
-    X, Y, _, _ = load_dataset(plot=False)
-    return X, Y
-
-
 def test_zeros_have_zero_gradients_and_one_distinct_unit_per_layer(data):
-    X, Y = data
+    X, Y, _, _ = data
     parameters = REFERENCE["zeros"]([2, 10, 5, 1])
     assert gradient_norms(parameters, X, Y) == [0.0, 0.0, 0.0]
     assert [s.distinct_units for s in layer_statistics(parameters, X, Y)] == [1, 1, 1]
@@ -23,7 +16,7 @@ def test_zeros_have_zero_gradients_and_one_distinct_unit_per_layer(data):
 
 
 def test_large_random_start_is_saturated_with_exploding_gradients(data):
-    X, Y = data
+    X, Y, _, _ = data
     x10, he = REFERENCE["random"]([2, 10, 5, 1]), REFERENCE["he"]([2, 10, 5, 1])
     saturated, wrong = output_shares(x10, X, Y)
     assert saturated == 1.0 and wrong == 0.5  # all outputs at 1; the 150 class-0 points are wrong
@@ -31,7 +24,7 @@ def test_large_random_start_is_saturated_with_exploding_gradients(data):
 
 
 def test_gradient_norms_are_the_frobenius_norms_of_backprop(data):
-    X, Y = data
+    X, Y, _, _ = data
     parameters = REFERENCE["he"]([2, 10, 5, 1])
     grads = backward_propagation(X, Y, forward_propagation(X, parameters)[1])
     expected = [np.sqrt(np.sum(grads[f"dW{l}"] ** 2)) for l in (1, 2, 3)]
@@ -49,7 +42,7 @@ def test_output_shares_use_the_margin_on_both_sides():
 
 
 def test_trace_reads_the_snapshot_taken_at_or_before_each_iteration(data):
-    X, Y = data
+    X, Y, _, _ = data
     history = train(X, Y, REFERENCE["he"]([2, 10, 5, 1]), num_iterations=500, print_cost=False, record_every=100)
     points = training_trace(history, X, Y, [0, 150, 500])
     assert [p.iteration for p in points] == [0, 100, 500]

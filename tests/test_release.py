@@ -6,8 +6,8 @@ import json
 import pytest
 
 from notebook_tools import SOURCE, STUDENT, fill_answers, grade_id, load, text
-from public_tests.answer_regions import BEGIN_SOLUTION, graded_name, strip_solutions
-from public_tests.release import ReleaseError, main, release
+from instructor_tools.answer_regions import BEGIN_SOLUTION, graded_name, strip_solutions
+from instructor_tools.release import ReleaseError, main, release
 
 
 def test_committed_student_notebook_is_what_the_source_generates():

@@ -2,18 +2,12 @@
 import re
 
 import numpy as np
-import pytest
 
-from init_utils import History, load_dataset
+from init_utils import History
 from init_utils.inspection import TracePoint
 from init_utils.report import comparison_table, inside_table, sweep_table, trace_table
 from init_utils.sweep import SweepPoint
 from reference import REFERENCE
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset(plot=False)
 
 
 def history(costs, final_cost, parameters):

@@ -4,9 +4,9 @@ import ast
 import pytest
 
 from fixtures.grading.builders import NAMES, TEMPLATE, answered, cell_number, edited, with_code
-from public_tests.grading.code_compare import code_key, code_tokens, same_code
-from public_tests.grading.python_cells import python_source
-from public_tests.grading.rules import check_submission, global_violations, print_violations
+from instructor_tools.grading.code_compare import code_key, code_tokens, same_code
+from instructor_tools.grading.python_cells import python_source
+from instructor_tools.grading.rules import check_submission, global_violations, print_violations
 
 BASE = 'def f(x):\n    """Doc."""\n    y = x + 1  # note\n\n    return y\n'
 
@@ -106,7 +106,7 @@ def test_work_inside_the_region_never_counts_as_an_edit_outside():
 def test_simple_line_magics_are_rewritten_exactly_as_ipython_does(cell):
     from IPython.core.inputtransformer2 import TransformerManager
 
-    from public_tests.grading.python_cells import python_source
+    from instructor_tools.grading.python_cells import python_source
 
     assert python_source(cell).rstrip("\n") == TransformerManager().transform_cell(cell).rstrip("\n")
 

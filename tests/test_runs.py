@@ -7,16 +7,10 @@ import time
 import numpy as np
 import pytest
 
-from init_utils import load_dataset
 from init_utils.runs import CUSTOM, Config, Runs
 from reference import REFERENCE
 
 ITERATIONS = 2000
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset(plot=False)
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ import time
 import pytest
 
 from fixtures.grading.builders import ISOLATED, TEMPLATE, alive, answered, requires_isolation, write
-from public_tests.grading import grade_submission, sandbox
-from public_tests.grading.protocol import decode_observation
-from public_tests.grading.sandbox import Session, SessionBroken, describe_exit, isolation
+from instructor_tools.grading import grade_submission, sandbox
+from instructor_tools.grading.protocol import decode_observation
+from instructor_tools.grading.sandbox import Session, SessionBroken, describe_exit, isolation
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -56,7 +56,7 @@ def test_the_sandbox_mounts_nothing_of_the_project_but_the_package_and_the_venv(
     command = command[:command.index("--")]  # the sandbox's own view (a nested bwrap inside it rebinds only that)
     sources = [command[i + 1] for i, word in enumerate(command) if word == "--ro-bind"]
     inside_project = sorted(s for s in sources if s == ROOT or s.startswith(ROOT + os.sep))
-    allowed = {os.path.join(ROOT, "init_utils"), os.path.join(ROOT, "public_tests", "grading", "child.py")}
+    allowed = {os.path.join(ROOT, "init_utils"), os.path.join(ROOT, "instructor_tools", "grading", "child.py")}
     assert all(s in allowed or s.startswith(os.path.join(ROOT, ".venv")) for s in inside_project), inside_project
     assert "--bind" not in command and "--unshare-net" in command and "--unshare-pid" in command
 
@@ -197,7 +197,7 @@ def test_the_memory_cap_counts_every_process_of_the_submission_together():
 
 
 def test_without_a_cgroup_the_per_process_caps_are_tightened(monkeypatch):
-    from public_tests.grading.limits import FALLBACK_MEMORY_LIMIT, FALLBACK_PROCESS_LIMIT
+    from instructor_tools.grading.limits import FALLBACK_MEMORY_LIMIT, FALLBACK_PROCESS_LIMIT
 
     monkeypatch.setattr(sandbox.cgroups, "create", lambda *args: None)
     live = session()

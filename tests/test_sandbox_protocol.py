@@ -4,8 +4,8 @@ import json
 import numpy as np
 import pytest
 
-from public_tests.grading import child
-from public_tests.grading.protocol import OpaqueItem, ProtocolError, decode_observation, decode_result
+from instructor_tools.grading import child
+from instructor_tools.grading.protocol import OpaqueItem, ProtocolError, decode_observation, decode_result
 from public_tests.initializer_checks import Opaque, portable, Observation, Call
 
 SEEDS = [101, 7919]
@@ -114,7 +114,7 @@ def test_arrays_out_of_the_data_format_come_back_with_their_dtype_and_shape_only
 
 
 def test_every_right_answer_fits_the_data_format():
-    from public_tests.grading.protocol import MAX_DATA_ELEMENTS
+    from instructor_tools.grading.protocol import MAX_DATA_ELEMENTS
     from public_tests.initializer_checks import EXERCISES, GRADER_CASES
 
     cases = [c for e in EXERCISES.values() for c in e.cases] + list(GRADER_CASES)

@@ -2,16 +2,11 @@
 import numpy as np
 import pytest
 
-from init_utils import compute_loss_from_logits, forward_propagation, load_dataset, output_logits, train
+from init_utils import compute_loss_from_logits, forward_propagation, output_logits, train
 from init_utils.prediction import accuracy, predict_dec
 from init_utils.schemes import scaled_normal
 from init_utils.sweep import NAMED_SCHEMES, SWEEP_SCALES, SweepPoint, best_range, named_points, scale_sweep
 from reference import REFERENCE
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset(plot=False)
 
 
 def test_sweep_covers_a_log_range_with_at_least_20_scales_including_the_named_factors():

@@ -2,17 +2,12 @@
 import numpy as np
 import pytest
 
-from init_utils import TrainingInputError, load_dataset, predict, train
+from init_utils import TrainingInputError, predict, train
 from printed import cost_lines
 from reference import REFERENCE
 
 HE_COSTS = {0: 0.8830537463419761, 14000: 0.07357895962677366}
 LN2 = 0.6931471805599453
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset(plot=False)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import re
 
 import numpy as np
 
-from ..initializer_checks import Call, Observation, Opaque, Raised
+from public_tests.initializer_checks import Call, Observation, Opaque, Raised
 from .limits import MAX_ARRAY_ELEMENTS
 
 NUMERIC_DTYPES = {"|b1", "|i1", "<i2", "<i4", "<i8", "|u1", "<u2", "<u4", "<u8", "<f2", "<f4", "<f8", "<f16",

@@ -1,8 +1,7 @@
-"""Scenarios for the grader: exact verdicts for broken rules, odd but correct code, bad files, forgeries and hostile code."""
+"""Scenarios for grade_submission: exact verdicts for broken rules, odd but correct code, bad files, forgeries and hostile code."""
 import csv
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -10,11 +9,12 @@ import time
 import pytest
 
 from fixtures.grading.builders import (HE_ANSWER, NAMES, TEMPLATE, Watcher, alive, answered, cell_number,
-                                       digest, edited, line_of, pids_with, requires_isolation, rules, scores,
+                                       digest, edited, line_of, requires_isolation, rules, scores,
                                        with_code, write)
 from notebook_tools import text
-from public_tests.grade import grade_submission, main
-from public_tests.grading import grader
+from instructor_tools.grading.cli import main
+from instructor_tools.grading.grader import grade_submission
+from instructor_tools.grading import grader
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOLUTION = os.path.join(ROOT, "notebooks", "source", "Initialization_solution.ipynb")
@@ -190,7 +190,7 @@ FIDELITY = {
 @pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix, run in-process on purpose
 @pytest.mark.parametrize("name, code", FIDELITY.values(), ids=list(FIDELITY))
 def test_sandbox_verdict_equals_the_in_process_self_check(tmp_path, name, code):
-    from public_tests.grading.python_cells import python_source
+    from instructor_tools.grading.python_cells import python_source
     from public_tests.initializer_checks import EXERCISES, GRADER_CASES, find_problems
     import numpy as np
 
@@ -395,20 +395,6 @@ def test_timeout_must_be_a_finite_positive_number(tmp_path, value):
     assert done.returncode == 2 and "--timeout" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_non_utf8_file_names_keep_every_row_of_the_batch(tmp_path):
-    folder = tmp_path / "class"
-    folder.mkdir()
-    write(folder, answered(), b"caf\xe9.ipynb")
-    write(folder, answered(), "zed.ipynb")
-    write(folder, "{broken", b"\xff\xfe.ipynb")
-    gradebook = tmp_path / "gradebook.csv"
-    assert main([str(folder), "--csv", str(gradebook), "--timeout", "30"]) == 0
-    rows = {row["file"]: row for row in csv.DictReader(gradebook.open(encoding="utf-8"))}
-    assert set(rows) == {"caf\\xe9.ipynb", "zed.ipynb", "\\xff\\xfe.ipynb"}
-    assert rows["caf\\xe9.ipynb"]["score"] == rows["zed.ipynb"]["score"] == "3"
-    assert "invalid JSON" in rows["\\xff\\xfe.ipynb"]["error"]
-
-
 # ---- 4. no forged scores -------------------------------------------------------------------------
 
 
@@ -473,23 +459,6 @@ def test_limits_surface_as_the_errors_python_raises(tmp_path, code, message):
     verdict = grade(tmp_path, with_code(NAMES[2], code))
     assert scores(verdict) == [1, 1, 0] and verdict["error"] is None
     assert feedback(verdict)[2].startswith(f"initialize_parameters_he([2, 4, 1]): initialize_parameters_he {message}")
-
-
-@requires_isolation
-def test_killing_the_parent_from_an_answer_does_not_stop_the_batch(tmp_path):
-    folder = tmp_path / "class"
-    folder.mkdir()
-    write(folder, with_code(NAMES[0], "import os\nfor pid in (os.getppid(), 1):\n    try:\n        os.kill(pid, 9)\n"
-                                      "    except OSError:\n        pass"), "mallory.ipynb")
-    write(folder, answered(), "alice.ipynb")
-    write(folder, edited(NAMES[1], "np.random.seed(3)", "np.random.seed(4)"), "bob.ipynb")
-    gradebook = tmp_path / "gradebook.csv"
-    done = subprocess.run(GRADE + [str(folder), "--csv", str(gradebook), "--timeout", "30", "--isolation", "required"],
-                          capture_output=True, text=True, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-    rows = {row["file"]: row for row in csv.DictReader(gradebook.open())}
-    assert {name: row["score"] for name, row in rows.items()} == {"alice.ipynb": "3", "bob.ipynb": "2",
-                                                                   "mallory.ipynb": "3"}
 
 
 @requires_isolation
@@ -568,38 +537,6 @@ def test_a_fork_bomb_is_stopped_by_the_process_limit(tmp_path):
     assert [pid for pid in watcher.seen if alive(pid)] == []
 
 
-@requires_isolation
-def test_a_killed_batch_keeps_its_rows_leaves_no_process_and_resumes(tmp_path):
-    folder = tmp_path / "class"
-    folder.mkdir()
-    marker = f"sleeper-{os.getpid()}-{time.monotonic_ns()}"
-    for name in ("a.ipynb", "b.ipynb"):
-        write(folder, answered(), name)
-    slow = ("import os, sys\nif os.fork() == 0:\n    os.setsid()\n"
-            f"    os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(300)', '{marker}'])\n"
-            "import time\ntime.sleep(300)")
-    write(folder, with_code(NAMES[0], slow), "c.ipynb")
-    gradebook = tmp_path / "gradebook.csv"
-    command = GRADE + [str(folder), "--csv", str(gradebook), "--jobs", "1", "--timeout", "120"]
-    batch = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and not pids_with(marker):
-        time.sleep(0.1)
-    sleepers = pids_with(marker)
-    assert sleepers, "c.ipynb never started"
-    batch.send_signal(signal.SIGKILL)
-    batch.wait()
-    time.sleep(0.5)
-    assert [pid for pid in sleepers if alive(pid)] == [] and pids_with(marker) == []
-    rows = list(csv.DictReader(gradebook.open()))
-    assert [(r["file"], r["score"]) for r in rows] == [("a.ipynb", "3"), ("b.ipynb", "3")]
-    write(folder, answered(), "c.ipynb")
-    out = subprocess.run(command + ["--resume"], cwd=ROOT, capture_output=True, text=True)
-    assert out.returncode == 0 and "Graded 1 notebook(s)" in out.stdout and "2 already in the gradebook" in out.stdout
-    rows = list(csv.DictReader(gradebook.open()))
-    assert [(r["file"], r["score"]) for r in rows] == [("a.ipynb", "3"), ("b.ipynb", "3"), ("c.ipynb", "3")]
-
-
 def test_isolation_is_named_in_every_verdict(tmp_path):
     off = grade(tmp_path, answered(), isolate="off")
     assert off["isolation"].startswith("NOT ISOLATED") and scores(off) == [1, 1, 1]
@@ -638,140 +575,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path, no_sandbox):
 # ---- the command line ------------------------------------------------------------------------------
 
 
-def test_json_output_has_the_documented_fields(tmp_path, capsys):
-    path = write(tmp_path, edited(NAMES[2], HE_ANSWER, HE_ANSWER + "\n        print(1)"))
-    assert main([str(path), "--json"]) == 0
-    verdict = json.loads(capsys.readouterr().out)
-    assert set(verdict) == {"submission", "score", "max_score", "exercises", "violations", "notes", "error", "isolation"}
-    assert set(verdict["exercises"][0]) == {"name", "score", "max_score", "passed", "feedback"}
-    assert set(verdict["violations"][0]) == {"rule", "exercise", "cell", "line", "message"}
-
-
-def test_report_lists_scores_rules_cells_and_lines(tmp_path, capsys):
-    notebook = edited(NAMES[2], HE_ANSWER, HE_ANSWER + "\n        print(1)")
-    path = write(tmp_path, notebook)
-    assert main([str(path)]) == 0
-    out = capsys.readouterr().out
-    he, line = cell_number(notebook, NAMES[2]), line_of(notebook, NAMES[2], "print(1)")
-    assert f"[extra-print] cell {he}, line {line}, initialize_parameters_he" in out and "Total: 2/3" in out
-
-
-def test_usage_errors_exit_2_without_a_traceback(tmp_path):
-    existing = tmp_path / "gradebook.csv"
-    existing.write_text("file,score\nx,1\n")
-    cases = [([str(tmp_path / "nope.ipynb")], "does not exist"), ([str(tmp_path)], "--csv"),
-             ([str(tmp_path), "--csv", str(existing)], "--resume"),
-             ([str(tmp_path), "--csv", str(existing), "--resume"], "its columns are not"),
-             ([str(tmp_path), "--jobs", "0", "--csv", "x.csv"], "--jobs")]
-    for arguments, message in cases:
-        done = subprocess.run(GRADE + arguments, capture_output=True, text=True, cwd=ROOT)
-        assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, (arguments, done.stderr)
-
-
-def test_batch_grades_a_mixed_folder_in_parallel(tmp_path):
-    folder = tmp_path / "class"
-    (folder / "bob").mkdir(parents=True)
-    (folder / ".ipynb_checkpoints").mkdir()
-    write(folder, answered(), "alice.ipynb")
-    write(folder, answered(), ".ipynb_checkpoints/alice-checkpoint.ipynb")
-    write(folder / "bob", edited(NAMES[1], "np.random.seed(3)", "np.random.seed(4)"), "Initialization.ipynb")
-    write(folder, with_code(NAMES[2], "while True:\n    pass"), "carol.ipynb")
-    write(folder, "{broken", "dave.ipynb")
-    write(folder, with_code(NAMES[0], "import os\nos._exit(1)"), "erin.ipynb")
-    gradebook = tmp_path / "gradebook.csv"
-    assert main([str(folder), "--csv", str(gradebook), "--jobs", "2", "--timeout", "12"]) == 0
-    rows = {row["file"]: row for row in csv.DictReader(gradebook.open())}
-    assert set(rows) == {"alice.ipynb", "bob/Initialization.ipynb", "carol.ipynb", "dave.ipynb", "erin.ipynb"}
-    assert (rows["alice.ipynb"]["score"], rows["alice.ipynb"]["rules"], rows["alice.ipynb"]["error"]) == ("3", "", "")
-    assert rows["bob/Initialization.ipynb"]["rules"] == "edited-outside-answer"
-    assert rows["bob/Initialization.ipynb"]["initialize_parameters_random"] == "0"
-    assert rows["carol.ipynb"]["score"] == "2" and "timed out after 12 s" in rows["carol.ipynb"]["error"]
-    assert rows["dave.ipynb"]["score"] == "0" and "invalid JSON" in rows["dave.ipynb"]["error"]
-    assert rows["erin.ipynb"]["score"] == "2" and "exit code 1" in rows["erin.ipynb"]["error"]
-
-
 # ---- the gradebook -----------------------------------------------------------------------------------
-
-
-def a_verdict(score=3.0, error=None):
-    return {"score": score, "max_score": 3.0, "error": error, "violations": [{"rule": "extra-cell"}],
-            "exercises": [{"name": n, "score": 1.0} for n in NAMES]}
-
-
-def test_each_row_is_on_disk_as_soon_as_it_is_written(tmp_path):
-    from public_tests.grading import Gradebook
-
-    path = tmp_path / "gradebook.csv"
-    book = Gradebook(path, NAMES)
-    book.write("a.ipynb", a_verdict(error="line one\nline two"))
-    assert path.read_text().splitlines() == [
-        "file,score,max_score,initialize_parameters_zeros,initialize_parameters_random,initialize_parameters_he,rules,error",
-        "a.ipynb,3,3,1,1,1,extra-cell,line one line two"]
-    book.close()
-
-
-def test_resume_drops_a_row_cut_off_mid_write_and_lists_the_rest(tmp_path):
-    from public_tests.grading import Gradebook
-
-    path = tmp_path / "gradebook.csv"
-    with Gradebook(path, NAMES) as book:
-        book.write("a.ipynb", a_verdict())
-        book.write("b.ipynb", a_verdict())
-    whole = path.read_text()
-    path.write_text(whole + "c.ipynb,3,3,1")  # the batch died while writing c's row
-    with Gradebook(path, NAMES, resume=True) as book:
-        assert book.done == {"a.ipynb", "b.ipynb"}
-        book.write("c.ipynb", a_verdict(score=2.0))
-    assert path.read_text() == whole + "c.ipynb,2,3,1,1,1,extra-cell,\n"
-
-
-def test_an_existing_gradebook_is_never_replaced_silently(tmp_path):
-    from public_tests.grading import Gradebook
-    from public_tests.grading.gradebook import GradebookError
-
-    path = tmp_path / "gradebook.csv"
-    path.write_text("name,grade\nx,1\n")
-    with pytest.raises(GradebookError, match="add --resume"):
-        Gradebook(path, NAMES)
-    with pytest.raises(GradebookError, match="its columns are not"):
-        Gradebook(path, NAMES, resume=True)
-    assert path.read_text() == "name,grade\nx,1\n"
-    Gradebook(path, NAMES, overwrite=True).close()
-    assert path.read_text().startswith("file,score")
-
-
-def test_row_names_are_printable_and_one_line():
-    import pathlib
-
-    from public_tests.grading.gradebook import row_name
-
-    def name(raw):
-        return row_name(pathlib.Path(os.fsdecode(raw)))
-
-    assert name(b"caf\xe9\n.ipynb") == "caf\\xe9\\n.ipynb"
-    # never two files with one name: a literal backslash, a byte, a character that is not printable
-    raws = [b"c\xe9.ipynb", b"c\\xe9.ipynb", "c\x85.ipynb".encode(), b"c\x85.ipynb", b"c\\x85.ipynb", b"c\\\\.ipynb",
-            b"c\\.ipynb", "c\u2028.ipynb".encode(), b"c\\u2028.ipynb", b"c\n.ipynb", b"c\\n.ipynb"]
-    names = [name(raw) for raw in raws]
-    assert len(set(names)) == len(raws) and all(n.isprintable() for n in names), names
-
-
-def test_two_files_whose_names_look_alike_keep_a_row_each_and_resume(tmp_path):
-    folder = tmp_path / "class"
-    folder.mkdir()
-    write(folder, answered(), b"caf\xe9.ipynb")
-    write(folder, edited(NAMES[1], "np.random.seed(3)", "np.random.seed(4)"), "caf\\xe9.ipynb")  # a real backslash
-    gradebook = tmp_path / "gradebook.csv"
-    assert main([str(folder), "--csv", str(gradebook), "--timeout", "30"]) == 0
-    rows = {row["file"]: row["score"] for row in csv.DictReader(gradebook.open(encoding="utf-8"))}
-    assert rows == {"caf\\xe9.ipynb": "3", "caf\\\\xe9.ipynb": "2"}
-    lines = gradebook.read_text(encoding="utf-8").splitlines(True)
-    gradebook.write_text("".join(line for line in lines if not line.startswith("caf\\\\")), encoding="utf-8")
-    done = subprocess.run(GRADE + [str(folder), "--csv", str(gradebook), "--resume", "--timeout", "30"],
-                          capture_output=True, text=True, cwd=ROOT)
-    assert done.returncode == 0 and "Graded 1 notebook(s)" in done.stdout and "1 already in the gradebook" in done.stdout
-    rows = {row["file"]: row["score"] for row in csv.DictReader(gradebook.open(encoding="utf-8"))}
-    assert rows == {"caf\\xe9.ipynb": "3", "caf\\\\xe9.ipynb": "2"}
 
 
 def test_a_pipe_or_device_named_like_a_notebook_gets_a_verdict_without_blocking(tmp_path):
@@ -833,14 +637,6 @@ def test_a_symlink_is_refused_without_saying_where_it_points(tmp_path):
     assert all(rows[name]["score"] == "0" for name in errors)
     assert {e.split(" is ", 1)[1] for e in errors.values()} == {
         "a symbolic link, not a notebook; the grader reads only regular files. Submit the notebook file itself."}
-
-
-def test_a_number_too_long_to_read_is_a_clear_error_not_a_grader_error(tmp_path, capsys):
-    path = write(tmp_path, '{"nbformat": ' + "9" * 5000 + ', "cells": []}')
-    assert main([str(path)]) == 0
-    out = capsys.readouterr().out
-    assert "is not a notebook: it holds a number too long to read (more than 4300 digits)." in out
-    assert "grader error" not in out
 
 
 def test_a_timing_magic_on_an_answer_line_runs_the_statement(tmp_path):

@@ -13,7 +13,7 @@ a cluster worker, cannot interleave their draws.
 """
 import threading
 
-from ..initializer_checks import GRADER_CASES, PRE_SEEDS, judge
+from public_tests.initializer_checks import GRADER_CASES, PRE_SEEDS, judge
 from .protocol import ProtocolError, decode_observation
 from .sandbox import SessionBroken
 

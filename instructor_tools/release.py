@@ -1,8 +1,8 @@
 """Generate the student notebook from the solved source notebook.
 
-    python -m public_tests.release            # write notebooks/Initialization.ipynb
-    python -m public_tests.release --check    # exit 1 if the committed copy is stale
-    python -m public_tests.release --force    # replace a notebook that holds answers (backed up first)
+    initlab-release            # write notebooks/Initialization.ipynb
+    initlab-release --check    # exit 1 if the committed copy is stale
+    initlab-release --force    # replace a notebook that holds answers (backed up first)
 
 The student version is the source with every solution replaced by an empty answer
 region and every output cleared; nothing else changes. A student notebook whose
@@ -108,7 +108,7 @@ def release(source=SOURCE, output=STUDENT, force=False, check=False, out=sys.std
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m public_tests.release", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="initlab-release", description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", default=SOURCE, help="solved source notebook (default: %(default)s)")
     parser.add_argument("--output", default=STUDENT, help="student notebook to write (default: %(default)s)")
     parser.add_argument("--force", action="store_true", help="overwrite a notebook that holds answers (kept as backup)")

@@ -1,7 +1,7 @@
 """The instructor's grader: rules, sandboxed execution, trusted checks, gradebook.
 
-    python -m public_tests.grade SUBMISSION.ipynb            (or python -m public_tests.grading)
-    python -m public_tests.grade FOLDER --csv gradebook.csv [--jobs N] [--resume]
+    initlab-grade SUBMISSION.ipynb            (or initlab-grade)
+    initlab-grade FOLDER --csv gradebook.csv [--jobs N] [--resume]
 
 Reusable pieces: ``grade_submission(path, template, ...) -> verdict dict`` grades one file;
 ``Gradebook`` writes one CSV row per verdict as soon as it is ready and knows which files

@@ -8,16 +8,13 @@ and ``### END SOLUTION`` (nbgrader's markers).
 import re
 from dataclasses import dataclass
 
+from public_tests.placeholder import placeholder
+
 GRADED = re.compile(r"^#\s*GRADED FUNCTION:\s*(\w+)\s*$")
 STARTS = "# YOUR CODE STARTS HERE"
 ENDS = "# YOUR CODE ENDS HERE"
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
-
-
-def placeholder(name):
-    """Return the line that stands in an empty answer region of function ``name``."""
-    return f'raise NotImplementedError("{name}: replace this line with your code")'
 
 
 def graded_name(source):

@@ -7,7 +7,7 @@ import time
 
 import public_tests
 
-from ..initializer_checks import EXERCISES
+from public_tests.initializer_checks import EXERCISES
 from ..notebook_files import NotebookError, code_cells, display_name, grade_id, read_notebook
 from . import checks
 from .limits import MAX_CELLS, MAX_CODE_CELL_CHARS, MAX_CODE_CELL_LINES, MAX_NOTEBOOK_BYTES, MAX_TOTAL_CODE_CHARS

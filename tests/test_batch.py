@@ -1,0 +1,111 @@
+"""Grading a folder: every file gets a row, in parallel, even when an answer attacks the grader."""
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+
+
+from fixtures.grading.builders import (NAMES, TEMPLATE, alive, answered, edited, pids_with, requires_isolation, with_code, write)
+from instructor_tools.grading.cli import main
+from instructor_tools.grading.grader import grade_submission
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SOLUTION = os.path.join(ROOT, "notebooks", "source", "Initialization_solution.ipynb")
+GRADE = [sys.executable, "-m", "public_tests.grade"]
+
+
+def grade(tmp_path, notebook, name="submission.ipynb", **options):
+    path = write(tmp_path, notebook, name)
+    options.setdefault("timeout", 30)
+    return grade_submission(path, TEMPLATE, **options)
+
+
+def feedback(verdict):
+    return [e["feedback"] for e in verdict["exercises"]]
+
+
+def test_non_utf8_file_names_keep_every_row_of_the_batch(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    write(folder, answered(), b"caf\xe9.ipynb")
+    write(folder, answered(), "zed.ipynb")
+    write(folder, "{broken", b"\xff\xfe.ipynb")
+    gradebook = tmp_path / "gradebook.csv"
+    assert main([str(folder), "--csv", str(gradebook), "--timeout", "30"]) == 0
+    rows = {row["file"]: row for row in csv.DictReader(gradebook.open(encoding="utf-8"))}
+    assert set(rows) == {"caf\\xe9.ipynb", "zed.ipynb", "\\xff\\xfe.ipynb"}
+    assert rows["caf\\xe9.ipynb"]["score"] == rows["zed.ipynb"]["score"] == "3"
+    assert "invalid JSON" in rows["\\xff\\xfe.ipynb"]["error"]
+
+
+@requires_isolation
+def test_killing_the_parent_from_an_answer_does_not_stop_the_batch(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    write(folder, with_code(NAMES[0], "import os\nfor pid in (os.getppid(), 1):\n    try:\n        os.kill(pid, 9)\n"
+                                      "    except OSError:\n        pass"), "mallory.ipynb")
+    write(folder, answered(), "alice.ipynb")
+    write(folder, edited(NAMES[1], "np.random.seed(3)", "np.random.seed(4)"), "bob.ipynb")
+    gradebook = tmp_path / "gradebook.csv"
+    done = subprocess.run(GRADE + [str(folder), "--csv", str(gradebook), "--timeout", "30", "--isolation", "required"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    rows = {row["file"]: row for row in csv.DictReader(gradebook.open())}
+    assert {name: row["score"] for name, row in rows.items()} == {"alice.ipynb": "3", "bob.ipynb": "2",
+                                                                   "mallory.ipynb": "3"}
+
+
+@requires_isolation
+def test_a_killed_batch_keeps_its_rows_leaves_no_process_and_resumes(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    marker = f"sleeper-{os.getpid()}-{time.monotonic_ns()}"
+    for name in ("a.ipynb", "b.ipynb"):
+        write(folder, answered(), name)
+    slow = ("import os, sys\nif os.fork() == 0:\n    os.setsid()\n"
+            f"    os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(300)', '{marker}'])\n"
+            "import time\ntime.sleep(300)")
+    write(folder, with_code(NAMES[0], slow), "c.ipynb")
+    gradebook = tmp_path / "gradebook.csv"
+    command = GRADE + [str(folder), "--csv", str(gradebook), "--jobs", "1", "--timeout", "120"]
+    batch = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not pids_with(marker):
+        time.sleep(0.1)
+    sleepers = pids_with(marker)
+    assert sleepers, "c.ipynb never started"
+    batch.send_signal(signal.SIGKILL)
+    batch.wait()
+    time.sleep(0.5)
+    assert [pid for pid in sleepers if alive(pid)] == [] and pids_with(marker) == []
+    rows = list(csv.DictReader(gradebook.open()))
+    assert [(r["file"], r["score"]) for r in rows] == [("a.ipynb", "3"), ("b.ipynb", "3")]
+    write(folder, answered(), "c.ipynb")
+    out = subprocess.run(command + ["--resume"], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0 and "Graded 1 notebook(s)" in out.stdout and "2 already in the gradebook" in out.stdout
+    rows = list(csv.DictReader(gradebook.open()))
+    assert [(r["file"], r["score"]) for r in rows] == [("a.ipynb", "3"), ("b.ipynb", "3"), ("c.ipynb", "3")]
+
+
+def test_batch_grades_a_mixed_folder_in_parallel(tmp_path):
+    folder = tmp_path / "class"
+    (folder / "bob").mkdir(parents=True)
+    (folder / ".ipynb_checkpoints").mkdir()
+    write(folder, answered(), "alice.ipynb")
+    write(folder, answered(), ".ipynb_checkpoints/alice-checkpoint.ipynb")
+    write(folder / "bob", edited(NAMES[1], "np.random.seed(3)", "np.random.seed(4)"), "Initialization.ipynb")
+    write(folder, with_code(NAMES[2], "while True:\n    pass"), "carol.ipynb")
+    write(folder, "{broken", "dave.ipynb")
+    write(folder, with_code(NAMES[0], "import os\nos._exit(1)"), "erin.ipynb")
+    gradebook = tmp_path / "gradebook.csv"
+    assert main([str(folder), "--csv", str(gradebook), "--jobs", "2", "--timeout", "12"]) == 0
+    rows = {row["file"]: row for row in csv.DictReader(gradebook.open())}
+    assert set(rows) == {"alice.ipynb", "bob/Initialization.ipynb", "carol.ipynb", "dave.ipynb", "erin.ipynb"}
+    assert (rows["alice.ipynb"]["score"], rows["alice.ipynb"]["rules"], rows["alice.ipynb"]["error"]) == ("3", "", "")
+    assert rows["bob/Initialization.ipynb"]["rules"] == "edited-outside-answer"
+    assert rows["bob/Initialization.ipynb"]["initialize_parameters_random"] == "0"
+    assert rows["carol.ipynb"]["score"] == "2" and "timed out after 12 s" in rows["carol.ipynb"]["error"]
+    assert rows["dave.ipynb"]["score"] == "0" and "invalid JSON" in rows["dave.ipynb"]["error"]
+    assert rows["erin.ipynb"]["score"] == "2" and "exit code 1" in rows["erin.ipynb"]["error"]
