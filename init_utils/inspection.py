@@ -88,3 +88,14 @@ def training_trace(history, X, Y, iterations):
         points.append(TracePoint(history.snapshot_iterations[k], saturated, wrong,
                                  relative_steps(parameters, X, Y, history.learning_rate), weight_norms(parameters)))
     return points
+
+
+def blocked_share(parameters, X):
+    """Return the share of examples for which every unit of the last hidden layer outputs 0.
+
+    No path through the ReLUs carries such an example to the output: its output is the
+    output layer's bias alone, and no gradient flows back from it to the weights.
+    """
+    _, cache = forward_propagation(X, parameters)
+    last_hidden = cache[-7]  # a<L-1>: the cache holds (z, a, W, b) per layer
+    return float(np.mean(np.all(last_hidden == 0.0, axis=0)))

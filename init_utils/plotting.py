@@ -5,12 +5,16 @@ artists; without one it draws on the current axes, like the course's helpers.
 """
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import ListedColormap
 from matplotlib.markers import MarkerStyle
 
+from .boundary import VIEW
 from .prediction import predict_dec
 
-CMAP = plt.cm.Spectral
-LIMITS = (-1.5, 1.5)
+# Saturated red and blue for the points; pale pink and pale blue for the regions, so a point
+# always stands out from the shade under it, whichever region it falls in.
+CLASS_COLORS = {0: "#d62728", 1: "#1f4fbf"}
+CMAP = ListedColormap(["#f7c6c0", "#c4d7f5"])  # region shades: value 0 (predicts 0), value 1 (predicts 1)
 CLASS_LEVELS = (-0.5, 0.5, 1.5)
 
 
@@ -24,7 +28,6 @@ def decision_grid(X, h=0.01, pad=1.0):
 # Each class has a colour AND a marker shape, so the figures read without colour vision too.
 CLASS_STYLE = {0: dict(marker="o", name="class 0 (red circles): outer ring"),
                1: dict(marker="^", name="class 1 (blue triangles): inner ring")}
-REGION_NOTE = "shaded: red where the model predicts 0, blue where it predicts 1"
 
 
 def marker_path(marker):
@@ -41,7 +44,7 @@ def scatter_classes(ax, X, y, **kwargs):
     """
     labels = np.ravel(y)
     kwargs = {"s": 40, "edgecolors": "k", "linewidths": 0.3, **kwargs}
-    points = ax.scatter(X[0, :], X[1, :], c=labels, cmap=CMAP, vmin=0, vmax=1, **kwargs)
+    points = ax.scatter(X[0, :], X[1, :], c=[CLASS_COLORS[int(label == 1)] for label in labels], **kwargs)
     points.set_paths([marker_path(CLASS_STYLE[int(label == 1)]["marker"]) for label in labels])
     return points
 
@@ -54,7 +57,7 @@ def mark_classes(ax, X, y, markersize=4, **kwargs):
     """
     labels = np.ravel(y)
     return [ax.plot(X[0, labels == c], X[1, labels == c], linestyle="none", marker=CLASS_STYLE[c]["marker"],
-                    markersize=markersize, markerfacecolor=CMAP(float(c)), markeredgecolor="k",
+                    markersize=markersize, markerfacecolor=CLASS_COLORS[c], markeredgecolor="k",
                     markeredgewidth=0.3, label=CLASS_STYLE[c]["name"], **kwargs)[0]
             for c in (0, 1)]
 
@@ -65,10 +68,11 @@ def class_legend(ax, regions=False, **kwargs):
     from matplotlib.patches import Patch
 
     handles = [Line2D([], [], linestyle="none", marker=CLASS_STYLE[c]["marker"], markersize=6,
-                      markerfacecolor=CMAP(float(c)), markeredgecolor="k", markeredgewidth=0.3,
+                      markerfacecolor=CLASS_COLORS[c], markeredgecolor="k", markeredgewidth=0.3,
                       label=CLASS_STYLE[c]["name"]) for c in (0, 1)]
     if regions:
-        handles += [Patch(facecolor=CMAP(float(c)), alpha=0.6, label=f"predicts {c}") for c in (0, 1)]
+        handles += [Patch(facecolor=CMAP(c), edgecolor="0.5", label=f"{shade} shade: predicts {c}")
+                    for c, shade in ((0, "pink"), (1, "pale blue"))]
     kwargs.setdefault("fontsize", 7)
     kwargs.setdefault("loc", "upper left")
     kwargs.setdefault("bbox_to_anchor", (1.02, 1.0))  # outside the axes, so it hides no point
@@ -98,7 +102,7 @@ def plot_decision_boundary(model, X, y, ax=None, legend=True):
     ax = ax or plt.gca()
     xx, yy = decision_grid(X)
     Z = np.asarray(model(np.c_[xx.ravel(), yy.ravel()]), dtype=float).reshape(xx.shape)
-    regions = ax.contourf(xx, yy, Z, levels=CLASS_LEVELS, cmap=CMAP, vmin=0, vmax=1, alpha=0.6)
+    regions = ax.contourf(xx, yy, Z, levels=CLASS_LEVELS, cmap=CMAP, vmin=0, vmax=1)
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     points = scatter_classes(ax, X, y)
@@ -112,8 +116,8 @@ def plot_decision_boundary(model, X, y, ax=None, legend=True):
 def plot_boundary(parameters, X, Y, ax=None, title=None, legend=True):
     """Draw the network's decision boundary at the course's [-1.5, 1.5] view; return the artists."""
     ax = ax or plt.subplots(figsize=(6.6, 4))[1]
-    ax.set_xlim(LIMITS)
-    ax.set_ylim(LIMITS)
+    ax.set_xlim(VIEW)
+    ax.set_ylim(VIEW)
     ax.set_aspect("equal", adjustable="box")  # rings look round
     artists = plot_decision_boundary(lambda points: predict_dec(parameters, points.T), X, Y, ax=ax, legend=legend)
     if title:

@@ -1,19 +1,30 @@
-"""Built-in weight initializations to compare with the learner's own. Imports only numpy.
+"""Named weight scales, and the built-in initializations drawn with them. Imports only numpy.
 
-Every scheme draws standard-normal weights from its own generator seeded with 3 (the
-same numbers as ``np.random.seed(3)`` then ``np.random.randn``), scales layer l by
-``scale(n_l, n_prev)`` and sets biases to zero. numpy's global random state is untouched.
+SCALES is the one table of named scales (strict names: LeCun = sqrt(1/n_in),
+Xavier/Glorot = sqrt(2/(n_in+n_out)), He = sqrt(2/n_in); some courses call sqrt(1/n_in)
+"Xavier", and the notebook says so once). Every built-in scheme draws standard-normal
+weights from its own generator seeded with 3 (the same numbers as ``np.random.seed(3)``
+then ``np.random.randn``), scales layer l by ``scale(n_l, n_prev)`` and sets biases to
+zero. numpy's global random state is untouched.
 """
+from typing import Callable, NamedTuple
+
 import numpy as np
 
 SEED = 3
 
-# The strict names: LeCun = sqrt(1/n_in), Xavier/Glorot = sqrt(2/(n_in+n_out)), He = sqrt(2/n_in).
-# (Some courses call sqrt(1/n_in) "Xavier"; the notebook says so once.)
+
+class Scale(NamedTuple):
+    factor: Callable  # (n_l, n_prev) -> what layer l's standard normals are multiplied by
+    formula: str
+
+
 SCALES = {
-    "Xavier/Glorot": (lambda n_l, n_prev: np.sqrt(2.0 / (n_prev + n_l)), "sqrt(2 / (n_prev + n_l))"),
-    "LeCun": (lambda n_l, n_prev: np.sqrt(1.0 / n_prev), "sqrt(1 / n_prev)"),
-    "small (x0.01)": (lambda n_l, n_prev: 0.01, "0.01"),
+    "x0.01": Scale(lambda n_l, n_prev: 0.01, "0.01"),
+    "LeCun": Scale(lambda n_l, n_prev: np.sqrt(1.0 / n_prev), "sqrt(1 / n_prev)"),
+    "Xavier/Glorot": Scale(lambda n_l, n_prev: np.sqrt(2.0 / (n_prev + n_l)), "sqrt(2 / (n_prev + n_l))"),
+    "He": Scale(lambda n_l, n_prev: np.sqrt(2.0 / n_prev), "sqrt(2 / n_prev)"),
+    "x1": Scale(lambda n_l, n_prev: 1.0, "1"),
 }
 
 
@@ -29,9 +40,10 @@ def scaled_normal(layers_dims, scale, seed=SEED):
 
 
 def builtin_initializer(name):
-    """Return the initializer ``layers_dims -> parameters`` of a scheme named in SCALES."""
-    scale = SCALES[name][0]
-    return lambda layers_dims: scaled_normal(layers_dims, scale)
+    """Return the initializer ``layers_dims -> parameters`` of a scale named in SCALES."""
+    if name not in SCALES:
+        raise ValueError(f"unknown scale {name!r}; choose one of {list(SCALES)}")
+    return lambda layers_dims: scaled_normal(layers_dims, SCALES[name].factor)
 
 
 def custom_initializer(factor):

@@ -1,7 +1,7 @@
 """Generate the student notebook from the solved source notebook.
 
-    initlab-release            # write notebooks/Initialization.ipynb
-    initlab-release --check    # exit 1 if the committed copy is stale
+    initlab-release            # write notebooks/Initialization.ipynb and the grader's template
+    initlab-release --check    # exit 1 if either committed copy is stale
     initlab-release --force    # replace a notebook that holds answers (backed up first)
 
 The student version is the source with every solution replaced by an empty answer
@@ -19,6 +19,7 @@ import time
 
 from .answer_regions import BEGIN_SOLUTION, graded_name, holds_work, strip_solutions
 from .notebook_files import NotebookError, cell_source, read_notebook
+from .template import student_template
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "notebooks" / "source" / "Initialization_solution.ipynb"
@@ -72,23 +73,39 @@ def answered_functions(notebook):
     return names
 
 
-def release(source=SOURCE, output=STUDENT, force=False, check=False, out=sys.stdout):
-    """Write (or with check=True, compare) the student notebook. Return an exit status."""
+def release(source=SOURCE, outputs=None, force=False, check=False, out=sys.stdout):
+    """Write (or with check=True, compare) the student notebook at each of ``outputs``. Return an exit status.
+
+    By default the outputs are the learner's copy and the grader's template (see template.py).
+    """
+    source = pathlib.Path(source)
+    if not source.exists():
+        raise ReleaseError(f"{source} does not exist: run this from a checkout of the project, or pass --source.")
     try:
         text = dumps(student_version(read_notebook(source)))
     except NotebookError as error:
         raise ReleaseError(str(error)) from None
-    output = pathlib.Path(output)
-    current = output.read_text(encoding="utf-8") if output.exists() else None
+    outputs = [STUDENT, student_template()] if outputs is None else outputs
     if check:
-        if current == text:
-            print(f"{output} is up to date with {source}.", file=out)
-            return 0
-        print(f"{output} differs from what {source} generates: run 'make release' and commit the result.", file=out)
-        return 1
+        return max(_check(pathlib.Path(output), text, source, out) for output in outputs)
+    for output in outputs:
+        _write(pathlib.Path(output), text, source, force, out)
+    return 0
+
+
+def _check(output, text, source, out):
+    if output.exists() and output.read_text(encoding="utf-8") == text:
+        print(f"{output} is up to date with {source}.", file=out)
+        return 0
+    print(f"{output} differs from what {source} generates: run 'make release' and commit the result.", file=out)
+    return 1
+
+
+def _write(output, text, source, force, out):
+    current = output.read_text(encoding="utf-8") if output.exists() else None
     if current == text:
         print(f"{output} is already up to date.", file=out)
-        return 0
+        return
     if current is not None:
         try:
             answered = answered_functions(json.loads(current))
@@ -104,15 +121,16 @@ def release(source=SOURCE, output=STUDENT, force=False, check=False, out=sys.std
             print(f"Kept the old notebook as {backup}.", file=out)
     output.write_text(text, encoding="utf-8")
     print(f"Wrote {output} from {source}.", file=out)
-    return 0
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="initlab-release", description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", default=SOURCE, help="solved source notebook (default: %(default)s)")
-    parser.add_argument("--output", default=STUDENT, help="student notebook to write (default: %(default)s)")
+    parser.add_argument("--output", action="append", metavar="PATH",
+                        help="student notebook to write; repeat for several (default: the learner's copy "
+                             f"{STUDENT} and the grader's template {student_template()})")
     parser.add_argument("--force", action="store_true", help="overwrite a notebook that holds answers (kept as backup)")
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if the output is stale")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if an output is stale")
     args = parser.parse_args(argv)
     try:
         return release(args.source, args.output, force=args.force, check=args.check)

@@ -1,14 +1,21 @@
 """Built-in schemes carry their strict names and draw the exercises' numbers without touching numpy's state."""
 import numpy as np
+import pytest
 
 from init_utils.schemes import SCALES, builtin_initializer, custom_initializer
 
 
-def test_names_match_their_formulas():
-    lecun, glorot = SCALES["LeCun"][0], SCALES["Xavier/Glorot"][0]
-    assert lecun(5, 4) == np.sqrt(1 / 4)
-    assert glorot(5, 4) == np.sqrt(2 / 9)
-    assert not any(name == "Xavier" for name in SCALES)  # sqrt(1/n) is LeCun's, never plain "Xavier"
+def test_the_table_names_five_scales_strictly_and_each_matches_its_formula():
+    assert list(SCALES) == ["x0.01", "LeCun", "Xavier/Glorot", "He", "x1"]  # sqrt(1/n) is LeCun's, never "Xavier"
+    expected = {"x0.01": 0.01, "LeCun": np.sqrt(1 / 4), "Xavier/Glorot": np.sqrt(2 / 9), "He": np.sqrt(2 / 4), "x1": 1.0}
+    for name, scale in SCALES.items():
+        assert scale.factor(5, 4) == pytest.approx(expected[name], rel=1e-15)
+        assert eval(scale.formula, {"sqrt": np.sqrt, "n_prev": 4, "n_l": 5}) == pytest.approx(expected[name], rel=1e-15)
+
+
+def test_an_unknown_scale_name_lists_the_known_ones():
+    with pytest.raises(ValueError, match="unknown scale 'Xavier'; choose one of"):
+        builtin_initializer("Xavier")
 
 
 def test_builtin_scheme_is_seed_3_randn_scaled_and_leaves_global_state_alone():

@@ -5,20 +5,21 @@ unexpected; the caller then treats the child as broken.
 """
 import base64
 import binascii
+import json
 import math
 import re
 
 import numpy as np
 
-from public_tests.initializer_checks import Call, Observation, Opaque, Raised
-from .limits import MAX_ARRAY_ELEMENTS
+from public_tests.observation import Call, Observation, Opaque, Raised
+from .limits import MAX_ARRAY_ELEMENTS, MAX_DATA_ELEMENTS, MAX_KEYS, MAX_NDIM, MAX_REPLY_BYTES
 
+# What the child is told in its "start" request: it encodes within these, the parent checks them.
+CHILD_LIMITS = {"max_keys": MAX_KEYS, "max_data_elements": MAX_DATA_ELEMENTS, "max_ndim": MAX_NDIM,
+                "max_reply_bytes": MAX_REPLY_BYTES}
 NUMERIC_DTYPES = {"|b1", "|i1", "<i2", "<i4", "<i8", "|u1", "<u2", "<u4", "<u8", "<f2", "<f4", "<f8", "<f16",
                   "<c8", "<c16"}
 OTHER_DTYPE = re.compile(r"^[A-Za-z0-9<>|=]{1,20}$")
-MAX_KEYS = 256
-MAX_NDIM = 64  # numpy's own limit
-MAX_DATA_ELEMENTS = 10_000  # per array sent with its data; child.py uses the same number
 
 
 class ProtocolError(Exception):
@@ -47,11 +48,33 @@ def _text(value, limit=300):
     return value
 
 
+def _unique_keys(pairs):
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ProtocolError("a reply with a repeated key")
+    return dict(pairs)
+
+
+def parse_reply(line):
+    """Return the reply dict in one line from the child; raise ProtocolError if it is anything else."""
+    if len(line) > MAX_REPLY_BYTES:
+        raise ProtocolError(f"a reply over {MAX_REPLY_BYTES // 1024} KB")
+    try:
+        reply = json.loads(line.decode("ascii"), object_pairs_hook=_unique_keys)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ProtocolError("data that is not a reply (something wrote to the grader's pipe)") from None
+    if not isinstance(reply, dict) or not reply:
+        raise ProtocolError("a malformed reply")
+    return reply
+
+
 def decode_observation(reply, layers_dims, seeds):
-    """Rebuild initializer_checks.Observation from an "observe" reply."""
+    """Rebuild observation.Observation from an "observe" reply: one call per seed, unless a call raised."""
     calls = reply.get("calls") if set(reply) == {"calls"} else None
     if not isinstance(calls, list) or not 1 <= len(calls) <= len(seeds):
         raise ProtocolError("a reply without a list of calls")
+    if len(calls) < len(seeds) and (not isinstance(calls[-1], dict) or calls[-1].get("error") is None):
+        raise ProtocolError("fewer calls than seeds, and none of them raised")
     budget = [MAX_ARRAY_ELEMENTS]
     out = []
     for index, call in enumerate(calls):
@@ -76,7 +99,7 @@ def decode_raised(message):
 
 
 def decode_result(message, budget):
-    """Rebuild the learner's return value as initializer_checks.portable leaves it."""
+    """Rebuild the learner's return value as observation.portable leaves it."""
     if isinstance(message, dict) and set(message) == {"dict"}:
         items = message["dict"]
         if not isinstance(items, list) or len(items) > MAX_KEYS:

@@ -1,0 +1,212 @@
+"""Call a learner's initializer and record what it did: the one observation the self-check and the grader share.
+
+This file imports only numpy and the standard library, so the grading child can load it by
+its path inside the sandbox (or as ``public_tests.observation``). It judges nothing: the
+records it returns are read by ``public_tests.judging.judge``.
+
+``observe`` seeds numpy's global generator with each of ``PRE_SEEDS`` (neither is 3), calls
+the function on a fresh copy of ``layers_dims`` after each, records what came back or what
+was raised (an exception ends the observation), and restores the generator's state.
+"""
+import os
+import traceback
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.random import mtrand
+
+# Seeds numpy's global generator gets before each call. Neither is 3, so a function that does
+# not seed, or seeds after drawing, gets different numbers; the second call catches functions
+# that are right only once.
+PRE_SEEDS = (101, 7919)
+REPLACED = "ReplacedNumpyFunction"  # Raised.type_name for "the learner replaced a numpy function"
+
+# numpy's own functions, kept at import (before any learner code runs): a learner's cell may replace
+# np.random.seed (np.random.seed = 3), and the observation must still seed, save and restore the generator.
+REAL = {name: getattr(mtrand, name) for name in (
+    "seed", "get_state", "set_state", "randn", "rand", "random", "random_sample", "standard_normal", "normal",
+    "uniform", "randint", "shuffle", "permutation")}
+REAL_NUMPY = {name: getattr(np, name) for name in ("zeros", "sqrt", "array", "ones", "multiply", "divide")}
+REAL_RANDOM_MODULE = np.random
+_MISSING = object()
+_OWN_FOLDER = os.path.dirname(os.path.abspath(__file__))
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """Stands in for a value the judge only needs to name: its type, and whether it subclasses ndarray."""
+
+    type_name: str
+    module: str = "builtins"
+    ndarray_subclass: bool = False
+
+    @classmethod
+    def of(cls, value):
+        kind = type(value)
+        return cls(kind.__name__, kind.__module__, isinstance(value, np.ndarray))
+
+
+@dataclass(frozen=True)
+class Raised:
+    """An exception the learner's function raised: its type, message and the learner's line."""
+
+    type_name: str
+    message: str
+    line: str = None
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call of the learner's function: the seed set before it, what it returned or raised."""
+
+    pre_seed: int
+    result: object
+    error: Raised = None
+    argument_after: list = None
+    exception: BaseException = None  # the live exception, in-process only; judge never reads it
+
+
+@dataclass(frozen=True)
+class Observation:
+    layers_dims: tuple
+    calls: tuple
+
+
+def replaced_functions():
+    """Return the names (like 'np.random.seed') of numpy functions that something has replaced."""
+    if np.random is not REAL_RANDOM_MODULE:
+        return ["np.random"]
+    names = [f"np.random.{n}" for n, f in REAL.items() if getattr(np.random, n, None) is not f]
+    return names + [f"np.{n}" for n, f in REAL_NUMPY.items() if getattr(np, n, None) is not f]
+
+
+@contextmanager
+def real_numpy():
+    """Run a block with numpy's own functions in place, then put back whatever a learner had assigned.
+
+    numpy itself calls some of these (getting the random state calls np.zeros), so the checks
+    need them even after a learner's cell replaced one. Nothing the learner did is undone.
+    """
+    saved_module = np.__dict__.get("random", _MISSING)
+    np.random = REAL_RANDOM_MODULE
+    saved = [(REAL_RANDOM_MODULE, n, REAL_RANDOM_MODULE.__dict__.get(n, _MISSING), f) for n, f in REAL.items()]
+    saved += [(np, n, np.__dict__.get(n, _MISSING), f) for n, f in REAL_NUMPY.items()]
+    for owner, name, _, function in saved:
+        setattr(owner, name, function)
+    try:
+        yield
+    finally:
+        for owner, name, before, _ in saved:
+            if before is _MISSING:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, before)
+        np.random = saved_module if saved_module is not _MISSING else REAL_RANDOM_MODULE
+
+
+def learner_line(error, learner_file):
+    """Return the source of the deepest traceback line in ``learner_file`` (else outside numpy and this folder).
+
+    None when no frame is the learner's: the call itself failed (wrong parameters).
+    """
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("<")
+              or not os.path.abspath(f.filename).startswith(_OWN_FOLDER + os.sep)]
+    mine = [f for f in frames if f.filename == learner_file] or [f for f in frames if "numpy" not in f.filename]
+    return (mine[-1].line or None) if mine else None
+
+
+def copy_result(result):
+    """Copy the arrays of a returned dict, so that a later call that reuses and refills them cannot change them."""
+    if not isinstance(result, dict):
+        return result
+    return {k: (np.array(dict.__getitem__(result, k), copy=True) if type(dict.__getitem__(result, k)) is np.ndarray
+                else dict.__getitem__(result, k)) for k in dict.keys(result)}
+
+
+def _raised(error, learner_file):
+    try:
+        message = str(error)
+    except Exception:
+        message = "(unprintable)"
+    return Raised(type(error).__name__, message, learner_line(error, learner_file))
+
+
+def _replaced_call(seed, argument, names, during):
+    """A Call recording that numpy functions were replaced (before the call, or by it)."""
+    return Call(seed, None, Raised(REPLACED, ", ".join(names), "during" if during else None), list(argument))
+
+
+def _one_call(target, argument, seed, keep, watch_numpy, learner_file):
+    """Seed, call ``target(argument)`` once and return the Call."""
+    __tracebackhide__ = True
+    replaced = replaced_functions if watch_numpy else list
+    broken = replaced()
+    if broken:  # an earlier cell (or an earlier run) replaced numpy's function: calling cannot help
+        return _replaced_call(seed, argument, broken, False)
+    REAL["seed"](seed)
+    try:
+        result = target(argument)
+    except Exception as error:  # the learner's code may raise anything; it is reported, not hidden
+        broken = replaced()
+        if broken:
+            return _replaced_call(seed, argument, broken, True)
+        return Call(seed, None, _raised(error, learner_file), list(argument), error)
+    broken = replaced()
+    if broken:
+        return _replaced_call(seed, argument, broken, True)
+    with real_numpy() if watch_numpy else nullcontext():
+        return Call(seed, keep(result), None, list(argument))
+
+
+def observe(target, layers_dims, seeds=PRE_SEEDS, keep=copy_result, watch_numpy=False, learner_file=None):
+    """Call ``target`` once per seed on a fresh copy of ``layers_dims``; return an Observation.
+
+    ``keep(result)`` turns each returned value into what the Call holds (default: copy_result).
+    With ``watch_numpy``, a numpy function replaced before or during a call is recorded as a
+    Raised of type REPLACED (and ends the observation), and numpy's own functions are put in
+    place while the generator's state is read and restored. ``learner_file`` names the file
+    whose traceback line is quoted (default: the file ``target`` was defined in).
+    """
+    __tracebackhide__ = True
+    guard = real_numpy if watch_numpy else nullcontext
+    learner_file = learner_file or getattr(getattr(target, "__code__", None), "co_filename", None)
+    calls = []
+    with guard():
+        state = REAL["get_state"]()
+    try:
+        for seed in seeds:
+            calls.append(_one_call(target, list(layers_dims), seed, keep, watch_numpy, learner_file))
+            if calls[-1].error is not None:
+                break
+    finally:
+        with guard():
+            REAL["set_state"](state)
+    return Observation(tuple(layers_dims), tuple(calls))
+
+
+def _portable_value(value):
+    if value is None or type(value) is np.ndarray:
+        return None if value is None else np.array(value, copy=True)
+    return Opaque.of(value)
+
+
+def _portable_key(key):
+    if isinstance(key, str):
+        return str(key)
+    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        return int(key)
+    return Opaque.of(key)
+
+
+def portable(observation):
+    """Return a copy holding only None, dict, plain ndarrays and Opaque stand-ins: what ``judge`` reads."""
+    calls = []
+    for call in observation.calls:
+        result = call.result
+        if isinstance(result, dict):
+            result = {_portable_key(k): _portable_value(dict.__getitem__(result, k)) for k in dict.keys(result)}
+        elif result is not None:
+            result = Opaque.of(result)
+        calls.append(replace(call, result=result, exception=None))
+    return replace(observation, calls=tuple(calls))
