@@ -1,19 +1,28 @@
-# make lab   set up .venv (first time only) and open the notebooks in JupyterLab
-# make test  set up .venv (first time only) and run every test, notebooks and browser included
-# make setup only set up .venv (install, compile the training engine)
+# make lab   set up .venv with the lesson's dependencies only (first time only) and open the notebooks in JupyterLab
+# make test  set up .venv for tests (first time only), lint, and run every test, notebooks and browser included
+# make setup only set up .venv for tests (install with the test and cluster extras, compile the training engine)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+# Test processes (pytest-xdist). loadgroup keeps the files tests/conftest.py groups on one worker.
+WORKERS ?= 2
 
 .PHONY: setup lab test test-matrix execute release bench clean
 
+# The lesson: runtime dependencies only.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,cluster]'
+	$(PY) -m pip install --quiet -e .
 	$(PY) -c "from init_utils.engine import warm; warm()"   # compile the training engine once, into numba's cache
 	touch $(STAMP)
+
+# Tests and batch grading on Dask: the extras on top.
+$(TEST_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,cluster]'
+	touch $(TEST_STAMP)
 
 # nbgrader goes into its own folder, used only by the test that runs it on the source notebook,
 # so its JupyterLab extension never appears in the learner's lab or the browser tests.
@@ -22,24 +31,24 @@ $(NBGRADER): $(STAMP)
 	$(PY) -m pip install --quiet --target $(VENV)/nbgrader-lib 'nbgrader>=0.9,<0.10'
 	touch $(NBGRADER)
 
-NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
-
 # JupyterLab refuses to start as root unless told; containers and some CI machines run as root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-setup: $(STAMP)
+setup: $(TEST_STAMP)
 
 # hide_globs keeps the solved notebook (source/) and the nbval settings out of the learner's file browser.
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/ \
 	  --ContentsManager.hide_globs="['__pycache__', '*.pyc', '*.pyo', '.DS_Store', '*~', 'source', 'nbval_sanitize.cfg']"
 
-test: $(STAMP) $(NBGRADER)
-	$(PY) -m pytest tests $(NBVAL) $(SOURCE_NB)
+# Lint first (rules in pyproject.toml), then every test on $(WORKERS) processes, the ten slowest named at the end.
+test: $(TEST_STAMP) $(NBGRADER)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -n $(WORKERS) --dist loadgroup --durations=10 tests
 
-# The same numeric, notebook and nbval tests under other CPU configurations (see .ci/cpu-matrix).
-test-matrix: $(STAMP)
-	PY=$(PY) .ci/cpu-matrix
+# The numeric and notebook tests again under other CPU configurations (see .ci/cpu-matrix).
+test-matrix: $(TEST_STAMP)
+	PY=$(PY) WORKERS=$(WORKERS) .ci/cpu-matrix
 
 # Speed, as ratios to baselines measured in the same run (see benchmarks/).
 bench: $(STAMP)

@@ -1,12 +1,17 @@
-"""Explorer speed, kernel side: cold start, one replay frame, one scheme switch, one live retrain.
+"""Explorer speed, kernel side: cold start, one replay frame, one scheme switch, one depth-view change,
+one live retrain.
 
     python benchmarks/bench_explorer.py [--repeats 40]
 
 The figures are set up as in a live JupyterLab session (ipympl stops building its
-fallback PNG once the browser view is there). Baselines, measured in the same run: one
-plain-loop training run (init_utils.training.train_plain, 15000 iterations) for the cold
-start and the live retrain, and a full redraw of the replay figure for a frame change and
-a scheme switch (what the explorer would cost without blitting).
+fallback PNG once the browser view is there). A change is timed from the widget callback
+to the frame ipympl sends: the callback, then the draw the browser asks for (canvas.draw(),
+which renders and encodes the PNG). Baselines, measured in the same run: one plain-loop
+training run (init_utils.training.train_plain, 15000 iterations) for the cold start and
+the live retrain; a full redraw of the figure for a frame change and a scheme switch (what
+it would cost without the saved background); and, for the depth view, an uncached
+propagation (variance.layer_rms) plus a full redraw (what it would cost without the stack
+cache). The depth view's target is 100 ms per change at depth 50, width 256.
 """
 import argparse
 import os
@@ -20,9 +25,12 @@ from common import machine, ratio_line, timed  # noqa: E402
 import numpy as np  # noqa: E402
 
 from init_utils import engine, load_dataset  # noqa: E402
-from init_utils.explorer import DEBOUNCE, Explorer  # noqa: E402
-from init_utils.schemes import scaled_normal  # noqa: E402
+from init_utils.explorer import DEBOUNCE, DEPTH, Explorer  # noqa: E402
+from init_utils.schemes import SCALES, scaled_normal  # noqa: E402
 from init_utils.training import train_plain  # noqa: E402
+from init_utils.variance import layer_rms  # noqa: E402
+
+DEPTH_TARGET = 0.100  # seconds per depth-view change, computation and redraw
 
 
 def learner_like():
@@ -36,21 +44,52 @@ def learner_like():
 
 def connected(canvas):
     """Make a canvas behave as once its browser view is there, sending frames nowhere."""
-    canvas.syncing_data_url = False  # what the browser's "initialized" message does
+    canvas.syncing_data_url = False  # what the browser's "initialized" message sets
     canvas.send_binary = lambda data: None
 
 
-def against_full_redraw(canvas, action, repeats):
-    """Time action(i) and, right after, a full redraw plus the image ipympl would send."""
-    action_times, redraw_times = [], []
+def against_full_redraw(canvas, action, repeats, baseline=None, prepare=None):
+    """Time action(i) then the frame the browser asks for; then, untimed prepare(i); then the baseline:
+    baseline(i) and a full redraw."""
+    action_times, baseline_times = [], []
     for i in range(repeats):
         start = time.perf_counter()
         action(i)
-        action_times.append(time.perf_counter() - start)
-        start = time.perf_counter()
         canvas.draw()
-        redraw_times.append(time.perf_counter() - start)
-    return action_times, redraw_times
+        action_times.append(time.perf_counter() - start)
+        if prepare:
+            prepare(i)
+        start = time.perf_counter()
+        if baseline:
+            baseline(i)
+        canvas.figure.redraw_all()
+        canvas.draw()
+        baseline_times.append(time.perf_counter() - start)
+    return action_times, baseline_times
+
+
+def depth_view_changes(explorer, repeats):
+    """Time depth-view changes at depth 50, width 256: a scheme, a depth step, a width not cached."""
+    c = explorer.controls
+    c.depth.value, c.width.value = 50, 256
+    explorer.tabs.selected_index = DEPTH
+    canvas = explorer.depth_view.figure.canvas
+    connected(canvas)
+    canvas.draw()
+    schemes = ["x0.01", "LeCun", "Xavier/Glorot", "He (yours)", "x0.01", "custom scale"]
+
+    def uncached(i):  # what a change would cost if it propagated a fresh stack
+        layer_rms(50, 256, SCALES["He"].factor)
+
+    def forget_256(i):  # visit two other widths, so that the stack of width 256 is no longer kept
+        c.width.value, c.width.value = 224, 240
+
+    return {"scheme switch": against_full_redraw(canvas, lambda i: setattr(c.scheme, "value", schemes[i % 6]),
+                                                 repeats, uncached),
+            "depth 50 <-> 51": against_full_redraw(canvas, lambda i: setattr(c.depth, "value", 51 - i % 2),
+                                                   repeats, uncached),
+            "width to 256, not cached": against_full_redraw(canvas, lambda i: setattr(c.width, "value", 256),
+                                                            repeats, uncached, prepare=forget_256)}
 
 
 def live_retrain(explorer, repeats):
@@ -58,10 +97,10 @@ def live_retrain(explorer, repeats):
     times = []
     for i in range(repeats):
         start = time.perf_counter()
-        explorer.learning_rate.value = 10 ** (-1.9 + 0.1 * i)  # a new value each time: nothing cached
-        assert explorer.runs.wait(300)
+        explorer.controls.learning_rate.value = 10 ** (-1.9 + 0.1 * i)  # a new value each time: nothing cached
+        assert explorer.wait_until_idle(600)
         times.append(time.perf_counter() - start)
-        assert explorer.current.config == explorer.config()
+        assert explorer.shown_run.config == explorer.config()
     return times
 
 
@@ -76,7 +115,7 @@ def main():
     def cold_start():
         explorer = Explorer(learner_like(), *data)
         explorer.tabs.selected_index = 1  # what opening "Compare all" does: train the other 5 schemes
-        explorer.runs.wait(300)
+        assert explorer.wait_until_idle(600)
         return explorer
 
     starts, explorer = [], None
@@ -92,14 +131,15 @@ def main():
     canvas.draw()
     rng = random.Random(0)
     labels = list(explorer.runs.labels)
+    frame, scheme = explorer.controls.frame, explorer.controls.scheme
 
     def next_frame(i):
-        k = rng.randint(0, explorer.frame.max)
-        explorer.frame.value = k if k != explorer.frame.value else (k + 1) % (explorer.frame.max + 1)
+        k = rng.randint(0, frame.max)
+        frame.value = k if k != frame.value else (k + 1) % (frame.max + 1)
 
     def next_scheme(i):
         label = labels[i % len(labels)]
-        explorer.scheme.value = label if label != explorer.scheme.value else labels[(i + 1) % len(labels)]
+        scheme.value = label if label != scheme.value else labels[(i + 1) % len(labels)]
 
     frame, full = against_full_redraw(canvas, next_frame, args.repeats)
     print(ratio_line("replay frame change (vs full redraw)", frame, full, unit="ms"))
@@ -108,7 +148,14 @@ def main():
     for name, times in (("frame change", frame), ("scheme switch", switch)):
         print(f"{name:<46} median {np.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms (target 20 ms)")
 
-    explorer.scheme.value = "He (yours)"
+    for name, (times, baseline) in depth_view_changes(explorer, max(4, args.repeats // 4)).items():
+        print(ratio_line(f"depth view, {name} (vs uncached + full redraw)", times, baseline, unit="ms"))
+        verdict = "ok" if np.median(times) <= DEPTH_TARGET else "MISSES"
+        print(f"{'':<46} median {np.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms "
+              f"(target {DEPTH_TARGET * 1000:.0f} ms: {verdict})")
+
+    explorer.tabs.selected_index = 0
+    explorer.controls.scheme.value = "He (yours)"
     retrains = live_retrain(explorer, max(3, args.repeats // 8))
     print(ratio_line("live retrain, He 15000 its (vs 1 plain run)", retrains, [plain] * len(retrains)))
     print(f"{'':<46} median {np.median(retrains):.2f} s, of which {DEBOUNCE:.2f} s debounce "

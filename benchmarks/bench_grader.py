@@ -3,10 +3,11 @@
     python benchmarks/bench_grader.py [--rounds 3] [--batch 8] [--before /tmp/grader-before]
 
 Every measurement runs the command line as an instructor would (a fresh interpreter,
-``python -m public_tests.grade``), over correct submissions built from the student template
-and the reference answers in tests/reference.py. Rounds alternate between the variants so
-that load from other processes hits them alike. ``--before DIR`` adds a checkout of an older
-grader (run with PYTHONPATH=DIR from inside DIR) as a second baseline.
+``python -m instructor_tools.grading``), over correct submissions built from the student
+template and the reference answers in tests/reference.py. Rounds alternate between the
+variants so that load from other processes hits them alike. ``--before DIR`` adds a checkout
+of an older grader (``python -m public_tests.grade``, run with PYTHONPATH=DIR from inside DIR)
+as a second baseline.
 """
 import argparse
 import json
@@ -37,13 +38,14 @@ def run(command, cwd, env=None):
     return seconds
 
 
-def variants(before):
-    new = [sys.executable, "-m", "public_tests.grade"]
-    out = {"isolated": (new + ["--isolation", "required"], ROOT, None),
-           "unisolated": (new + ["--isolation", "off"], ROOT, None)}
+def variants(before, scratch):
+    """Return {name: (command, folder to run it in, environment)}: this checkout's grader, and an older one."""
+    new = [sys.executable, "-m", "instructor_tools.grading"]
+    here = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), str(ROOT)])))
+    out = {"isolated": (new + ["--isolation", "required"], scratch, here),
+           "unisolated": (new + ["--isolation", "off"], scratch, here)}
     if before:
-        env = dict(os.environ, PYTHONPATH=str(before))
-        out["before"] = ([sys.executable, "-m", "public_tests.grade"], before, env)
+        out["before"] = ([sys.executable, "-m", "public_tests.grade"], before, dict(os.environ, PYTHONPATH=str(before)))
     return out
 
 
@@ -68,13 +70,13 @@ def main():
         for index in range(args.batch):
             (folder / f"learner{index:03d}.ipynb").write_text(notebook)
         for _ in range(args.rounds):
-            for name, (command, cwd, env) in variants(args.before).items():
+            for name, (command, cwd, env) in variants(args.before, scratch).items():
                 times["single"].setdefault(name, []).append(run(command + [str(one)], cwd, env))
                 gradebook = scratch / f"{name}.csv"
                 gradebook.unlink(missing_ok=True)
                 seconds = run(command + [str(folder), "--csv", str(gradebook), "--jobs", "2"], cwd, env)
                 times["batch"].setdefault(name, []).append(seconds / args.batch)
-                rows = gradebook.read_text().strip().split("\n")[1:]
+                rows = [row for row in gradebook.read_text().split("\n") if row.startswith("learner")]
                 assert len(rows) == args.batch and all(",3,3," in row for row in rows), rows
     for mode, label in (("single", "one submission"), ("batch", f"batch of {args.batch}, --jobs 2, per submission")):
         print(f"\n{label} (command line, fresh interpreter each):")

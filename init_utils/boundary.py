@@ -1,7 +1,7 @@
 """Pure arithmetic behind the explorer's pictures. Imports only numpy.
 
-The explorer shows the course's square view [-1.5, 1.5]^2 (the same square as
-plotting.LIMITS) and costs on a log axis between COST_LIMITS.
+The explorer shows the course's square view VIEW = [-1.5, 1.5]^2 (every boundary plot of the
+package uses it) and costs on a log axis between COST_LIMITS.
 """
 import numpy as np
 
@@ -37,8 +37,3 @@ def frame_indices(n_snapshots, every):
     if frames[-1] != n_snapshots - 1:
         frames.append(n_snapshots - 1)
     return frames
-
-
-def same_iteration(iterations, iteration):
-    """Return the index of the last entry of the sorted ``iterations`` at or before ``iteration`` (0 if none)."""
-    return max(int(np.searchsorted(iterations, iteration, side="right")) - 1, 0)

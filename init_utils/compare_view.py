@@ -1,7 +1,7 @@
 """Compare all: every scheme's boundary at the same iteration, and all cost curves. Reads Runs; never trains."""
 import numpy as np
 
-from .boundary import drawable_costs, same_iteration
+from .boundary import drawable_costs
 from .figure_parts import boundary_axes, cost_axes, figure_class_legend, widget_figure
 
 COLUMNS = 3
@@ -37,7 +37,7 @@ class CompareView:
                 self.titles[label].set_text(f"{label}\ntraining…")
                 self.lines[label].set_data([], [])
                 continue
-            k = same_iteration(run.iterations, iteration)
+            k = run.history.snapshot_index(iteration)
             image.set_data(run.boundaries[k])
             self.titles[label].set_text(f"{label}\ntrain accuracy {run.train_accuracy[k]:.0%}")
             self.lines[label].set_data(run.iterations, drawable_costs(run.costs))

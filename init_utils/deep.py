@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .history import History
-from .inspection import blocked_share
 from .schemes import SCALES, scaled_normal
 from .training import train
 
@@ -22,8 +21,7 @@ RECORD_EVERY = 100
 class DeepRun:
     scheme: str  # a name of schemes.SCALES
     seed: int
-    history: History
-    blocked_at_start: float  # share of examples with no active unit in the last hidden layer, before training
+    history: History  # history.snapshots[0] holds the starting parameters
 
 
 def deep_runs(X, Y, schemes=tuple(SCALES), seeds=DEEP_SEEDS, layers_dims=DEEP_DIMS, learning_rate=0.01,
@@ -42,5 +40,5 @@ def deep_runs(X, Y, schemes=tuple(SCALES), seeds=DEEP_SEEDS, layers_dims=DEEP_DI
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 history = train(X, Y, parameters, learning_rate, num_iterations, print_cost=False,
                                 record_every=RECORD_EVERY)
-            runs.append(DeepRun(name, seed, history, blocked_share(parameters, X)))
+            runs.append(DeepRun(name, seed, history))
     return runs

@@ -1,12 +1,12 @@
-"""Initialization explorer: switch the initializer, replay training, compare, look inside.
+"""Initialization explorer: switch the initializer, replay training, compare, look inside, go deep.
 
     explorer = Explorer({"zeros": initialize_parameters_zeros, "random": ..., "he": ...},
                         train_X, train_Y, test_X, test_Y)
     explorer          # display it in JupyterLab
 
 Explorer only wires parts together: Runs (runs.py) trains and caches in the background,
-the views (replay_view, compare_view, inside_view) draw a Run, replay_export makes the
-kernel-free animation. Widget callbacks arrive on two kernel threads, so each one runs
+the views (replay_view, compare_view, inside_view, depth_view) draw, replay_export makes
+the kernel-free animation. Widget callbacks arrive on two kernel threads, so each one runs
 under one lock and ends by rendering what the controls name now ("latest state wins").
 """
 import base64
@@ -15,17 +15,20 @@ import threading
 import traceback
 
 import ipywidgets as widgets
+import numpy as np
 
-from .boundary import same_iteration
 from .compare_view import CompareView
+from .depth_view import DepthView
 from .explorer_controls import Controls
+from .figure_parts import figure_png
 from .inside_view import InsideView
 from .replay_export import ReplayImage, animated_png, replay_frames
 from .replay_view import ReplayView, render_png, status_text
 from .runs import CUSTOM, LEARNER_LABELS, Config, Runs
+from .schemes import SCALES
 
-DEBOUNCE = 0.15  # seconds a retraining slider must rest before its run starts training
-REPLAY, COMPARE, INSIDE = range(3)
+DEBOUNCE = 0.15  # seconds a retraining slider must rest before its run starts training (Explorer.debounce)
+REPLAY, COMPARE, INSIDE, DEPTH = range(4)
 
 
 class Explorer:
@@ -39,48 +42,51 @@ class Explorer:
         labels = self.runs.labels
         default = LEARNER_LABELS["he"] if LEARNER_LABELS["he"] in labels else labels[0]
         self.controls = Controls(labels + [CUSTOM], default, learning_rate, num_iterations)
-        self.replay = ReplayView(self.data, self.runs.grid_shape, self.lock)
+        self.replay = ReplayView.live(self.data, self.runs.grid_shape, self.lock)
         self.compare = CompareView(labels, self.data, self.runs.grid_shape, self.lock)
         self.inside = InsideView(layers_dims, self.data, self.lock)
-        self.tabs = widgets.Tab(children=[v.figure.canvas for v in (self.replay, self.compare, self.inside)],
-                                titles=("Replay", "Compare all", "Inside the network"))
+        self.depth_view = DepthView(self.lock)
+        self.tabs = widgets.Tab(children=[self.replay.figure.canvas, self.compare.figure.canvas,
+                                          self.inside.figure.canvas,
+                                          self.controls.depth_tab(self.depth_view.figure.canvas)],
+                                titles=("Replay", "Compare all", "Inside the network", "Depth, at initialization"))
         self.tabs.add_class("explorer-tabs")
         self.widget = self.controls.layout(self.tabs)
-        self.current, self._moving = None, False
+        self.debounce = DEBOUNCE  # seconds a retraining slider must rest before its run trains
+        self.shown_run = None  # the Run whose snapshots the frame slider counts
+        self._adjusting_frame = False  # True while _render itself moves the frame slider
+        self._measured_scales = {}  # (label, width) -> std of the weights a learner's initializer draws
         with self.lock:
             self._start()
         self._wire()
 
-    def __getattr__(self, name):  # explorer.scheme, explorer.frame, ...: the controls by name
-        if name != "controls" and "controls" in self.__dict__ and hasattr(self.controls, name):
-            return getattr(self.controls, name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
     def _start(self):
         """Train and show the default scheme, or the first one that trains if the learner's is not ready."""
-        for label in [self.scheme.value] + [o for o in self.runs.labels if o != self.scheme.value]:
+        scheme = self.controls.scheme
+        for label in [scheme.value] + [o for o in self.runs.labels if o != scheme.value]:
             try:
                 self.runs.train_now(self.config(label))
             except Exception as error:
-                self.errors.append_stdout(f"{label} cannot be trained yet: {type(error).__name__}: {error}\n")
+                self.controls.errors.append_stdout(f"{label} cannot be trained yet: {type(error).__name__}: {error}\n")
                 continue
-            self.scheme.value = label  # not observed yet
-            self.scale.layout.display = "" if label == CUSTOM else "none"
+            scheme.value = label  # not observed yet
             self._render()
             return
 
     def _wire(self):
-        self.scheme.observe(self._guarded(lambda _: self._want(0.0)), "value")
-        for widget in self.controls.settings():
-            widget.observe(self._guarded(lambda _: self._want(DEBOUNCE)), "value")
-        self.frame.observe(self._guarded(lambda _: self._render()), "value")
-        self.tabs.observe(self._guarded(lambda _: self._want(0.0)), "selected_index")
-        self.to_start.on_click(self._guarded(lambda _: self._move_to(0)))
-        self.step_back.on_click(self._guarded(lambda _: self._move_to(self.frame.value - 1)))
-        self.step_forward.on_click(self._guarded(lambda _: self._move_to(self.frame.value + 1)))
+        c = self.controls
+        c.scheme.observe(self._guarded(lambda _: self._follow_controls(0.0)), "value")
+        for widget in c.settings():
+            widget.observe(self._guarded(lambda _: self._follow_controls(self.debounce)), "value")
+        for widget in (c.frame, c.depth, c.width):
+            widget.observe(self._guarded(lambda _: self._render()), "value")
+        self.tabs.observe(self._guarded(lambda _: self._follow_controls(0.0)), "selected_index")
+        c.to_start.on_click(self._guarded(lambda _: self._move_to(0)))
+        c.step_back.on_click(self._guarded(lambda _: self._move_to(c.frame.value - 1)))
+        c.step_forward.on_click(self._guarded(lambda _: self._move_to(c.frame.value + 1)))
 
     def _guarded(self, callback):
-        """Run a widget callback under the lock; show any error in the errors area, never lose it."""
+        """Run a callback under the lock; show any error in the errors area, never lose it."""
 
         @functools.wraps(callback)
         def wrapper(*args):
@@ -94,88 +100,104 @@ class Explorer:
 
     def _report(self, error, what="Error"):
         text = f"{type(error).__name__}: {error}"
-        self.errors.append_stdout(f"{what}: {text}\n" + "".join(traceback.format_exception(error, limit=-3)))
-        self.readout.value = f"<b style='color:#b00'>{what}: {text}</b>"
+        self.controls.errors.append_stdout(f"{what}: {text}\n" + "".join(traceback.format_exception(error, limit=-3)))
+        self.controls.readout.value = f"<b style='color:#b00'>{what}: {text}</b>"
 
     # ---- what the controls name -------------------------------------------------------
 
     def config(self, label=None):
         """Return the Config of a scheme (default: the selected one) under the current settings."""
-        label = self.runs.label(label) if label else self.scheme.value
-        scale = round(self.scale.value, 6) if label == CUSTOM else None
-        return Config(label, scale, round(self.learning_rate.value, 8), int(self.iterations.value))
+        c = self.controls
+        label = self.runs.label(label) if label else c.scheme.value
+        scale = round(c.scale.value, 6) if label == CUSTOM else None
+        return Config(label, scale, round(c.learning_rate.value, 8), int(c.iterations.value))
 
     def run_for(self, label=None):
         """Return the Run of a scheme under the current settings, training it now if needed."""
         return self.runs.train_now(self.config(label))
 
-    def _wanted(self):
-        wanted = [self.config()]
-        if self.tabs.selected_index == COMPARE:
-            wanted += [self.config(label) for label in self.runs.labels if label != self.scheme.value]
-        return wanted
+    def _configs_on_screen(self):
+        """Return the configs the open tab shows (the depth view trains nothing)."""
+        tab = self.tabs.selected_index
+        if tab == DEPTH:
+            return []
+        others = [self.config(label) for label in self.runs.labels if label != self.controls.scheme.value]
+        return [self.config()] + (others if tab == COMPARE else [])
 
-    def _want(self, delay):
-        """Train whatever the controls name and is not cached (in the background), then render."""
-        self.scale.layout.display = "" if self.scheme.value == CUSTOM else "none"
-        missing = [c for c in self._wanted() if self.runs.get(c) is None]
+    def _follow_controls(self, delay):
+        """Train what the open tab shows and is not cached (in the background, after ``delay``), then render."""
+        c = self.controls
+        c.scale.layout.display = "" if c.scheme.value == CUSTOM else "none"
+        missing = [config for config in self._configs_on_screen() if self.runs.get(config) is None]
         if missing:
-            self.progress.description = f"training {missing[0].label}"
-            self.progress.value, self.progress.layout.visibility = 0, "visible"
-            self.runs.request(missing, self._trained, self._failed, self._progress, delay)
+            c.progress.description = f"training {missing[0].label}"
+            c.progress.value, c.progress.layout.visibility = 0, "visible"
+            self.runs.request(missing, self._guarded(self._trained), self._guarded(self._failed),
+                              self._guarded(self._progress), delay)
         else:
             self.runs.cancel()  # a newer choice that is cached makes any running training stale
-            self.progress.layout.visibility = "hidden"
+            c.progress.layout.visibility = "hidden"
         self._render()
 
     def _trained(self):
-        with self.lock:
-            if not self.runs.busy() or all(self.runs.get(c) for c in self._wanted()):
-                self.progress.layout.visibility = "hidden"
-            self._render()
+        if not self.runs.busy() or all(self.runs.get(c) for c in self._configs_on_screen()):
+            self.controls.progress.layout.visibility = "hidden"
+        self._render()
 
     def _failed(self, config, error):
-        with self.lock:
-            self.progress.layout.visibility = "hidden"
-            self._report(error, f"{config.label} cannot be trained")
-            if config.label == self.scheme.value and self.current is not None:
-                self.scheme.value = self.current.label  # back to the last scheme that trained
-                self.readout.value += (f" &nbsp; <b style='color:#b00'>{config.label} cannot be trained: "
-                                       f"{type(error).__name__}</b> (details below)")
+        c = self.controls
+        c.progress.layout.visibility = "hidden"
+        self._report(error, f"{config.label} cannot be trained")
+        if config.label == c.scheme.value and self.shown_run is not None:
+            c.scheme.value = self.shown_run.label  # back to the last scheme that trained
+            c.readout.value += (f" &nbsp; <b style='color:#b00'>{config.label} cannot be trained: "
+                                f"{type(error).__name__}</b> (details below)")
 
     def _progress(self, config, finished, i, total):
-        with self.lock:
-            self.progress.description = f"training {config.label}"
-            self.progress.value = (finished + i / max(total, 1)) / max(len(self._wanted()), 1)
+        self.controls.progress.description = f"training {config.label}"
+        self.controls.progress.value = (finished + i / max(total, 1)) / max(len(self._configs_on_screen()), 1)
 
     def _move_to(self, k):
-        self.frame.value = max(0, min(int(k), self.frame.max))
+        self.controls.frame.value = max(0, min(int(k), self.controls.frame.max))
+
+    def wait_until_idle(self, timeout=300):
+        """Block until no training waits or runs and no callback is drawing; return False if still busy.
+
+        For tests and scripts: the timeout only matters if something is truly stuck.
+        """
+        if not self.runs.wait(timeout):
+            return False
+        with self.lock:  # a callback that began before the last training ended has finished too
+            return not self.runs.busy()
 
     # ---- drawing -------------------------------------------------------------------------
 
     def _render(self):
-        """Show the selected run at the selected snapshot in the open tab (kept if still training)."""
-        if self._moving:
+        """Show what the controls name in the open tab (the last run stays on screen while one trains)."""
+        if self._adjusting_frame:
             return
+        if self.tabs.selected_index == DEPTH:
+            self._render_depth()
+            return
+        c = self.controls
         run = self.runs.get(self.config())
         if run is None:
             if self.replay.shown is not None:
-                self.readout.value = (f"training <b>{self.scheme.value}</b>… still showing "
-                                      + status_text(*self.replay.shown))
+                c.readout.value = f"training <b>{c.scheme.value}</b>… still showing " + status_text(*self.replay.shown)
             return
-        k = self.frame.value
-        if run is not self.current:
-            iteration = self.current.iterations[min(k, len(self.current.iterations) - 1)] if self.current else 0
-            k = same_iteration(run.iterations, iteration)
-            self._moving = True
+        k = c.frame.value
+        if run is not self.shown_run:
+            iteration = self.shown_run.iterations[min(k, len(self.shown_run.iterations) - 1)] if self.shown_run else 0
+            k = run.history.snapshot_index(iteration)
+            self._adjusting_frame = True
             try:
-                self.play.max = self.frame.max = len(run.iterations) - 1
-                self.frame.value = self.play.value = k
+                c.play.max = c.frame.max = len(run.iterations) - 1
+                c.frame.value = c.play.value = k
             finally:
-                self._moving = False
-            self.current = run
+                self._adjusting_frame = False
+            self.shown_run = run
         k = min(k, len(run.iterations) - 1)
-        self.readout.value = self.replay.show(run, k) if self.replay.shown != (run, k) else status_text(run, k)
+        c.readout.value = self.replay.show(run, k) if self.replay.shown != (run, k) else status_text(run, k)
         if self.tabs.selected_index == COMPARE:
             runs = {label: self.runs.get(self.config(label)) for label in self.runs.labels}
             if self.compare.shown != (runs, run.iterations[k]):
@@ -183,14 +205,52 @@ class Explorer:
         elif self.tabs.selected_index == INSIDE and self.inside.shown != (run, k):
             self.inside.show(run, k)
 
+    def depth_scale(self, label, width):
+        """Return the weight scale of a scheme in a width x width layer: named, custom, or measured.
+
+        A learner's initializer is measured: the std of the W1 it draws for ``[width, width]``.
+        """
+        if label in SCALES:
+            return SCALES[label].factor
+        if label == CUSTOM:
+            return round(self.controls.scale.value, 6)
+        if (label, width) not in self._measured_scales:
+            weights = self.runs.initializer(label)([width, width])["W1"]
+            self._measured_scales[label, width] = float(np.std(weights))
+        return self._measured_scales[label, width]
+
+    def _render_depth(self):
+        c = self.controls
+        label, depth, width = c.scheme.value, int(c.depth.value), int(c.width.value)
+        scale = self.depth_scale(label, width)
+        if self.depth_view.shown != (depth, width, scale, label):
+            c.depth_caption.value = self.depth_view.show(depth, width, scale, label)
+
+    def open_depth(self, layers=None, width=None):
+        """Open the depth tab (optionally at ``layers`` and ``width``) and return the explorer, to display it there."""
+        c = self.controls
+        with self.lock:
+            if layers is not None:
+                c.depth.value = layers
+            if width is not None:
+                c.width.value = width
+            self.tabs.selected_index = DEPTH
+        return self
+
     def _repr_mimebundle_(self, include=None, exclude=None):
-        """The live widget, and for static renderings a picture of the replay and a sentence."""
+        """The live widget, and for static renderings a picture of the open view and a sentence."""
         bundle = self.widget._repr_mimebundle_()
         with self.lock:
-            run, k = self.replay.shown if self.replay.shown else (None, 0)
-            if run is not None:
-                bundle["image/png"] = base64.b64encode(self._render_png(run, k)).decode("ascii")
-        where = f"{run.label} at iteration {run.iterations[k]}" if run else "nothing trained yet"
+            if self.tabs.selected_index == DEPTH and self.depth_view.shown:
+                depth, width, _, label = self.depth_view.shown
+                png, where = figure_png(self.depth_view.figure), f"depth view: {label}, {depth} layers of {width} units"
+            elif self.replay.shown:
+                run, k = self.replay.shown
+                png, where = self._render_png(run, k), f"{run.label} at iteration {run.iterations[k]}"
+            else:
+                png, where = None, "nothing trained yet"
+        if png is not None:
+            bundle["image/png"] = base64.b64encode(png).decode("ascii")
         bundle["text/plain"] = f"Initialization explorer ({where}). Run the notebook to use its controls."
         return bundle
 
@@ -206,7 +266,7 @@ class Explorer:
             run = self.runs.get(config)
             if run is None:
                 raise ValueError(f"{config} has not been trained; pick it in the explorer first")
-            return self._render_png(run, self.frame.value if k is None else int(k))
+            return self._render_png(run, self.controls.frame.value if k is None else int(k))
 
     def _render_png(self, run, k):
         return render_png(run, k, self.data, self.runs.grid_shape, self.replay.figure)
@@ -220,7 +280,3 @@ class Explorer:
         names = ", ".join(run.label for run in runs)
         return ReplayImage(png, f"Animated replay of {names}: boundary and cost every {every * self.runs.record_every}"
                                 f" iterations, up to iteration {runs[0].iterations[-1]}.")
-
-    def export_html(self, label=None, path=None, every=3):
-        """Return (and write to ``path``) an HTML image tag holding the animated replay; it needs no script."""
-        return self.replay_image((label,) if label else ("zeros", "random", "he"), every=every).html(path)

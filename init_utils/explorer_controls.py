@@ -29,17 +29,26 @@ class Controls:
         self.to_start = widgets.Button(description="⇤", tooltip="back to the start", layout=button)
         self.step_back = widgets.Button(description="‹", tooltip="one snapshot back", layout=button)
         self.step_forward = widgets.Button(description="›", tooltip="one snapshot forward", layout=button)
+        self.depth = widgets.IntSlider(value=50, min=1, max=100, description="layers", style=LABEL,
+                                       layout=widgets.Layout(width="380px"))
+        self.width = widgets.IntSlider(value=256, min=16, max=320, step=16, description="width", style=LABEL,
+                                       layout=widgets.Layout(width="380px"))
+        self.depth_caption = widgets.HTML()
         self.readout = widgets.HTML()
         self.progress = widgets.FloatProgress(value=0, min=0, max=1, description="training", style=LABEL,
                                               layout=widgets.Layout(visibility="hidden"))
         self.errors = widgets.Output(layout=widgets.Layout(max_height="220px", overflow="auto"))
         for name in ("scheme", "scale", "learning_rate", "iterations", "play", "frame", "to_start", "step_back",
-                     "step_forward", "readout", "progress", "errors"):
+                     "step_forward", "depth", "width", "depth_caption", "readout", "progress", "errors"):
             getattr(self, name).add_class("explorer-" + CSS.get(name, name))
 
     def settings(self):
         """Return the widgets that choose what is trained (they retrain as they move)."""
         return (self.scale, self.learning_rate, self.iterations)
+
+    def depth_tab(self, canvas):
+        """Return the depth view's tab: its sliders above ``canvas``, its caption below."""
+        return widgets.VBox([widgets.HBox([self.depth, self.width]), canvas, self.depth_caption])
 
     def layout(self, tabs):
         """Return the explorer's root box around ``tabs``."""
@@ -50,4 +59,5 @@ class Controls:
         return box
 
 
-CSS = {"learning_rate": "learning-rate", "to_start": "start", "step_back": "back", "step_forward": "forward"}
+CSS = {"learning_rate": "learning-rate", "to_start": "start", "step_back": "back", "step_forward": "forward",
+       "depth": "layers", "depth_caption": "depth-caption"}

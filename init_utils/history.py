@@ -12,6 +12,8 @@ class History:
     snapshots[k] is a copy of ``parameters`` before the update of iteration
     snapshot_iterations[k]; the last snapshot holds the final parameters, at
     iteration num_iterations. snapshot_costs[k] is the cost of snapshots[k].
+    diverged_at is the first iteration whose parameters hold inf or NaN (the update of the
+    iteration before broke them; the costs from there on mean nothing), or None.
     """
 
     costs: list
@@ -23,6 +25,7 @@ class History:
     learning_rate: float
     num_iterations: int
     engine: str = "numpy"
+    diverged_at: int | None = None
 
     def snapshot_index(self, iteration):
         """Return the index of the last snapshot taken at or before ``iteration``."""
@@ -33,5 +36,6 @@ class History:
         last = self.costs[-1] if self.costs else float("nan")
         return (
             f"History({self.num_iterations} iterations, learning_rate={self.learning_rate}, "
-            f"{len(self.costs)} costs, last cost {last!r}, {len(self.snapshots)} snapshots)"
+            f"{len(self.costs)} costs, last cost {last!r}, {len(self.snapshots)} snapshots"
+            + ("" if self.diverged_at is None else f", diverged at iteration {self.diverged_at}") + ")"
         )

@@ -206,3 +206,61 @@ def plot_sweep(points, named=(), title="How large should the starting weights be
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+SCHEME_STYLES = {"x0.01": ("C7", "-"), "LeCun": ("C0", "-"), "Xavier/Glorot": ("C2", "--"), "He": ("C3", "-"),
+                 "x1": ("C1", "-")}  # Glorot dashed: in a square stack it coincides with LeCun
+
+
+def plot_layer_rms(rms_by_scheme, title="Signal size through the stack at initialization"):
+    """Plot activation RMS (forward) and gradient RMS (backward) per layer on log axes; return the figure.
+
+    ``rms_by_scheme`` maps a scheme name to (activation_rms, gradient_rms), one value per layer.
+    """
+    fig, (forward_ax, backward_ax) = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+    for name, (activations, gradients) in rms_by_scheme.items():
+        color, linestyle = SCHEME_STYLES.get(name, (None, "-"))
+        layers = np.arange(1, len(activations) + 1)
+        forward_ax.plot(layers, activations, color=color, linestyle=linestyle, label=name)
+        backward_ax.plot(layers, gradients, color=color, linestyle=linestyle, label=name)
+    forward_ax.set_title("forward: activation RMS of layer l")
+    backward_ax.set_title("backward: RMS of the gradient reaching layer l")
+    forward_ax.set_ylabel("RMS (log scale)")
+    for ax in (forward_ax, backward_ax):
+        ax.set_yscale("log")
+        ax.set_xlabel("layer l")
+        ax.grid(True, which="major", alpha=0.3)
+    backward_ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_deep_costs(runs, ax=None, title="Deep network: cost during training"):
+    """Plot every DeepRun's cost curve on one log axis: colour by scheme, line style by seed; return the axes.
+
+    Costs after a run diverged (non-finite weights) and infinite costs are not drawn.
+    """
+    from matplotlib.lines import Line2D
+
+    ax = ax or plt.subplots(figsize=(8, 4.5))[1]
+    seeds = sorted({run.seed for run in runs})
+    seed_styles = dict(zip(seeds, ["-", "--", ":", "-."] * len(seeds)))
+    for run in runs:
+        history = run.history
+        costs = np.array(history.snapshot_costs, dtype=float)
+        if history.diverged_at is not None:
+            costs[history.snapshot_index(history.diverged_at):] = np.nan
+        costs[~np.isfinite(costs)] = np.nan
+        ax.plot(history.snapshot_iterations, costs, color=SCHEME_STYLES.get(run.scheme, (None,))[0],
+                linestyle=seed_styles[run.seed], linewidth=1.4)
+    ax.set_yscale("log")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("cost (log scale)")
+    ax.grid(True, which="major", alpha=0.3)
+    handles = [Line2D([], [], color=SCHEME_STYLES.get(name, (None,))[0], label=name)
+               for name in dict.fromkeys(run.scheme for run in runs)]
+    handles += [Line2D([], [], color="k", linestyle=seed_styles[s], label=f"seed {s}") for s in seeds]
+    ax.legend(handles=handles, fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
+    ax.set_title(title)
+    return ax

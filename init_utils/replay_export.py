@@ -12,7 +12,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image, PngImagePlugin
 
-from .boundary import drawable_costs, frame_indices, marker_cost, same_iteration
+from .boundary import drawable_costs, frame_indices, marker_cost
 from .figure_parts import boundary_axes, cost_axes, figure_class_legend
 
 DPI = 72
@@ -55,7 +55,7 @@ def replay_frames(runs, data, grid_shape, every=3, column_width=3.3):
         iteration = clock.iterations[frame]
         heading.set_text(f"iteration {iteration} of {clock.iterations[-1]}")
         for run, image, title, marker in panels:
-            k = same_iteration(run.iterations, iteration)
+            k = run.history.snapshot_index(iteration)
             image.set_data(run.boundaries[k])
             title.set_text(f"{run.label}\ntrain accuracy {run.train_accuracy[k]:.0%}")
             marker.set_data([run.iterations[k]], [marker_cost(run.costs[k])])
@@ -104,16 +104,3 @@ class ReplayImage:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"image/png": base64.b64encode(self.png).decode("ascii"), "text/plain": self.description}
-
-    def html(self, path=None):
-        """Return (and write to ``path``) an HTML image tag holding the animation; no script, no link."""
-        html = f'<img alt="{self.description}" src="data:image/png;base64,{base64.b64encode(self.png).decode("ascii")}">'
-        if path is not None:
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(html)
-        return html
-
-    def save(self, path):
-        """Write the animated PNG to ``path``."""
-        with open(path, "wb") as handle:
-            handle.write(self.png)

@@ -1,6 +1,10 @@
 """Plain-text tables of training runs and of what happens inside them. Imports only numpy."""
-from .inspection import layer_statistics, weight_norms
+import numpy as np
+
+from .inspection import blocked_share, layer_statistics, weight_norms
 from .prediction import accuracy, predict_dec
+from .schemes import SCALES
+from .variance import layer_factor
 
 
 def _cost(value):
@@ -26,9 +30,9 @@ def comparison_table(histories, train_X, train_Y, test_X, test_Y):
 
 
 def inside_table(named_parameters, X, Y):
-    """Return a table, one row per (scheme, layer): how many units differ, the spread of the
-    activations, and the norms of dW<l> and W<l>, for each named set of parameters on X, Y."""
-    lines = [f"{'weights':<10}{'layer':>6}{'units that differ':>19}{'activation std':>16}{'||dW||':>10}{'||W||':>9}"]
+    """Return a table, one row per (scheme, layer): how many units compute distinct functions, the spread
+    of the activations, and the norms of dW<l> and W<l>, for each named set of parameters on X, Y."""
+    lines = [f"{'weights':<10}{'layer':>6}{'distinct units':>19}{'activation std':>16}{'||dW||':>10}{'||W||':>9}"]
     for name, parameters in named_parameters.items():
         stats = layer_statistics(parameters, X, Y)
         for s, w in zip(stats, weight_norms(parameters)):
@@ -59,3 +63,54 @@ def sweep_table(points):
         lines.append(f"{p.label:<15}{scales:<27}{p.start_saturated:>19.1%}{p.final_cost:>11.3f}"
                      f"{p.train_accuracy:>11.1%}{p.test_accuracy:>10.1%}")
     return "\n".join(lines)
+
+
+def deep_table(runs, X, Y):
+    """Return a table of DeepRuns: first cost, cost after the last step (or where training diverged), training
+    accuracy, and the share of examples blocked (inspection.blocked_share) before and after training."""
+    lines = [f"{'seed':>4}  {'weights':<15}{'cost at 0':>10}{'final cost':>17}{'train acc':>11}"
+             f"{'blocked at start':>18}{'at end':>8}"]
+    for run in runs:
+        history = run.history
+        start = f"{blocked_share(history.snapshots[0], X):.0%}"
+        if history.diverged_at is None:
+            final, end = _cost(history.snapshot_costs[-1]), f"{blocked_share(history.parameters, X):.0%}"
+            train_acc = f"{accuracy(predict_dec(history.parameters, X), Y):.1%}"
+        else:
+            final, train_acc, end = f"diverged at {history.diverged_at}", "-", "-"
+        lines.append(f"{run.seed:>4}  {run.scheme:<15}{_cost(history.costs[0]):>10}{final:>17}{train_acc:>11}"
+                     f"{start:>18}{end:>8}")
+    return "\n".join(lines)
+
+
+def layer_rms_table(rms_by_scheme, width, layers=(1, 10, 25, 50)):
+    """Return a table: per scheme, the RMS factor per layer (closed form and measured between the first and
+    last layer, forward and backward) and the activation RMS at some ``layers``."""
+    heads = "".join(f"{'layer ' + str(l):>10}" for l in layers)
+    lines = [f"{'':<15}{'RMS factor per layer':^33}{'activation RMS at':^{10 * len(layers)}}",
+             f"{'weights':<15}{'closed form':>12}{'forward':>10}{'backward':>11}{heads}"]
+    for name, (activations, gradients) in rms_by_scheme.items():
+        depth = len(activations)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            forward = (activations[-1] / activations[0]) ** (1 / (depth - 1))
+            backward = (gradients[0] / gradients[-1]) ** (1 / (depth - 1))
+        closed = np.sqrt(layer_factor(SCALES[name].factor, width))
+        lines.append(f"{name:<15}{closed:>12.3g}{forward:>10.3g}{backward:>11.3g}"
+                     + "".join(f"{activations[l - 1]:>10.2g}" for l in layers if l <= depth))
+    return "\n".join(lines)
+
+
+class Collapsible:
+    """A long table shown folded under a one-line summary in a notebook (HTML <details>), as plain text elsewhere."""
+
+    def __init__(self, summary, table):
+        self.summary, self.table = summary, table
+
+    def _repr_html_(self):
+        def escape(text):
+            return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+        return f"<details><summary>{escape(self.summary)}</summary><pre>{escape(self.table)}</pre></details>"
+
+    def __repr__(self):
+        return self.table

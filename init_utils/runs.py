@@ -14,10 +14,11 @@ import numpy as np
 
 from .boundary import boundary_grid
 from .engine import predict_snapshots
-from .schemes import SCALES, builtin_initializer, custom_initializer
+from .schemes import builtin_initializer, custom_initializer
 from .training import train
 
 LEARNER_LABELS = {"zeros": "zeros (yours)", "random": "random x10 (yours)", "he": "He (yours)"}
+BUILTIN = ("Xavier/Glorot", "LeCun", "x0.01")  # named scales (schemes.SCALES) offered beside the learner's
 CUSTOM = "custom scale"
 
 
@@ -48,6 +49,11 @@ class Run:
     def iterations(self):
         return self.history.snapshot_iterations
 
+    @property
+    def diverged_at(self):
+        """The first iteration whose parameters hold inf or NaN, or None."""
+        return self.history.diverged_at
+
 
 class Cancelled(Exception):
     """Raised inside a training that a newer request made useless."""
@@ -57,9 +63,9 @@ class Runs:
     """The cache of trained configurations and the worker that fills it."""
 
     def __init__(self, initializers, data, layers_dims, record_every=100, grid_step=0.025):
-        self.labels = [LEARNER_LABELS.get(k, k) for k in initializers] + list(SCALES)
+        self.labels = [LEARNER_LABELS.get(k, k) for k in initializers] + list(BUILTIN)
         self._initializers = {LEARNER_LABELS.get(k, k): f for k, f in initializers.items()}
-        self._initializers.update({name: builtin_initializer(name) for name in SCALES})
+        self._initializers.update({name: builtin_initializer(name) for name in BUILTIN})
         self.data, self.layers_dims, self.record_every = data, list(layers_dims), record_every
         self.grid, self.grid_shape = boundary_grid(grid_step)
         self._cache, self._pending, self._running = {}, None, None
@@ -83,9 +89,12 @@ class Runs:
             self._cache[config] = self._train(config, progress, cancelled)
         return self._cache[config]
 
+    def initializer(self, label, scale=None):
+        """Return the initializer ``layers_dims -> parameters`` of a scheme label (``scale`` for the custom one)."""
+        return custom_initializer(scale) if label == CUSTOM else self._initializers[self.label(label)]
+
     def _train(self, config, progress=None, cancelled=None):
-        factory = custom_initializer(config.scale) if config.label == CUSTOM else self._initializers[config.label]
-        parameters = factory(list(self.layers_dims))
+        parameters = self.initializer(config.label, config.scale)(list(self.layers_dims))
         train_X, train_Y, test_X, test_Y = self.data
 
         def report(i, total):
@@ -133,6 +142,7 @@ class Runs:
             self._condition.notify_all()
 
     def busy(self):
+        """Return True while a request waits or trains."""
         with self._condition:
             return self._pending is not None or self._running is not None
 
@@ -145,7 +155,7 @@ class Runs:
                     return False
         return True
 
-    def _wanted(self, job, config):
+    def _still_needed(self, job, config):
         """A training goes on while its own job stands, or while the newest job needs it too."""
         with self._condition:
             newest = self._pending
@@ -174,7 +184,7 @@ class Runs:
             progress = None if job.progress is None else (
                 lambda i, total, c=config, f=finished: job.progress(c, f, i, total))
             try:
-                self.train_now(config, progress, cancelled=lambda c=config: not self._wanted(job, c))
+                self.train_now(config, progress, cancelled=lambda c=config: not self._still_needed(job, c))
             except Cancelled:
                 return
             except Exception as error:  # a learner's initializer may raise anything: report, don't die

@@ -11,7 +11,7 @@ from .inspection import output_shares
 from .loss import compute_loss_from_logits
 from .prediction import accuracy, predict_dec
 from .propagation import forward_propagation, output_logits
-from .schemes import scaled_normal
+from .schemes import SCALES, scaled_normal
 from .training import train
 
 # 10 ** (k / 5) for k = -15 .. 10: 26 scales from 0.001 to 100, five per decade, with 0.01, 1 and 10 exact.
@@ -55,21 +55,18 @@ def scale_sweep(train_X, train_Y, test_X, test_Y, scales=SWEEP_SCALES, **trainin
             for s in scales]
 
 
-NAMED_SCHEMES = {
-    "He": lambda n_l, n_prev: np.sqrt(2.0 / n_prev),
-    "LeCun": lambda n_l, n_prev: np.sqrt(1.0 / n_prev),
-    "Xavier/Glorot": lambda n_l, n_prev: np.sqrt(2.0 / (n_prev + n_l)),
-}
+NAMED_SCHEMES = ("He", "LeCun", "Xavier/Glorot")  # names of schemes.SCALES with a scale per layer
 
 
-def named_points(train_X, train_Y, test_X, test_Y, schemes=None, **training):
-    """Return a SweepPoint for each named scheme (per-layer scales), in the order given."""
-    schemes = NAMED_SCHEMES if schemes is None else schemes
-    return [train_scheme(name, scale, train_X, train_Y, test_X, test_Y, **training) for name, scale in schemes.items()]
+def named_points(train_X, train_Y, test_X, test_Y, schemes=NAMED_SCHEMES, **training):
+    """Return a SweepPoint for each scheme named in schemes.SCALES (per-layer scales), in the order given."""
+    unknown = [name for name in schemes if name not in SCALES]
+    if unknown:
+        raise ValueError(f"unknown schemes {unknown}; choose among {list(SCALES)}")
+    return [train_scheme(name, SCALES[name].factor, train_X, train_Y, test_X, test_Y, **training) for name in schemes]
 
 
-def best_range(points, tolerance=0.02):
-    """Return (lowest, highest) scale whose test accuracy is within ``tolerance`` of the best one."""
-    best = max(p.test_accuracy for p in points)
-    good = [p.layer_scales[0] for p in points if p.test_accuracy >= best - tolerance]
-    return min(good), max(good)
+def valley_floor(points, factor=2.0):
+    """Return the points whose final cost is at most ``factor`` times the lowest final cost, in their order."""
+    lowest = min(p.final_cost for p in points)
+    return [p for p in points if p.final_cost <= factor * lowest]

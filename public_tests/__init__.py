@@ -1,29 +1,27 @@
 """Self-checks for the initialization exercises.
 
 Call each with your function, e.g. ``initialize_parameters_he_test(initialize_parameters_he)``.
+Add ``grader_cases=True`` to also try the deeper and wider networks the grader tries.
 """
 from .initializer_checks import run_check
 
 
-def initialize_parameters_zeros_test(target):
+def initialize_parameters_zeros_test(target, grader_cases=False):
     """Check ``target`` builds every W<l> and b<l> as float64 zeros of the right shapes."""
     __tracebackhide__ = True
-    run_check("zeros", target)
+    run_check("zeros", target, grader_cases)
 
 
-def initialize_parameters_random_test(target):
+def initialize_parameters_random_test(target, grader_cases=False):
     """Check ``target`` draws randn * 10 after np.random.seed(3), with zero biases."""
     __tracebackhide__ = True
-    run_check("random", target)
+    run_check("random", target, grader_cases)
 
 
-def initialize_parameters_he_test(target):
+def initialize_parameters_he_test(target, grader_cases=False):
     """Check ``target`` draws randn * sqrt(2 / layers_dims[l-1]) after np.random.seed(3)."""
     __tracebackhide__ = True
-    run_check("he", target)
-
-
-__all__ = ["initialize_parameters_zeros_test", "initialize_parameters_random_test", "initialize_parameters_he_test"]
+    run_check("he", target, grader_cases)
 
 
 def print_parameters(target, layers_dims):
@@ -44,4 +42,5 @@ def print_parameters(target, layers_dims):
         print(f"{key} = {value}")
 
 
-__all__.append("print_parameters")
+__all__ = ["initialize_parameters_zeros_test", "initialize_parameters_random_test", "initialize_parameters_he_test",
+           "print_parameters"]

@@ -5,7 +5,7 @@ from typing import Callable
 
 @dataclass(frozen=True)
 class Mistake:
-    """``find(facts)`` returns what shows the mistake (None or False: not this one); ``say`` is the message.
+    """``find(facts)`` returns what shows the mistake (anything false: not this one); ``say`` is the message.
 
     ``say`` is a string, or a function of (facts, finding) when the message quotes what was found.
     """
@@ -14,6 +14,7 @@ class Mistake:
     say: object
 
     def message(self, facts, found):
+        """Return the message for ``facts``, given what ``find`` returned."""
         return self.say(facts, found) if callable(self.say) else self.say
 
 
@@ -21,17 +22,7 @@ def first_message(table, facts):
     """Return the message of the first mistake in ``table`` that ``facts`` show, or None."""
     for mistake in table:
         found = mistake.find(facts)
-        if found is not None and found is not False:
+        if found:
             return mistake.message(facts, found)
     return None
 
-
-def count(n, noun):
-    """'1 layer', '2 layers'."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def article(word):
-    """'a list', 'an ndarray'."""
-    vowel_sound = word[:1].lower() in "aeiou" or word.lower().startswith("nd")  # "an ndarray"
-    return ("an " if vowel_sound else "a ") + word

@@ -125,6 +125,7 @@ def copy_result(result):
 
 
 def _raised(error, learner_file):
+    """Record an exception: its type, its message (even an unprintable one) and the learner's line."""
     try:
         message = str(error)
     except Exception:

@@ -1,13 +1,14 @@
 """Grading a folder: every file gets a row, in parallel, even when an answer attacks the grader."""
 import csv
 import os
+import select
 import signal
 import subprocess
 import sys
 import time
 
-
-from fixtures.grading.builders import (NAMES, TEMPLATE, alive, answered, edited, pids_with, requires_isolation, with_code, write)
+from fixtures.grading.builders import (BATCH_FLAGS, ISOLATED, NAMES, TEMPLATE, answered, edited, gradebook_rows,
+                                       pids_with, requires_isolation, wait_for, with_code, write)
 from instructor_tools.grading.cli import main
 from instructor_tools.grading.grader import grade_submission
 
@@ -33,8 +34,8 @@ def test_non_utf8_file_names_keep_every_row_of_the_batch(tmp_path):
     write(folder, answered(), "zed.ipynb")
     write(folder, "{broken", b"\xff\xfe.ipynb")
     gradebook = tmp_path / "gradebook.csv"
-    assert main([str(folder), "--csv", str(gradebook), "--timeout", "30"]) == 0
-    rows = {row["file"]: row for row in csv.DictReader(gradebook.open(encoding="utf-8"))}
+    assert main([str(folder), "--csv", str(gradebook), "--timeout", "30"] + BATCH_FLAGS) == 0
+    rows = gradebook_rows(gradebook)
     assert set(rows) == {"caf\\xe9.ipynb", "zed.ipynb", "\\xff\\xfe.ipynb"}
     assert rows["caf\\xe9.ipynb"]["score"] == rows["zed.ipynb"]["score"] == "3"
     assert "invalid JSON" in rows["\\xff\\xfe.ipynb"]["error"]
@@ -52,7 +53,7 @@ def test_killing_the_parent_from_an_answer_does_not_stop_the_batch(tmp_path):
     done = subprocess.run(GRADE + [str(folder), "--csv", str(gradebook), "--timeout", "30", "--isolation", "required"],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
-    rows = {row["file"]: row for row in csv.DictReader(gradebook.open())}
+    rows = gradebook_rows(gradebook)
     assert {name: row["score"] for name, row in rows.items()} == {"alice.ipynb": "3", "bob.ipynb": "2",
                                                                    "mallory.ipynb": "3"}
 
@@ -71,15 +72,13 @@ def test_a_killed_batch_keeps_its_rows_leaves_no_process_and_resumes(tmp_path):
     gradebook = tmp_path / "gradebook.csv"
     command = GRADE + [str(folder), "--csv", str(gradebook), "--jobs", "1", "--timeout", "120"]
     batch = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and not pids_with(marker):
-        time.sleep(0.1)
-    sleepers = pids_with(marker)
+    sleepers = wait_for(lambda: pids_with(marker), within=90)  # both sleepers of c.ipynb are running
     assert sleepers, "c.ipynb never started"
+    exits = [os.pidfd_open(pid) for pid in sleepers]  # readable once the process has ended
     batch.send_signal(signal.SIGKILL)
     batch.wait()
-    time.sleep(0.5)
-    assert [pid for pid in sleepers if alive(pid)] == [] and pids_with(marker) == []
+    ready, _, _ = select.select(exits, [], [], 60)  # the sandbox ends every process of the killed batch
+    assert sorted(ready) == sorted(exits) and pids_with(marker) == []
     rows = list(csv.DictReader(gradebook.open()))
     assert [(r["file"], r["score"]) for r in rows] == [("a.ipynb", "3"), ("b.ipynb", "3")]
     write(folder, answered(), "c.ipynb")
@@ -87,6 +86,43 @@ def test_a_killed_batch_keeps_its_rows_leaves_no_process_and_resumes(tmp_path):
     assert out.returncode == 0 and "Graded 1 notebook(s)" in out.stdout and "2 already in the gradebook" in out.stdout
     rows = list(csv.DictReader(gradebook.open()))
     assert [(r["file"], r["score"]) for r in rows] == [("a.ipynb", "3"), ("b.ipynb", "3"), ("c.ipynb", "3")]
+
+
+FORGER = ("import os, signal\ntry:\n    with open({gradebook!r}, 'a') as handle:\n"
+          "        handle.write('evil.ipynb,3,3,1,1,1,,,isolated\\n')\nexcept OSError:\n    pass\n"
+          "os.kill(os.getppid(), signal.SIGKILL)")
+
+
+@requires_isolation
+def test_isolated_learner_code_cannot_forge_a_row_in_the_gradebook(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    gradebook = tmp_path / "gradebook.csv"
+    write(folder, answered(), "alice.ipynb")
+    write(folder, with_code(NAMES[0], FORGER.format(gradebook=str(gradebook))), "evil.ipynb")
+    done = subprocess.run(GRADE + [str(folder), "--csv", str(gradebook), "--timeout", "30"], capture_output=True,
+                          text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    lines = gradebook.read_text().splitlines()  # a forged row would be a second evil.ipynb row
+    assert sorted(line.split(",")[0] for line in lines[1:]) == ["alice.ipynb", "evil.ipynb"]
+    assert [line.split(",")[-1] for line in lines[1:]] == ["isolated", "isolated"]
+
+
+def test_a_row_forged_by_unisolated_learner_code_is_not_resumed_without_isolation_off(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    gradebook = tmp_path / "gradebook.csv"
+    write(folder, answered(), "alice.ipynb")
+    write(folder, with_code(NAMES[0], FORGER.format(gradebook=str(gradebook))), "evil.ipynb")
+    command = GRADE + [str(folder), "--csv", str(gradebook), "--timeout", "30", "--jobs", "1"]
+    done = subprocess.run(command + ["--isolation", "off"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == -signal.SIGKILL  # evil.ipynb appended its row and killed the grader
+    lines = gradebook.read_text().splitlines()
+    assert lines[-1] == "evil.ipynb,3,3,1,1,1,,,isolated" and lines[1].endswith(",NOT ISOLATED")
+    resumed = subprocess.run(command + ["--resume"], capture_output=True, text=True, cwd=ROOT)
+    refusal = "it was written with --isolation off" if ISOLATED else "cannot be isolated on this machine"
+    assert resumed.returncode == 2 and refusal in resumed.stderr
+    assert gradebook.read_text().splitlines() == lines
 
 
 def test_batch_grades_a_mixed_folder_in_parallel(tmp_path):
@@ -100,8 +136,8 @@ def test_batch_grades_a_mixed_folder_in_parallel(tmp_path):
     write(folder, "{broken", "dave.ipynb")
     write(folder, with_code(NAMES[0], "import os\nos._exit(1)"), "erin.ipynb")
     gradebook = tmp_path / "gradebook.csv"
-    assert main([str(folder), "--csv", str(gradebook), "--jobs", "2", "--timeout", "12"]) == 0
-    rows = {row["file"]: row for row in csv.DictReader(gradebook.open())}
+    assert main([str(folder), "--csv", str(gradebook), "--jobs", "2", "--timeout", "12"] + BATCH_FLAGS) == 0
+    rows = gradebook_rows(gradebook)
     assert set(rows) == {"alice.ipynb", "bob/Initialization.ipynb", "carol.ipynb", "dave.ipynb", "erin.ipynb"}
     assert (rows["alice.ipynb"]["score"], rows["alice.ipynb"]["rules"], rows["alice.ipynb"]["error"]) == ("3", "", "")
     assert rows["bob/Initialization.ipynb"]["rules"] == "edited-outside-answer"

@@ -5,8 +5,7 @@ import pathlib
 import numpy as np
 import pytest
 
-from init_utils.boundary import (COST_LIMITS, VIEW, boundary_grid, drawable_costs, frame_indices, marker_cost,
-                                 same_iteration)
+from init_utils.boundary import COST_LIMITS, VIEW, boundary_grid, drawable_costs, frame_indices, marker_cost
 
 
 def test_grid_cells_are_centred_inside_the_view():
@@ -14,12 +13,6 @@ def test_grid_cells_are_centred_inside_the_view():
     assert shape == (6, 6) and points.shape == (2, 36)
     assert points.min() == pytest.approx(VIEW[0] + 0.25) and points.max() == pytest.approx(VIEW[1] - 0.25)
     assert np.allclose(np.diff(np.unique(points[0])), 0.5)
-
-
-def test_view_is_the_plotting_modules_square():
-    from init_utils.plotting import LIMITS
-
-    assert VIEW == LIMITS
 
 
 @pytest.mark.parametrize("step", [0, -0.1, 4.0])
@@ -45,11 +38,6 @@ def test_frames_always_end_with_the_last_snapshot():
     assert frame_indices(1, 3) == [0]
     with pytest.raises(ValueError, match="every >= 1"):
         frame_indices(10, 0)
-
-
-def test_same_iteration_picks_the_last_snapshot_at_or_before():
-    iterations = [0, 100, 200, 300]
-    assert [same_iteration(iterations, i) for i in (-5, 0, 99, 100, 250, 10_000)] == [0, 0, 0, 1, 2, 3]
 
 
 def test_module_imports_only_numpy():

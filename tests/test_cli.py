@@ -1,12 +1,15 @@
-"""The grader's command line: JSON and readable reports, usage errors."""
+"""The grader's command line: JSON and readable reports, usage errors, the template it uses, and failing closed."""
+import csv
 import json
 import os
 import subprocess
 import sys
 
+import pytest
 
-from fixtures.grading.builders import (HE_ANSWER, NAMES, TEMPLATE, cell_number,
-                                       edited, line_of, write)
+from fixtures.grading.builders import (BATCH_FLAGS, HE_ANSWER, NAMES, TEMPLATE, answered, cell_number, edited, line_of, with_code,
+                                       write)
+from notebook_tools import load
 from instructor_tools.grading.cli import main
 from instructor_tools.grading.grader import grade_submission
 
@@ -51,7 +54,7 @@ def test_usage_errors_exit_2_without_a_traceback(tmp_path):
              ([str(tmp_path), "--csv", str(existing), "--resume"], "its columns are not"),
              ([str(tmp_path), "--jobs", "0", "--csv", "x.csv"], "--jobs")]
     for arguments, message in cases:
-        done = subprocess.run(GRADE + arguments, capture_output=True, text=True, cwd=ROOT)
+        done = subprocess.run(GRADE + arguments + BATCH_FLAGS, capture_output=True, text=True, cwd=ROOT)
         assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, (arguments, done.stderr)
 
 
@@ -61,3 +64,68 @@ def test_a_number_too_long_to_read_is_a_clear_error_not_a_grader_error(tmp_path,
     out = capsys.readouterr().out
     assert "is not a notebook: it holds a number too long to read (more than 4300 digits)." in out
     assert "grader error" not in out
+
+
+def test_a_notebook_graded_unisolated_says_not_isolated_in_the_report_itself(tmp_path, capsys):
+    path = write(tmp_path, answered())
+    assert main([str(path), "--isolation", "off", "--timeout", "30"]) == 0
+    captured = capsys.readouterr()
+    assert "NOT ISOLATED: learner code ran as your own user" in captured.out.split("\n")[1]
+    assert "Total: 3/3" in captured.out and "NOT ISOLATED" in captured.err
+
+
+ESCAPES = "\x1b]52;c;ZXZpbA==\x07\rTotal: 3/3\x1b[2J\x9b1m\u202e"
+
+
+def test_control_characters_in_a_verdict_are_shown_escaped_in_the_report():
+    from instructor_tools.grading.report import report
+
+    verdict = {"submission": "a\x1b[31m.ipynb", "score": 0.0, "max_score": 3.0, "error": ESCAPES, "isolation": None,
+               "exercises": [{"name": NAMES[0], "score": 0.0, "max_score": 1.0, "feedback": "Not graded: " + ESCAPES}],
+               "violations": [{"rule": "extra-print", "cell": 3, "line": 2, "exercise": NAMES[0], "message": ESCAPES}],
+               "notes": []}
+    text = report(verdict)
+    assert all(line.isprintable() for line in text.split("\n"))
+    assert "\\x1b]52;c;ZXZpbA==\\x07\\rTotal: 3/3\\x1b[2J\\x9b1m\\u202e" in text
+    assert [line for line in text.split("\n") if line.startswith("Total")] == ["Total: 0/3"]
+
+
+def test_an_exception_message_from_learner_code_cannot_drive_the_terminal(tmp_path, capsys):
+    path = write(tmp_path, with_code(NAMES[0], f"raise ValueError({ESCAPES!r})"))
+    assert main([str(path), "--timeout", "30"]) == 0
+    out = capsys.readouterr().out
+    assert all(line.isprintable() for line in out.split("\n")) and "\\x1b]52;c;ZXZpbA==" in out
+    assert [line for line in out.split("\n") if line.startswith("Total")] == ["Total: 2/3"]
+
+
+def test_without_isolation_a_folder_is_refused_unless_isolation_off(tmp_path, monkeypatch, capsys):
+    from instructor_tools.grading import sandbox
+
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    monkeypatch.setattr(sandbox, "_CHOSEN", {})
+    folder = tmp_path / "class"
+    folder.mkdir()
+    write(folder, answered(), "alice.ipynb")
+    gradebook = tmp_path / "gradebook.csv"
+    for extra in ([], ["--isolation", "required"]):
+        with pytest.raises(SystemExit) as stopped:
+            main([str(folder), "--csv", str(gradebook)] + extra)
+        error = capsys.readouterr().err
+        assert stopped.value.code == 2 and "cannot be isolated" in error and "add --isolation off" in error
+        assert not gradebook.exists()
+    assert main([str(folder), "--csv", str(gradebook), "--isolation", "off", "--timeout", "30"]) == 0
+    rows = list(csv.reader(gradebook.open()))
+    assert rows[1][-1] == rows[2][-1] == "NOT ISOLATED" and rows[1][0] == "" and rows[2][:2] == ["alice.ipynb", "3"]
+    assert main([str(write(tmp_path, answered())), "--timeout", "30"]) == 0  # one notebook: graded, and says so
+    assert "NOT ISOLATED" in capsys.readouterr().out
+
+
+def test_the_default_template_is_the_pristine_copy_installed_with_the_grader(tmp_path, monkeypatch, capsys):
+    from instructor_tools.grading import cli
+    from instructor_tools.template import student_template
+
+    assert student_template().is_file() and student_template().parent.name == "instructor_tools"
+    altered = edited(NAMES[1], "np.random.seed(3)", "np.random.seed(4)", notebook=load(student_template()))
+    monkeypatch.setattr(cli, "student_template", lambda: write(tmp_path, altered, "template.ipynb"))
+    assert main([str(write(tmp_path, answered())), "--timeout", "30"]) == 0
+    assert "[edited-outside-answer]" in capsys.readouterr().out  # compared with the template it was given

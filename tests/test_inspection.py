@@ -2,8 +2,8 @@
 import numpy as np
 
 from init_utils import backward_propagation, forward_propagation, train
-from init_utils.inspection import (gradient_norms, layer_statistics, output_shares, relative_steps, training_trace,
-                                   weight_norms)
+from init_utils.inspection import (blocked_share, gradient_norms, layer_statistics, output_shares, relative_steps,
+                                   training_trace, weight_norms)
 from reference import REFERENCE
 
 
@@ -48,3 +48,10 @@ def test_trace_reads_the_snapshot_taken_at_or_before_each_iteration(data):
     assert [p.iteration for p in points] == [0, 100, 500]
     assert points[0].weight_norms == weight_norms(history.snapshots[0])
     assert points[2].relative_steps == relative_steps(history.parameters, X, Y, 0.01)
+
+
+def test_blocked_share_counts_examples_no_unit_of_the_last_hidden_layer_passes():
+    # One hidden ReLU unit computing x: examples with x <= 0 reach the output through no path.
+    parameters = {"W1": np.array([[1.0]]), "b1": np.zeros((1, 1)), "W2": np.array([[1.0]]), "b2": np.zeros((1, 1))}
+    assert blocked_share(parameters, np.array([[-2.0, 0.0, 1.0, 3.0]])) == 0.5
+    assert blocked_share(REFERENCE["zeros"]([2, 10, 5, 1]), np.ones((2, 4))) == 1.0

@@ -1,10 +1,10 @@
 """Every number the solved notebook's prose states agrees with the output it comes from.
 
-Each markdown cell listed in CLAIMS has its numbers checked against the stored outputs
-(printed costs, accuracies and tables) at the precision the prose writes them. A number in
-a checked cell that no claim accounts for fails the test, so new prose cannot drift from
-the outputs unnoticed. Formulas ($...$), inline code and code blocks are not measurements
-and are skipped; the expected-output blocks are compared with the check cells' own output.
+Each markdown cell's numbers are checked against the stored outputs (printed costs, accuracies
+and tables) at the precision the prose writes them, and each check tests the claim the sentence
+makes, not only the digits. A number no claim accounts for fails the test, so new prose cannot
+drift from the outputs unnoticed. Formulas ($...$), inline code and code blocks are not
+measurements and are skipped; the expected-output blocks are compared with the check cells' own output.
 """
 import math
 import re
@@ -12,20 +12,33 @@ import re
 import numpy as np
 import pytest
 
+from init_utils.deep import DEEP_DIMS, DEEP_ITERATIONS, DEEP_SEEDS
+from init_utils.inspection import SATURATION_MARGIN
 from init_utils.sweep import SWEEP_SCALES
-from notebook_tools import SOURCE, cell_by_id, costs_printed, load, stream_text, text
+from notebook_tools import SOURCE, cell_by_id, costs_printed, grade_id, load, stream_text, text
 
 NOTEBOOK = load(SOURCE)
-NUMBER = re.compile(r"(?<![\w.^{\\])(\d+(?:,\d{3})*(?:\.\d+)?(?:e-?\d+)?)( ?%)?")
-IGNORED = re.compile(r"```.*?```|`[^`]*`|\$[^$]*\$|<[^>]*>|\(#[^)]*\)", re.S)
+NUMBER = re.compile(r"(?<![\w.^{\\])(\d+(?:,\d{3})*(?:\.\d+)?(?:e[-+]\d+)?)( ?%)?")
+IGNORED = re.compile(r"```.*?```|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|<[^>]*>|\(#[^)]*\)", re.S)
+MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.S)
+OPTIONAL = "# Going further (optional)"
+LN2 = math.log(2)
 
 
 def out(gid):
-    return stream_text(cell_by_id(NOTEBOOK, gid))
+    """Return what a code cell printed, and the plain text of what it displayed (a folded table)."""
+    cell = cell_by_id(NOTEBOOK, gid)
+    shown = [text({"source": o["data"]["text/plain"]}) for o in cell.get("outputs", [])
+             if o["output_type"] in ("execute_result", "display_data") and "text/html" in o.get("data", {})]
+    return "\n".join([stream_text(cell), *shown])
 
 
 def md(gid):
     return text(cell_by_id(NOTEBOOK, gid))
+
+
+def markdown_ids():
+    return [grade_id(c) for c in NOTEBOOK["cells"] if c["cell_type"] == "markdown"]
 
 
 def numbers_in(gid):
@@ -40,10 +53,13 @@ def rows(gid, first):
 
 
 def as_written(value, written):
-    """Round ``value`` the way ``written`` is written ("0.693", "96.0%", "81", "1e-6")."""
+    """Round ``value`` the way ``written`` is written ("0.693", "96.0 %", "81", "2.1e-08")."""
     plain = written.rstrip("%").strip().replace(",", "")
     if written.endswith("%"):
         value *= 100
+    if "e" in plain:
+        mantissa = plain.split("e")[0]
+        return f"{value:.{len(mantissa.split('.')[1]) if '.' in mantissa else 0}e}" == plain
     decimals = len(plain.split(".")[1]) if "." in plain else 0
     return round(value, decimals) == float(plain)
 
@@ -60,10 +76,19 @@ def accuracies(gid):
     return [float(v) for v in re.findall(r"^Accuracy: (\S+)$", out(gid), re.M)]
 
 
-def inside(name, layer):
-    """Return (units that differ, activation std, ||dW||, ||W||) of a row of the inside table."""
-    row = next(r for r in rows("inside", name) if r[1] == str(layer))
+def inside(name, layer, gid="inside"):
+    """Return (distinct units, activation std, ||dW||, ||W||) of a row of an inside table."""
+    row = next(r for r in rows(gid, name) if r[1] == str(layer))
     return row[2], float(row[5]), float(row[6]), float(row[7])
+
+
+def step_share(layer):
+    """0.01 ||dW|| / ||W|| of the x10 network's layer at the start, from the inside table."""
+    _, _, grad, weight = inside("x10", layer)
+    return 0.01 * grad / weight
+
+
+TRACE_ITERATIONS = [0, 100, 200, 300, 500, 1000, 5000, 10000, 14900]
 
 
 def trace(iteration):
@@ -72,68 +97,90 @@ def trace(iteration):
             "norms": [float(v) for v in row[6:9]]}
 
 
-TRACE_ITERATIONS = [0, 100, 200, 300, 500, 1000, 5000, 10000, 14900]
+def late_steps():
+    """step/W of layers 1 and 2 at every listed iteration from 1000 on."""
+    return [s for i in TRACE_ITERATIONS[5:] for s in trace(i)["steps"][:2]]
 
 
 def sweep_row(label):
-    row = next(r for r in rows("sweep", label))
-    return {"start": percent(row[-4]), "cost": float(row[-3]), "train": percent(row[-2]), "test": percent(row[-1])}
+    row = rows("sweep", label)[0]
+    return {"label": label, "scales": row[1:-4], "start": percent(row[-4]), "cost": float(row[-3]),
+            "train": percent(row[-2]), "test": percent(row[-1])}
 
 
 def sweep_rows():
     return [sweep_row(f"{s:g}") | {"scale": s} for s in SWEEP_SCALES]
 
 
-def best_range():
-    low, high = re.search(r"best: (\S+) to (\S+)", out("sweep")).groups()
-    return float(low), float(high)
+def all_sweep_rows():
+    return sweep_rows() + [sweep_row(name) for name in ("He", "LeCun", "Xavier/Glorot")]
 
 
-def seconds_printed():
-    return float(re.search(r"this cell took (\S+) s", out("sweep")).group(1))
+def floor_labels():
+    return re.search(r"final cost at most twice that: (.*)", out("sweep")).group(1).split(", ")
 
 
-# Numbers the prose uses for the set-up itself (sizes, settings, citations), checked once here.
+def floor_accuracies():
+    return [float(v) / 100 for v in re.search(r"their test accuracy: (\S+)% to (\S+)%", out("sweep")).groups()]
+
+
+def lowest_final_cost():
+    return float(re.search(r"lowest final cost: (\S+)", out("sweep")).group(1))
+
+
+def rms_row(name):
+    """Return {closed, forward, backward, at: {layer: RMS}} of the variance table's row for ``name``."""
+    row = next(r for r in out("variance").splitlines()[2:] if r.startswith(name + " ")).split()[-7:]
+    closed, forward, backward, *at = (float(v) for v in row)
+    return {"closed": closed, "forward": forward, "backward": backward, "at": dict(zip((1, 10, 25, 50), at))}
+
+
+def deep(scheme=None, seed=None):
+    """Return the deep table's rows (dicts) for a scheme and/or seed."""
+    found = []
+    for line in [line for line in out("deep").splitlines() if line.strip()][1:]:
+        cells = line.split()
+        final = None if cells[3] == "diverged" else float(cells[3])
+        tail = cells[-3:]
+        found.append({"seed": int(cells[0]), "scheme": cells[1], "first": float(cells[2]), "final": final,
+                      "diverged": cells[3] == "diverged", "train": None if tail[0] == "-" else percent(tail[0]),
+                      "start": percent(tail[1]), "end": None if tail[2] == "-" else percent(tail[2])})
+    return [r for r in found if scheme in (None, r["scheme"]) and seed in (None, r["seed"])]
+
+
+SLOW_SCHEMES = ("x0.01", "LeCun", "Xavier/Glorot")
+
+
+# Numbers the prose uses for the set-up itself (sizes, settings, citations), checked here once.
 def test_setting_numbers_are_the_settings():
     assert "train_X: (2, 300)" in out("data") and "test_X:  (2, 100)" in out("data")
-    assert costs_printed(cell_by_id(NOTEBOOK, "he_train"))[-1][0] == 14000  # 15,000 steps, cost every 1000
+    assert costs_printed(cell_by_id(NOTEBOOK, "he_train"))[-1][0] == 14000  # 15,000 steps, cost every 1,000
     assert "after 15000 steps" in out("compare")
     assert len(SWEEP_SCALES) == 26 and min(SWEEP_SCALES) == 0.001 and max(SWEEP_SCALES) == 100
-    assert len(rows("sweep", "He") + rows("sweep", "LeCun") + rows("sweep", "Xavier/Glorot")) + 26 == 29
+    assert len(all_sweep_rows()) == 29
+    assert "stack = ReluStack(256)" in text(cell_by_id(NOTEBOOK, "variance"))
+    assert "stack.rms(50," in text(cell_by_id(NOTEBOOK, "variance"))
+    assert DEEP_DIMS == (2,) + (10,) * 20 + (1,) and DEEP_ITERATIONS == 5000 and DEEP_SEEDS == (1, 2, 3)
+    assert len(deep()) == 15
+    assert "record_every=100" in text(cell_by_id(NOTEBOOK, "model")) or "snapshot every 100" in md("explore_md")
 
 
-SETTINGS = {"15,000", "300", "100", "1000", "14000", "15000", "26", "29", "0.001", "0.01", "2015", "2010"}
+SETTINGS = {"15,000", "300", "100", "1,000", "1000", "14000", "15000", "26", "29", "0.001", "0.01", "2015", "2010",
+            "256", "50", "5,000", "20", "15"}
+SMALL_INTEGERS = {str(k) for k in range(13)}  # section and layer numbers, counts of layers, units and seeds
 
-# (markdown cell, number as written) -> a check against the outputs
+# (markdown cell, number as written) -> a check of the claim against the outputs
 CLAIMS = {
-    "data_md": {},
-    "zeros_why_md": {
-        "0.6931": lambda w: all(c == math.log(2) for _, c in costs_printed(cell_by_id(NOTEBOOK, "zeros_train")))
-        and as_written(math.log(2), w) and f"cost: {math.log(2)!r}" in out("zeros_numbers"),
-        "0.5": lambda w: accuracies("zeros_accuracy") == [0.5, 0.5] and "[0.5]" in out("zeros_numbers"),
+    "random_inf_md": {
+        "0.0": lambda w: "outputs at exactly 0 or 1: 300 of 300" in out("random_inf"),
+        "1.0": lambda w: "outputs at exactly 0 or 1: 300 of 300" in out("random_inf"),
     },
     "random_inf_after_md": {
+        "300": lambda w: "outputs at exactly 0 or 1: 300 of 300" in out("random_inf"),
         "6929": lambda w: as_written(float(re.search(r"largest \|z3\|: (\S+)", out("random_inf")).group(1)), w),
-        "300": lambda w: "300 of 300" in out("random_inf"),
         "150": lambda w: "class 0 points with a3 exactly 1: 150 of 150" in out("random_inf")
         and "class 1 points with a3 exactly 1: 150 of 150" in out("random_inf"),
         "1774": lambda w: as_written(float(out("random_inf").split()[-1]), w),
-        "0.001": lambda w: True,  # the margin that defines "saturated" (init_utils.inspection.SATURATION_MARGIN)
-    },
-    "random_trace_after_md": {
-        "81": lambda w: as_written(inside_x10(1)[2], w),
-        "88": lambda w: as_written(inside_x10(2)[2], w),
-        "155": lambda w: as_written(inside_x10(3)[2], w),
-        "50 %": lambda w: trace(0)["wrong"] == 0.5,
-        "0 %": lambda w: trace(200)["wrong"] == 0 and all(trace(i)["wrong"] == 0 for i in TRACE_ITERATIONS[5:]),
-        "200": lambda w: trace(200)["wrong"] == 0 and max(trace(300)["wrong"], trace(500)["wrong"]) > 0,
-        "1000": lambda w: all(trace(i)["wrong"] == 0 for i in TRACE_ITERATIONS[5:]),
-        "0.3 %": lambda w: trace(1000)["saturated"] == 0.003 and trace(14900)["saturated"] > 0.003,
-        "39": lambda w: all(as_written(trace(i)["norms"][0], w) for i in TRACE_ITERATIONS[5:]),
-        "78": lambda w: all(as_written(trace(i)["norms"][1], w) for i in TRACE_ITERATIONS[5:]),
-        "19": lambda w: all(as_written(trace(i)["norms"][2], w) for i in TRACE_ITERATIONS[5:]),
-        "1e-6": lambda w: all(1e-6 <= s <= 2e-5 for i in TRACE_ITERATIONS[5:] for s in trace(i)["steps"][:2]),
-        "2e-5": lambda w: all(1e-6 <= s <= 2e-5 for i in TRACE_ITERATIONS[5:] for s in trace(i)["steps"][:2]),
     },
     "random_takeaway_md": {
         "83 %": lambda w: as_written(accuracies("random_accuracy")[0], w),
@@ -143,103 +190,132 @@ CLAIMS = {
         "99.3 %": lambda w: as_written(accuracies("he_accuracy")[0], w),
         "96 %": lambda w: as_written(accuracies("he_accuracy")[1], w),
         "0.883": lambda w: as_written(cost("he_train", 0), w),
-        "0.688": lambda w: as_written(cost("he_train", 1000), w),
-        "0.693": lambda w: as_written(math.log(2), w),
-        "0.675": lambda w: as_written(cost("he_train", 2000), w),
-        "2000": lambda w: True, "3000": lambda w: True, "4000": lambda w: True, "5000": lambda w: True,
+        "0.688": lambda w: as_written(cost("he_train", 1000), w) and abs(cost("he_train", 1000) - LN2) < 0.01,
         "0.653": lambda w: as_written(cost("he_train", 3000), w),
+        "3000": lambda w: all(cost("he_train", i + 1000) < cost("he_train", i) for i in range(3000, 14000, 1000))
+        and cost("he_train", 3000) > 0.6,  # still high at 3000, then falling at every printed point
         "0.074": lambda w: as_written(cost("he_train", 14000), w),
-        "0.550": lambda w: as_written(cost("random_train", 4000), w) and cost("random_train", 4000) < cost("he_train", 4000),
-        "0.608": lambda w: as_written(cost("he_train", 4000), w),
-        "0.530": lambda w: as_written(cost("he_train", 5000), w)
-        and all(cost("he_train", i) < cost("random_train", i) for i in range(5000, 15000, 1000))
-        and all(cost("random_train", i) < cost("he_train", i) for i in range(1000, 5000, 1000)),
-        "0.544": lambda w: as_written(cost("random_train", 5000), w),
-        "0.14": lambda w: as_written(inside("He", 1)[2], w),
-        "0.42": lambda w: as_written(inside("He", 3)[2], w),
     },
     "inside_after_md": {
         "5.17": lambda w: as_written(inside("x10", 1)[1], w),
         "147": lambda w: as_written(inside("x10", 2)[1], w),
-        "81.2": lambda w: as_written(inside("x10", 1)[2], w),
-        "88.4": lambda w: as_written(inside("x10", 2)[2], w),
         "155": lambda w: as_written(inside("x10", 3)[2], w),
+        "88.4": lambda w: as_written(inside("x10", 2)[2], w),
+        "81.2": lambda w: as_written(inside("x10", 1)[2], w) and inside("x10", 1)[2] < inside("x10", 3)[2],
+        "2 %": lambda w: as_written(step_share(1), w),
+        "1 %": lambda w: as_written(step_share(2), w),
+        "7 %": lambda w: as_written(step_share(3), w),
         "0.517": lambda w: as_written(inside("He", 1)[1], w),
         "0.655": lambda w: as_written(inside("He", 2)[1], w),
         "0.141": lambda w: as_written(inside("He", 1)[2], w),
         "0.324": lambda w: as_written(inside("He", 2)[2], w),
         "0.418": lambda w: as_written(inside("He", 3)[2], w),
     },
-    "compare_md": {},
-    "takeaways_md": {},
-    "sweep_md": {
-        "10": lambda w: True,  # checked in test_sweep_time_stated_matches_the_printed_time
-        "20": lambda w: True,
-    },
-    "sweep_after_md": {
-        "0.025": lambda w: all(r["cost"] == 0.693 for r in sweep_rows() if r["scale"] <= 0.0252),
-        "0.693": lambda w: all(r["cost"] == 0.693 for r in sweep_rows() if r["scale"] <= 0.0252),
-        "43 %": lambda w: min(min(r["train"], r["test"]) for r in sweep_rows() if r["scale"] <= 0.0252) == 0.43,
-        "48 %": lambda w: max(max(r["train"], r["test"]) for r in sweep_rows() if r["scale"] <= 0.0252) == 0.48,
-        "50 %": lambda w: accuracies("zeros_accuracy") == [0.5, 0.5],
-        "46.3 %": lambda w: sweep_row("0.01")["train"] == 0.463,
-        "48.0 %": lambda w: sweep_row("0.01")["test"] == 0.48,
-        "6": lambda w: all(r["test"] < 0.9 and r["start"] == 1.0 for r in sweep_rows() if r["scale"] > 6)
-        and sweep_row("3.98107")["test"] >= 0.9,
-        "100.0 %": lambda w: all(r["start"] == 1.0 for r in sweep_rows() if r["scale"] > 6),
-        "3.98": lambda w: best_range()[1] == 3.98,
-        "94.3 %": lambda w: sweep_row("3.98107")["start"] == 0.943,
-        "95.0 %": lambda w: sweep_row("3.98107")["test"] == 0.95 and sweep_row("Xavier/Glorot")["test"] == 0.95,
-        "83.0 %": lambda w: sweep_row("10")["train"] == 0.83,
-        "86.0 %": lambda w: sweep_row("10")["test"] == 0.86,
-        "54.7 %": lambda w: sweep_row("100")["train"] == 0.547,
-        "54.0 %": lambda w: sweep_row("100")["test"] == 0.54,
-        "0.251": lambda w: best_range()[0] == 0.251,
-        "96.0 %": lambda w: sweep_row("He")["test"] == 0.96 and sweep_row("1")["test"] == 0.96,
-        "93.0 %": lambda w: sweep_row("LeCun")["test"] == 0.93,
-        "99.3 %": lambda w: sweep_row("He")["train"] == 0.993,
-        "99.0 %": lambda w: sweep_row("LeCun")["train"] == 0.99 and sweep_row("Xavier/Glorot")["train"] == 0.99,
-        "0.447": lambda w: rows("sweep", "He")[0][2] == "0.447,",
-        "0.632": lambda w: rows("sweep", "He")[0][3] == "0.632",
-        "99.7 %": lambda w: sweep_row("1")["train"] == 0.997,
-    },
     "explorer_debrief_md": {
-        "300": lambda w: "300 of 300" in out("random_inf"),
-        "81": lambda w: as_written(inside("x10", 1)[2], w),
-        "88": lambda w: as_written(inside("x10", 2)[2], w),
-        "155": lambda w: as_written(inside("x10", 3)[2], w),
+        "300": lambda w: "outputs at exactly 0 or 1: 300 of 300" in out("random_inf")
+        and "class 0 points with a3 exactly 1: 150 of 150" in out("random_inf"),
         "0.517": lambda w: as_written(inside("He", 1)[1], w),
         "0.655": lambda w: as_written(inside("He", 2)[1], w),
         "5.17": lambda w: as_written(inside("x10", 1)[1], w),
         "147": lambda w: as_written(inside("x10", 2)[1], w),
-        "0.693": lambda w: sweep_row("0.01")["cost"] == 0.693,
-        "50 %": lambda w: True,  # "near 50 %": the 46.3 % claim beside it is checked
+    },
+    "takeaways_md": {
+        "83 %": lambda w: as_written(accuracies("random_accuracy")[0], w),
+        "86 %": lambda w: as_written(accuracies("random_accuracy")[1], w),
+        "99.3 %": lambda w: as_written(accuracies("he_accuracy")[0], w),
+        "96 %": lambda w: as_written(accuracies("he_accuracy")[1], w),
+    },
+    "trace_md": {
+        "0.001": lambda w: SATURATION_MARGIN == float(w),
+    },
+    "random_trace_after_md": {
+        "50 %": lambda w: trace(0)["wrong"] == 0.5,
+        "81": lambda w: as_written(inside("x10", 1, "random_trace")[2], w),
+        "88": lambda w: as_written(inside("x10", 2, "random_trace")[2], w),
+        "155": lambda w: as_written(inside("x10", 3, "random_trace")[2], w),
+        "200": lambda w: trace(200)["wrong"] == 0,
+        "0 %": lambda w: trace(200)["wrong"] == 0 and all(trace(i)["wrong"] == 0 for i in TRACE_ITERATIONS[5:]),
+        "7.0 %": lambda w: trace(500)["wrong"] == 0.07,
+        "500": lambda w: trace(500)["wrong"] > 0,
+        "1000": lambda w: all(trace(i)["wrong"] == 0 for i in TRACE_ITERATIONS[5:]),
+        "39": lambda w: all(as_written(trace(i)["norms"][0], w) for i in TRACE_ITERATIONS[5:]),
+        "78": lambda w: all(as_written(trace(i)["norms"][1], w) for i in TRACE_ITERATIONS[5:]),
+        "19": lambda w: all(as_written(trace(i)["norms"][2], w) for i in TRACE_ITERATIONS[5:]),
+        "1e-5": lambda w: all(s < 1e-5 for s in late_steps()),
+        "6000": lambda w: max(range(1000, 14000, 1000), key=lambda i: cost("random_train", i) - cost("random_train", i + 1000))
+        in (6000, 7000),
+        "8000": lambda w: cost("random_train", 8000) < cost("random_train", 6000) - 0.1,
+    },
+    "sweep_after_md": {
+        "0.0631": lambda w: all(r["cost"] == 0.693 for r in sweep_rows() if r["scale"] <= 0.0631)
+        and sweep_row("0.1")["cost"] > 0.69,
+        "0.693": lambda w: as_written(LN2, w) and sweep_row("0.0630957")["cost"] == 0.693,
+        "0.1": lambda w: sweep_row("0.1")["cost"] == 0.692,
+        "0.692": lambda w: sweep_row("0.1")["cost"] == 0.692,
         "46.3 %": lambda w: sweep_row("0.01")["train"] == 0.463,
+        "48.0 %": lambda w: sweep_row("0.01")["test"] == 0.48,
+        "6.31": lambda w: all(r["start"] == 1.0 for r in sweep_rows() if r["scale"] > 6)
+        and sweep_row("3.98107")["start"] < 1.0,
+        "100.0 %": lambda w: all(r["start"] == 1.0 for r in sweep_rows() if r["scale"] > 6),
+        "0.381": lambda w: sweep_row("10")["cost"] == 0.381 and all(r["cost"] > 0.3 for r in sweep_rows() if r["scale"] > 6),
+        "0.660": lambda w: sweep_row("100")["cost"] == 0.66,
+        "3.98": lambda w: sweep_row("3.98107")["start"] == 0.943 and sweep_row("3.98107")["label"] in floor_labels(),
+        "94.3 %": lambda w: sweep_row("3.98107")["start"] == 0.943,
+        "0.097": lambda w: sweep_row("3.98107")["cost"] == 0.097,
+        "0.058": lambda w: lowest_final_cost() == 0.058 == sweep_row("1")["cost"],
+        "0.631": lambda w: floor_labels() == ["0.630957", "1", "1.58489", "2.51189", "3.98107", "He", "LeCun"],
+        "0.142": lambda w: sweep_row("Xavier/Glorot")["cost"] == 0.142 and 0.142 > 2 * lowest_final_cost(),
+        "97.0 %": lambda w: max(r["test"] for r in all_sweep_rows()) == 0.97 == sweep_row("0.251189")["test"],
+        "0.251": lambda w: sweep_row("0.251189")["label"] not in floor_labels(),
+        "0.448": lambda w: sweep_row("0.251189")["cost"] == 0.448,
+        "95.0 %": lambda w: sweep_row("0.251189")["train"] == 0.95,
+        "93.0 %": lambda w: floor_accuracies()[0] == 0.93,
+        "96.0 %": lambda w: floor_accuracies()[1] == 0.96 and sweep_row("1")["test"] == sweep_row("He")["test"] == 0.96,
         "99.7 %": lambda w: sweep_row("1")["train"] == 0.997,
-        "3.98": lambda w: any(r["scale"] == 10 ** 0.6 for r in sweep_rows()),
-        "95.0 %": lambda w: sweep_row("3.98107")["test"] == 0.95,
+        "99.3 %": lambda w: sweep_row("He")["train"] == 0.993,
+        "0.447": lambda w: sweep_row("He")["scales"][1] == "0.447,",
+        "0.632": lambda w: sweep_row("He")["scales"][2] == "0.632",
+    },
+    "variance_after_md": {
+        "0.993": lambda w: rms_row("He")["forward"] == 0.993 and rms_row("He")["closed"] == rms_row("He")["backward"] == 1,
+        "0.72": lambda w: as_written(rms_row("He")["at"][50], w) and rms_row("He")["at"][1] == 1,
+        "0.707": lambda w: rms_row("LeCun")["closed"] == 0.707,
+        "0.702": lambda w: rms_row("LeCun")["forward"] == 0.702,
+        "0.708": lambda w: rms_row("LeCun")["backward"] == 0.708,
+        "0.027": lambda w: rms_row("LeCun")["at"][10] == 0.027,
+        "2.1e-08": lambda w: rms_row("LeCun")["at"][50] == 2.1e-08 and rms_row("Xavier/Glorot") == rms_row("LeCun"),
+        "0.113": lambda w: rms_row("x0.01")["closed"] == 0.113 and rms_row("x0.01")["backward"] == 0.113,
+        "2.9e-10": lambda w: rms_row("x0.01")["at"][10] == 2.9e-10,
+        "11.3": lambda w: rms_row("x1")["closed"] == 11.3 and rms_row("x1")["backward"] == 11.3,
+        "2.9e+10": lambda w: rms_row("x1")["at"][10] == 2.9e10,
+        "3.4e+52": lambda w: rms_row("x1")["at"][50] == 3.4e52,
+    },
+    "deep_after_md": {
+        "0.692": lambda w: all(r["final"] in (0.692, 0.693) for s in SLOW_SCHEMES for r in deep(s)),
+        "0.693": lambda w: all(r["final"] in (0.692, 0.693) for s in SLOW_SCHEMES for r in deep(s)) and len(
+            [r for s in SLOW_SCHEMES for r in deep(s)]) == 9,
+        "100 %": lambda w: all(r["first"] == np.inf for r in deep("x1"))
+        and all(r["end"] == 1.0 and r["final"] == 0.693 for r in deep("x1", 1) + deep("x1", 3))
+        and deep("x1", 2)[0]["diverged"],
+        "0.05": lambda w: all(r["final"] < 0.05 for r in deep("He", 1) + deep("He", 3)),
+        "99 %": lambda w: all(r["train"] >= 0.99 for r in deep("He", 1) + deep("He", 3)),
+        "0.65": lambda w: as_written(deep("He", 2)[0]["final"], w) and deep("He", 2)[0]["end"] == 0
+        and deep("He", 2)[0]["first"] - deep("He", 2)[0]["final"] < 0.1,  # "hardly fallen"
+        "19 %": lambda w: all(r["start"] == 0.19 for r in deep(seed=2))
+        and all(r["start"] == 0 for r in deep(seed=1) + deep(seed=3)),
     },
 }
 
-
-def inside_x10(layer):
-    row = next(r for r in out("random_trace").splitlines() if r.split()[:2] == ["x10", str(layer)]).split()
-    return row[2], float(row[5]), float(row[6]), float(row[7])
-
-
-SMALL_INTEGERS = {str(k) for k in range(11)}  # layer and section numbers, counts of layers and units
-
-
-# Claims read from the large random run after it has trained (its trace, its costs past iteration 0,
-# and the sweep's large scales). That run is chaotic: its digits move by about 1e-3 between CPUs
-# and BLAS kernels, so nbval does not compare those cells either. They are checked against the
-# stored outputs above (prose and outputs from one execution agree); on a fresh execution on
-# another CPU they may move, and claim_failures(..., portable_only=True) leaves them out.
+# Claims read from chaotic runs after training: the large random run (its trace, its middle costs) and the
+# sweep's runs at large scales. Their digits move with the CPU and the BLAS kernel (by more than 1 % where
+# a cost curve drops steeply), so nbval does not compare those cells either. They are checked against the
+# stored outputs (prose and outputs come from one execution); on a fresh execution on another CPU they may
+# move, and claim_failures(..., portable_only=True) leaves them out. The deep network's claims are written
+# so that they hold on any machine, and are checked on fresh executions too.
 CHAOTIC = {
-    "random_trace_after_md": {"0 %", "200", "1000", "0.3 %", "39", "78", "19", "1e-6", "2e-5"},
-    "he_takeaway_md": {"0.550", "0.530", "0.544"},
-    "sweep_after_md": {"6", "100.0 %", "3.98", "94.3 %", "95.0 %", "54.7 %", "54.0 %", "0.251"},
-    "explorer_debrief_md": {"3.98", "95.0 %"},
+    "random_trace_after_md": {"200", "0 %", "7.0 %", "500", "1000", "39", "78", "19", "1e-5", "6000",
+                              "8000"},
+    "sweep_after_md": {"0.381", "0.660", "3.98", "0.097", "0.058", "0.631", "97.0 %", "0.251", "93.0 %", "96.0 %"},
 }
 
 
@@ -257,19 +333,57 @@ def claim_failures(notebook, portable_only=False):
     return failures
 
 
-@pytest.mark.parametrize("gid", sorted(CLAIMS))
+@pytest.mark.parametrize("gid", markdown_ids())
 def test_every_number_in_the_prose_is_checked_against_the_outputs(gid):
-    claims = CLAIMS[gid]
+    claims = CLAIMS.get(gid, {})
     unaccounted = [n for n in numbers_in(gid) if n not in claims and n not in SETTINGS and n not in SMALL_INTEGERS]
     assert not unaccounted, f"{gid} states numbers no claim checks: {unaccounted}"
     for written, check in claims.items():
-        assert written in numbers_in(gid) or written in md(gid), f"{gid}: claim {written!r} no longer in the prose"
+        assert written in numbers_in(gid), f"{gid}: claim {written!r} no longer in the prose"
         assert check(written), f"{gid}: {written!r} does not match the outputs"
 
 
-def test_sweep_time_stated_matches_the_printed_time():
-    low, high = re.search(r"about (\S+) to (\S+) s here", md("sweep_md")).groups()
-    assert 0.5 * float(low) <= seconds_printed() <= 1.5 * float(high), (low, high, seconds_printed())
+def test_every_claim_names_a_markdown_cell_that_exists():
+    assert set(CLAIMS) <= set(markdown_ids())
+    for gid, written in CHAOTIC.items():
+        assert written <= set(CLAIMS[gid]), (gid, written - set(CLAIMS[gid]))
+
+
+def core_and_optional():
+    """Return the markdown texts before and from the optional part's heading."""
+    texts = [text(c) for c in NOTEBOOK["cells"] if c["cell_type"] == "markdown"]
+    start = next(i for i, t in enumerate(texts) if t.startswith(OPTIONAL))
+    return texts[:start], texts[start:]
+
+
+def test_core_path_fits_in_2000_words_outside_formulas():
+    core, _ = core_and_optional()
+    words = [w for t in core for w in MATH.sub(" ", t).split() if re.search(r"[A-Za-z0-9]", w)]
+    assert len(words) <= 2000, len(words)
+
+
+def test_one_what_to_remember_closes_the_core_path_before_the_optional_part():
+    core, optional = core_and_optional()
+    assert [t for t in core + optional if "What to remember" in t] == [core[-1]]
+    assert core[-1].startswith("## What to remember")
+
+
+def test_no_cell_points_forward_to_a_section_not_reached():
+    section = 0
+    for cell in NOTEBOOK["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        heading = re.match(r"##+ (\d+)\.", text(cell))
+        section = int(heading.group(1)) if heading else section
+        if text(cell).startswith("# "):
+            continue  # the title and the optional part's heading: tables of contents
+        cited = [int(n) for n in re.findall(r"[Ss]ections? (\d+)", text(cell))]
+        assert all(n <= section for n in cited), (grade_id(cell), cited, section)
+
+
+def test_prose_states_no_durations():
+    for gid in markdown_ids():
+        assert not re.search(r"\d+(\.\d+)? ?(s|ms|seconds?|minutes?)\b", IGNORED.sub(" ", md(gid))), gid
 
 
 @pytest.mark.parametrize("kind, example", [("zeros", "[3, 2, 1]"), ("random", "[3, 2, 1]"), ("he", "[2, 4, 1]")])
@@ -289,7 +403,7 @@ def test_strict_names_of_the_scales_everywhere_a_learner_reads():
 
 def test_zeros_run_is_exact():
     printed = costs_printed(cell_by_id(NOTEBOOK, "zeros_train"))
-    assert len(printed) == 15 and all(c == 0.6931471805599453 for _, c in printed)
+    assert len(printed) == 15 and all(c == LN2 for _, c in printed)
     assert set(out("zeros_predictions").replace("predictions_train = ", "").replace("predictions_test = ", "")
                .replace("[", "").replace("]", "").split()) == {"0"}
 
@@ -297,11 +411,6 @@ def test_zeros_run_is_exact():
 def test_sweep_table_covers_every_scale_and_the_valley_is_real():
     table = sweep_rows()
     assert len(table) == len(SWEEP_SCALES)
-    tests = np.array([r["test"] for r in table])
-    assert tests.argmax() not in (0, len(tests) - 1)
-    assert tests[0] < 0.5 and tests[-1] < 0.6 and tests.max() >= 0.95
-
-
-def test_chaotic_claims_name_claims_that_exist():
-    for gid, written in CHAOTIC.items():
-        assert written <= set(CLAIMS[gid]), (gid, written - set(CLAIMS[gid]))
+    costs = np.array([r["cost"] for r in table])
+    assert costs.argmin() not in (0, len(costs) - 1)
+    assert costs[0] > 0.69 and costs[-1] > 0.5 and costs.min() < 0.1

@@ -79,7 +79,19 @@ def test_decision_boundary_legend_explains_points_and_shading():
     _, points = plot_boundary(initialize_parameters_he([2, 10, 5, 1]), X, Y)
     labels = [t.get_text() for t in points.axes.get_legend().get_texts()]
     assert any("class 0" in t for t in labels) and any("class 1" in t for t in labels)
-    assert "predicts 0" in labels and "predicts 1" in labels
+    assert "pink shade: predicts 0" in labels and "pale blue shade: predicts 1" in labels
+
+
+def test_class_colours_stand_apart_from_both_region_shades():
+    from matplotlib.colors import to_rgb
+
+    from init_utils.plotting import CLASS_COLORS, CMAP
+
+    shades = [np.array(CMAP(c)[:3]) for c in (0, 1)]
+    for colour in CLASS_COLORS.values():
+        assert all(np.abs(np.array(to_rgb(colour)) - shade).sum() > 0.6 for shade in shades)
+    red, blue = (np.array(to_rgb(CLASS_COLORS[c])) for c in (0, 1))
+    assert red[0] > red[2] and blue[2] > blue[0]  # named as drawn: red is red, blue is blue
 
 
 def test_comparison_figure_has_log_costs_with_legend_beside_each_boundary():
@@ -107,3 +119,29 @@ def test_sweep_figure_plots_cost_and_accuracy_on_a_log_scale_axis_and_marks_name
     assert len(cost_ax.lines[0].get_xdata()) == len(SWEEP_SCALES)
     assert any(t.get_text().startswith("He") for t in cost_ax.get_legend().get_texts())
     assert {t.get_text() for t in cost_ax.texts} >= {"x10", "x0.01"}
+
+
+def test_layer_rms_figure_draws_each_scheme_forward_and_backward_on_log_axes():
+    from init_utils.plotting import plot_layer_rms
+
+    rms = {"He": (np.ones(5), np.ones(5)), "LeCun": (0.7 ** np.arange(5), 0.7 ** np.arange(5)[::-1])}
+    forward_ax, backward_ax = plot_layer_rms(rms).axes[:2]
+    assert forward_ax.get_yscale() == "log" and backward_ax.get_yscale() == "log"
+    assert [line.get_label() for line in backward_ax.lines] == ["He", "LeCun"]
+    np.testing.assert_array_equal(forward_ax.lines[1].get_xdata(), [1, 2, 3, 4, 5])
+
+
+def test_deep_cost_figure_puts_every_run_on_one_axis_and_leaves_out_what_diverged(data):
+    from init_utils.deep import DeepRun
+    from init_utils.plotting import plot_deep_costs
+
+    X, Y, _, _ = data
+    healthy = train(X, Y, initialize_parameters_he([2, 10, 5, 1]), num_iterations=300, print_cost=False)
+    broken = train(X, Y, initialize_parameters_he([2, 10, 5, 1]), num_iterations=300, print_cost=False)
+    broken.diverged_at = 200
+    ax = plot_deep_costs([DeepRun("He", 1, healthy), DeepRun("x1", 2, broken)])
+    assert len(ax.lines) == 2 and ax.get_yscale() == "log"
+    drawn = ax.lines[1].get_ydata()
+    assert np.all(np.isnan(drawn[2:])) and np.all(np.isfinite(drawn[:2]))
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["He", "x1", "seed 1", "seed 2"]

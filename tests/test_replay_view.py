@@ -1,17 +1,15 @@
-"""The replay view: one run at one snapshot, blitted, identical to a fresh full render."""
+"""The replay view: one run at one snapshot, drawn over a saved background, identical to a fresh full render."""
 import io
 import threading
 
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
 from init_utils import load_dataset
-from init_utils.figure_parts import agg_png
-from init_utils.replay_view import ReplayView, status_text
-from init_utils.runs import Config, Runs
+from init_utils.replay_view import ReplayView, render_png, status_text
+from init_utils.runs import Config, Run, Runs
 from reference import REFERENCE
 
 
@@ -26,29 +24,39 @@ def setup():
 
 def fresh_render(setup, run, k):
     data, runs, _, _ = setup
-    figure = Figure(figsize=(9.0, 3.6), dpi=80)
-    FigureCanvasAgg(figure)
-    ReplayView(data, runs.grid_shape, None, figure=figure).show(run, k)
-    return np.asarray(Image.open(io.BytesIO(agg_png(figure))))
+    png = render_png(run, k, data, runs.grid_shape, Figure(figsize=(9.0, 3.6), dpi=80))
+    return np.asarray(Image.open(io.BytesIO(png)))
 
 
-def test_each_frame_sends_one_whole_image_equal_to_a_fresh_render(setup):
+def test_each_frame_the_browser_asks_for_is_one_whole_image_equal_to_a_fresh_render(setup):
     data, runs, he, x10 = setup
-    view = ReplayView(data, runs.grid_shape, threading.RLock())
+    view = ReplayView.live(data, runs.grid_shape, threading.RLock())
     canvas = view.figure.canvas
-    canvas.syncing_data_url = False
+    canvas.syncing_data_url = False  # what the browser's "initialized" message sets
     sent = []
     canvas.send_binary = sent.append
     for run, k in [(he, 3), (he, 20), (x10, 0), (x10, 30), (he, 7)]:
         text = view.show(run, k)
         assert f"iteration <b>{run.iterations[k]}</b>" in text and text == status_text(run, k)
+        canvas.draw()  # what the browser's draw request runs, after show's draw_idle
+        assert tuple(fresh_render(setup, run, k).shape) == np.asarray(Image.open(io.BytesIO(sent[-1]))).shape
     assert len(sent) == 5
     np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(sent[-1]))), fresh_render(setup, he, 7))
 
 
+def test_a_diverged_run_says_where_in_its_status():
+    class History:
+        snapshot_iterations, diverged_at = [0, 100, 200], 137
+
+    run = Run(Config("x", None, 1.0, 200), History(), None, np.ones(3), np.ones(3), np.array([0.7, np.nan, np.nan]))
+    assert "training diverged at iteration 137" in status_text(run, 0)
+    History.diverged_at = None
+    assert "diverged" not in status_text(run, 2)
+
+
 def test_artists_follow_the_snapshot(setup):
     data, runs, he, x10 = setup
-    view = ReplayView(data, runs.grid_shape, threading.RLock())
+    view = ReplayView.live(data, runs.grid_shape, threading.RLock())
     view.show(x10, 0)
     np.testing.assert_array_equal(view.image.get_array(), x10.boundaries[0])
     assert view.marker.get_xdata()[0] == 0 and view.marker.get_ydata()[0] == 10.0  # inf cost: top of the axis

@@ -5,7 +5,7 @@ import numpy as np
 
 from init_utils import History
 from init_utils.inspection import TracePoint
-from init_utils.report import comparison_table, inside_table, sweep_table, trace_table
+from init_utils.report import Collapsible, comparison_table, inside_table, layer_rms_table, sweep_table, trace_table
 from init_utils.sweep import SweepPoint
 from reference import REFERENCE
 
@@ -32,6 +32,7 @@ def test_inside_table_has_one_row_per_layer_and_names_identical_units(data):
     table = inside_table({"zeros": REFERENCE["zeros"]([2, 10, 5, 1]), "He": REFERENCE["he"]([2, 10, 5, 1])}, X, Y)
     rows = table.splitlines()[1:]
     assert len(rows) == 6
+    assert "distinct units" in table.splitlines()[0]
     assert "1 of 10" in rows[0] and "10 of 10" in rows[3]
 
 
@@ -41,3 +42,21 @@ def test_trace_and_sweep_tables_print_each_point():
     sweep = sweep_table([SweepPoint("He", [1.0, 0.447, 0.632], 0.0648, 0.99333, 0.96, 0.0)]).splitlines()
     assert "saturated at start" in sweep[0]
     assert sweep[1].split() == ["He", "1,", "0.447,", "0.632", "0.0%", "0.065", "99.3%", "96.0%"]
+
+
+def test_layer_rms_table_gives_closed_form_and_measured_factors_per_layer():
+    width, depth = 100, 50
+    layers = np.arange(depth)
+    # An exact geometric signal: forward RMS 0.5 ** l upwards, gradient RMS 0.5 ** (depth - l) downwards.
+    rms = {"LeCun": (0.5 ** layers, 0.5 ** (depth - 1 - layers)), "He": (np.ones(depth), np.ones(depth))}
+    lines = layer_rms_table(rms, width).splitlines()
+    assert lines[1].split()[:4] == ["weights", "closed", "form", "forward"]
+    lecun, he = lines[2].split(), lines[3].split()
+    assert lecun[:4] == ["LeCun", "0.707", "0.5", "0.5"] and he[:4] == ["He", "1", "1", "1"]
+    assert lecun[4:] == [f"{0.5 ** (l - 1):.2g}" for l in (1, 10, 25, 50)]
+
+
+def test_collapsible_folds_the_table_in_html_and_prints_it_plainly():
+    folded = Collapsible("numbers <here>", "a < b\n1 & 2")
+    assert repr(folded) == "a < b\n1 & 2"
+    assert folded._repr_html_() == "<details><summary>numbers &lt;here&gt;</summary><pre>a &lt; b\n1 &amp; 2</pre></details>"

@@ -144,3 +144,42 @@ def test_the_course_helpers_are_not_for_graded_functions(code, what):
 def test_numpy_and_the_standard_library_stay_allowed():
     notebook = with_code(NAMES[1], "import math, scipy\nscale = math.sqrt(np.float64(4)) * plt.rcParams['lines.linewidth'] * 0")
     assert check_submission(TEMPLATE, notebook)[1] == []
+
+
+REDEFINED = {
+    "a def in an if": ("if True:\n    def initialize_parameters_he(layers_dims, scale=1):\n        return {}",
+                       "initialize_parameters_he(layers_dims, scale=1) must keep its parameters"),
+    "a def in a try": ("try:\n    pass\nexcept Exception:\n    pass\nelse:\n"
+                       "    def initialize_parameters_he(layers_dims, seed=3):\n        return {}",
+                       "initialize_parameters_he(layers_dims, seed=3) must keep its parameters"),
+    "a lambda": ("initialize_parameters_he = lambda layers_dims, seed=3: {}", "binds initialize_parameters_he to"),
+    "a class": ("class initialize_parameters_he:\n    pass", "to something else (a class)"),
+    "an import": ("from json import loads as initialize_parameters_he", "to something else (from json import"),
+}
+
+
+@pytest.mark.parametrize("code, message", REDEFINED.values(), ids=list(REDEFINED))
+def test_changed_signature_judges_the_binding_that_runs_last(code, message):
+    notebook = edited(NAMES[2], "    return parameters", "    return parameters\n\n" + code + "\n")
+    _, violations, _ = check_submission(TEMPLATE, notebook)
+    signature = [v for v in violations if v.rule == "changed-signature"]
+    lines = code.split("\n")
+    where = next(i for i, line in enumerate(lines) if "initialize_parameters_he" in line)
+    assert len(signature) == 1 and message in signature[0].message, violations
+    source = check_submission(TEMPLATE, notebook)[0][NAMES[2]].source.split("\n")
+    assert source[signature[0].line - 1].strip() == lines[where].strip()
+
+
+def test_a_graded_function_that_can_replace_itself_breaks_changed_signature():
+    code = ("global initialize_parameters_he\n"
+            "initialize_parameters_he = lambda layers_dims, seed=3: {}")
+    _, violations, _ = check_submission(TEMPLATE, with_code(NAMES[2], code))
+    assert [(v.rule, v.exercise) for v in violations] == [("changed-signature", NAMES[2])]
+    assert "`global initialize_parameters_he` lets a call replace the graded function" in violations[0].message
+
+
+def test_a_second_definition_with_the_same_parameters_is_judged_as_the_one_that_runs():
+    code = "if True:\n    def initialize_parameters_he(layers_dims):\n        return {'W1': scale}"
+    notebook = edited(NAMES[2], "    return parameters", "    return parameters\n\n" + code + "\n")
+    _, violations, _ = check_submission(TEMPLATE, notebook)
+    assert sorted(v.rule for v in violations) == ["edited-outside-answer", "global-variable"]

@@ -5,8 +5,9 @@ import time
 import pytest
 
 from fixtures.grading.builders import ISOLATED, TEMPLATE, alive, answered, requires_isolation, write
-from instructor_tools.grading import grade_submission, sandbox
-from instructor_tools.grading.protocol import decode_observation
+from instructor_tools.grading import bwrap, grade_submission, sandbox
+from instructor_tools.grading import isolation as isolation_module
+from instructor_tools.grading.protocol import CHILD_LIMITS, decode_observation
 from instructor_tools.grading.sandbox import Session, SessionBroken, describe_exit, isolation
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -15,10 +16,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def session(timeout=30, chosen=None):
     chosen = chosen or isolation("auto")
     live = Session(chosen, time.monotonic() + timeout, timeout)
-    reply = live.request({"op": "start", "import_source": "import numpy as np", "paths": live.paths,
-                          "blocked": ["numba"]}, running="start")
-    assert reply == {"ok": True}
+    assert start(live) == {"ok": True}
     return live
+
+
+def start(live, import_source="import numpy as np"):
+    return live.request({"op": "start", "import_source": import_source, "paths": live.paths, "blocked": ["numba"],
+                         "stub_names": [], "observation": live.observation, "limits": CHILD_LIMITS}, running="start")
 
 
 def define(live, source, name="f", cell=7):
@@ -38,8 +42,8 @@ def test_root_on_linux_with_bubblewrap_gets_the_full_sandbox():
 
 
 def test_without_bubblewrap_grading_goes_on_and_says_so(tmp_path, monkeypatch):
-    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
-    monkeypatch.setattr(sandbox, "_CHOSEN", {})
+    monkeypatch.setattr(isolation_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(isolation_module, "_CHOSEN", {})
     chosen = isolation("auto")
     assert not chosen.isolated and "bwrap command is not installed" in chosen.reason
     with pytest.raises(RuntimeError, match="isolation is required but unavailable"):
@@ -52,11 +56,12 @@ def test_without_bubblewrap_grading_goes_on_and_says_so(tmp_path, monkeypatch):
 
 @requires_isolation
 def test_the_sandbox_mounts_nothing_of_the_project_but_the_package_and_the_venv():
-    command = sandbox._bwrap_command(isolation("auto").mode)
+    command = bwrap.command(isolation("auto").mode)
     command = command[:command.index("--")]  # the sandbox's own view (a nested bwrap inside it rebinds only that)
     sources = [command[i + 1] for i, word in enumerate(command) if word == "--ro-bind"]
     inside_project = sorted(s for s in sources if s == ROOT or s.startswith(ROOT + os.sep))
-    allowed = {os.path.join(ROOT, "init_utils"), os.path.join(ROOT, "instructor_tools", "grading", "child.py")}
+    allowed = {os.path.join(ROOT, "init_utils"), os.path.join(ROOT, "public_tests", "observation.py"),
+               os.path.join(ROOT, "instructor_tools", "grading", "child.py")}
     assert all(s in allowed or s.startswith(os.path.join(ROOT, ".venv")) for s in inside_project), inside_project
     assert "--bind" not in command and "--unshare-net" in command and "--unshare-pid" in command
 
@@ -69,8 +74,7 @@ def test_child_sees_a_read_only_world_and_its_own_scratch():
                             f"SEEN = sorted(os.listdir({ROOT!r}))\n"
                             "open('/scratch/mine.txt', 'w').write('ok')\n"
                             "def f(layers_dims):\n"
-                            "    if os.getuid() != 65534 or SEEN != sorted(['init_utils'] + (['.venv'] if os.path.isdir("
-                            f"{os.path.join(ROOT, '.venv')!r}) else [])):\n"
+                            "    if os.getuid() != 65534 or not set(SEEN) <= {'init_utils', '.venv'}:\n"
                             "        raise ValueError(f'{os.getuid()} {SEEN}')\n"
                             "    open('/usr/planted', 'w')\n") == {"ok": True}
         reply = observe(live)
@@ -101,26 +105,72 @@ def test_observation_round_trips_through_the_protocol():
 
 
 def test_a_silent_child_times_out_and_is_killed():
-    live = session(timeout=4)
+    live = session(timeout=120)
     define(live, "def f(layers_dims):\n    while True:\n        pass")
-    with pytest.raises(SessionBroken, match=r"timed out after 4 s in f"):
+    live.deadline = time.monotonic() + 2  # the loop never ends, so no deadline can pass by luck
+    with pytest.raises(SessionBroken, match=r"timed out after 120 s in f"):
         observe(live)
     pid = live.process.pid
     live.close()
     assert not alive(pid)
 
 
-def test_a_reply_without_end_is_cut_at_the_size_limit(monkeypatch):
-    monkeypatch.setattr(sandbox, "MAX_REPLY_BYTES", 1000)
+def test_a_reply_without_end_is_cut_at_the_size_limit():
     live = session()
     try:
         define(live, "import os\ndef f(layers_dims):\n    for fd in (3, 4, 5):\n        try:\n"
-                     "            os.write(fd, b'x' * 5000)\n        except OSError:\n            pass\n"
+                     "            os.write(fd, b'x' * (1024 * 1024))\n        except OSError:\n            pass\n"
                      "    return None")
-        with pytest.raises(SessionBroken, match="more than 0 MB without a line break|over 0 MB"):
+        with pytest.raises(SessionBroken, match="more than 512 KB without a line break"):
             observe(live)
     finally:
         live.close()
+
+
+def test_an_error_reply_ends_the_session():
+    live = session()
+    try:
+        reply = define(live, "raise SystemExit")
+        assert set(reply) == {"error"} and "called sys.exit()" in reply["error"]
+        assert live.process.wait(timeout=60) is not None  # the child stopped by itself
+        with pytest.raises(SessionBroken, match="the session had ended before f"):
+            observe(live)
+    finally:
+        live.close()
+
+
+PARENT_MEMORY = """
+import json, resource, sys, time
+sys.path.insert(0, {tests!r})
+from test_sandbox import define, session
+from instructor_tools.grading.sandbox import SessionBroken
+live = session()
+line = b'{{"calls": [' + b'{{}}, ' * ((8 * 2 ** 20 - 64) // 4) + b'{{}}]}}\\n'  # just under the old 8 MiB cap
+define(live, "import os\\nREPLY = " + repr(line) + "\\ndef f(layers_dims):\\n"
+       "    for fd in range(3, 10):\\n        try:\\n            os.write(fd, REPLY)\\n        except OSError:\\n"
+       "            pass")
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+try:
+    live.request({{"op": "observe", "name": "f", "layers_dims": [2, 1], "seeds": [1, 2]}}, running="f")
+    outcome = "answered"
+except SessionBroken as error:
+    outcome = str(error)
+live.close()
+print(json.dumps([outcome, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024]))
+"""
+
+
+def test_an_8_mib_reply_leaves_the_parents_memory_bounded():
+    # Finding 3: such a reply raised the parent's peak from 39 MB to 264 MB.
+    import json
+    import subprocess
+    import sys
+
+    code = PARENT_MEMORY.format(tests=os.path.join(ROOT, "tests"))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    outcome, grown_mb = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "512 KB" in outcome and grown_mb < 20, (outcome, grown_mb)
 
 
 @requires_isolation
@@ -152,7 +202,7 @@ def test_isolated_flag_matches_the_probe():
 def test_the_user_namespace_mode_a_non_root_grader_gets_also_works(tmp_path, monkeypatch):
     from fixtures.grading.builders import NAMES, with_code
 
-    monkeypatch.setattr(sandbox, "_CHOSEN", {"auto": sandbox.Isolation("bwrap-user")})
+    monkeypatch.setattr(isolation_module, "_CHOSEN", {"auto": sandbox.Isolation("bwrap-user")})
     planted = tmp_path / "planted"  # a host path; where the checkout lives decides what the sandbox shows of /tmp
     code = (f"import os\nassert os.getuid() == 65534, os.getuid()\ntry:\n    open({str(planted)!r}, 'w').write('x')\n"
             "except OSError:\n    pass")
@@ -180,8 +230,7 @@ def test_learner_code_cannot_create_a_user_namespace():
 def test_the_memory_cap_counts_every_process_of_the_submission_together():
     live = Session(isolation("auto"), time.monotonic() + 30, 30, total_memory=600 * 2 ** 20)
     try:
-        assert live.request({"op": "start", "import_source": "import numpy as np", "paths": live.paths,
-                             "blocked": ["numba"]}, running="start") == {"ok": True}
+        assert start(live) == {"ok": True}
         assert define(live, "import os, time\ndef f(layers_dims):\n    kids = []\n    for _ in range(4):\n"
                             "        pid = os.fork()\n        if pid == 0:\n"
                             "            hold = b'x' * (250 * 2 ** 20)\n            time.sleep(4)\n            os._exit(0)\n"
@@ -197,7 +246,8 @@ def test_the_memory_cap_counts_every_process_of_the_submission_together():
 
 
 def test_without_a_cgroup_the_per_process_caps_are_tightened(monkeypatch):
-    from instructor_tools.grading.limits import FALLBACK_MEMORY_LIMIT, FALLBACK_PROCESS_LIMIT
+    from instructor_tools.grading.limits import (FALLBACK_MEMORY_BUDGET, FALLBACK_MEMORY_LIMIT, FALLBACK_PROCESS_LIMIT,
+                                                 SCRATCH_BYTES)
 
     monkeypatch.setattr(sandbox.cgroups, "create", lambda *args: None)
     live = session()
@@ -208,7 +258,8 @@ def test_without_a_cgroup_the_per_process_caps_are_tightened(monkeypatch):
         error = observe(live)["calls"][0]["error"]
     finally:
         live.close()
-    assert error["message"] == str(FALLBACK_MEMORY_LIMIT) and FALLBACK_MEMORY_LIMIT * FALLBACK_PROCESS_LIMIT <= 8 * 2 ** 30
+    assert error["message"] == str(FALLBACK_MEMORY_LIMIT)
+    assert FALLBACK_MEMORY_LIMIT * FALLBACK_PROCESS_LIMIT + SCRATCH_BYTES <= FALLBACK_MEMORY_BUDGET  # scratch counted
 
 
 @pytest.mark.skipif(sandbox.cgroups.probe() is None, reason="no cgroup with a memory controller can be made here")
@@ -224,3 +275,49 @@ def test_groups_left_by_a_killed_grader_are_removed_by_the_next_one(monkeypatch)
     monkeypatch.setattr(sandbox.cgroups, "_PROBED", {})
     assert sandbox.cgroups.probe() is not None
     assert [folder for folder in stale if os.path.exists(folder)] == []
+
+
+@requires_isolation
+def test_init_is_held_by_a_pidfd_and_killed_through_it():
+    import signal
+
+    live = session()
+    try:
+        assert live.init is not None
+        signal.pidfd_send_signal(live.init, 0)  # a live process, bwrap's own child (checked when opened)
+    finally:
+        live.close()
+    assert live.init is None and live.process.returncode is not None
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only a root grader gives each sandbox its own user id")
+@requires_isolation
+def test_without_a_cgroup_a_fork_bomb_in_one_session_takes_no_process_from_another(monkeypatch):
+    from instructor_tools.grading.limits import FALLBACK_PROCESS_LIMIT
+
+    monkeypatch.setattr(sandbox.cgroups, "create", lambda *args: None)
+    other, bomb = session(), session()  # both running before the bomb goes off, as in a batch
+    try:
+        define(bomb, "import os, time\ndef f(layers_dims):\n    made = 0\n    try:\n        while made < 1000:\n"
+                     "            if os.fork() == 0:\n                time.sleep(300)\n                os._exit(0)\n"
+                     "            made += 1\n    except OSError:\n        pass\n    raise ValueError(made)\n")
+        made = int(observe(bomb)["calls"][0]["error"]["message"])
+        assert 0 < made <= FALLBACK_PROCESS_LIMIT  # RLIMIT_NPROC stopped it, and it still holds them all
+        # When every sandbox ran as user nobody, the bomb's processes counted against this one's limit too.
+        define(other, "import os\ndef f(layers_dims):\n    pid = os.fork()\n    if pid == 0:\n        os._exit(0)\n"
+                      "    os.waitpid(pid, 0)\n")
+        assert observe(other)["calls"][0]["error"] is None and other.uid != bomb.uid
+    finally:
+        bomb.close()
+        other.close()
+
+
+@pytest.mark.skipif(sandbox.cgroups.probe() is None, reason="no cgroup with a memory controller can be made here")
+def test_the_cgroup_caps_the_cpus_where_it_can():
+    from instructor_tools.grading.limits import CPU_QUOTA
+
+    live = session()
+    try:
+        assert live.cgroup.cpu_quota() == (CPU_QUOTA if sandbox.cgroups.caps_cpu() else None)
+    finally:
+        live.close()

@@ -5,15 +5,16 @@ import numpy as np
 import pytest
 
 from instructor_tools.grading import child
-from instructor_tools.grading.protocol import OpaqueItem, ProtocolError, decode_observation, decode_result
-from public_tests.initializer_checks import Opaque, portable, Observation, Call
+from instructor_tools.grading.protocol import (CHILD_LIMITS, OpaqueItem, ProtocolError, decode_observation,
+                                               decode_result, parse_reply)
+from public_tests.observation import Call, Observation, Opaque, portable
 
 SEEDS = [101, 7919]
 
 
 def wire(value):
     """Encode as the child does, through real JSON."""
-    return json.loads(json.dumps(child.encode_result(value, np, [10 ** 9])))
+    return json.loads(json.dumps(child.encode_result(value, np, [10 ** 9], CHILD_LIMITS)))
 
 
 def record(result, error=None, argument=(2, 1)):
@@ -53,6 +54,7 @@ BAD = {
     "call after an exception": {"calls": [record(None, {"type_name": "E", "message": "m", "line": None}), record({})]},
     "too many calls": {"calls": [record({})] * 3},
     "no calls": {"calls": []},
+    "fewer calls than seeds, none raised": {"calls": [record({})]},
     "not a list": {"calls": "passed"},
     "extra top-level field": {"calls": [record({})], "passed": True},
     "bad dtype": {"calls": [dict(record({}), result={"dict": [[{"str": "W1"}, {"array": {
@@ -78,6 +80,21 @@ def test_anything_unexpected_is_a_protocol_error(reply):
         decode_observation(json.loads(json.dumps(reply)), [2, 1], SEEDS)
 
 
+@pytest.mark.parametrize("line", [
+    b'{"calls": [], "calls": [{"pre_seed": 101}]}',
+    b'{"calls": [{"pre_seed": 101, "result": {"none": true}, "result": {"dict": []}}]}',
+], ids=["top level", "nested"])
+def test_a_repeated_key_is_refused_not_read_as_the_last_one(line):
+    with pytest.raises(ProtocolError, match="a reply with a repeated key"):
+        parse_reply(line)
+
+
+@pytest.mark.parametrize("line", [b"[1, 2]", b"{}", b"\xff{}", b"not json", b"[" * 100_000])
+def test_anything_but_a_json_object_is_not_a_reply(line):
+    with pytest.raises(ProtocolError):
+        parse_reply(line)
+
+
 def test_a_good_reply_becomes_an_observation():
     reply = {"calls": [record({"W1": np.ones((1, 2))}, argument=[2, 1, "x"]),
                        dict(record(None, {"type_name": "ValueError", "message": "no", "line": "raise"}), pre_seed=7919)]}
@@ -89,9 +106,9 @@ def test_a_good_reply_becomes_an_observation():
 
 def test_the_child_refuses_to_send_more_than_the_limit():
     with pytest.raises(child.TooLarge):
-        child.encode_result({f"W{i}": np.zeros((100, 100)) for i in range(200)}, np, [8 * 1024 ** 2])
+        child.encode_result({f"W{i}": np.zeros((100, 100)) for i in range(200)}, np, [8 * 1024 ** 2], CHILD_LIMITS)
     with pytest.raises(child.TooLarge):
-        child.encode_result({f"k{i}": None for i in range(300)}, np, [10 ** 9])
+        child.encode_result({f"k{i}": None for i in range(300)}, np, [10 ** 9], CHILD_LIMITS)
 
 
 def test_str_and_integer_subclass_keys_are_sent_as_the_self_check_reads_them():
@@ -114,9 +131,8 @@ def test_arrays_out_of_the_data_format_come_back_with_their_dtype_and_shape_only
 
 
 def test_every_right_answer_fits_the_data_format():
-    from instructor_tools.grading.protocol import MAX_DATA_ELEMENTS
+    from instructor_tools.grading.limits import MAX_DATA_ELEMENTS
     from public_tests.initializer_checks import EXERCISES, GRADER_CASES
 
     cases = [c for e in EXERCISES.values() for c in e.cases] + list(GRADER_CASES)
     assert max(a * b for case in cases for a, b in zip(case[1:], case[:-1])) <= MAX_DATA_ELEMENTS
-    assert child.MAX_DATA_ELEMENTS == MAX_DATA_ELEMENTS

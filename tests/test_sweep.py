@@ -4,8 +4,8 @@ import pytest
 
 from init_utils import compute_loss_from_logits, forward_propagation, output_logits, train
 from init_utils.prediction import accuracy, predict_dec
-from init_utils.schemes import scaled_normal
-from init_utils.sweep import NAMED_SCHEMES, SWEEP_SCALES, SweepPoint, best_range, named_points, scale_sweep
+from init_utils.schemes import SCALES, scaled_normal
+from init_utils.sweep import SWEEP_SCALES, SweepPoint, named_points, scale_sweep, valley_floor
 from reference import REFERENCE
 
 
@@ -20,7 +20,7 @@ def test_sweep_covers_a_log_range_with_at_least_20_scales_including_the_named_fa
 def test_scale_10_and_he_start_from_the_exercises_own_weights():
     for key, value in scaled_normal([2, 10, 5, 1], lambda n_l, n_prev: 10.0).items():
         np.testing.assert_array_equal(value, REFERENCE["random"]([2, 10, 5, 1])[key])
-    for key, value in scaled_normal([2, 10, 5, 1], NAMED_SCHEMES["He"]).items():
+    for key, value in scaled_normal([2, 10, 5, 1], SCALES["He"].factor).items():
         np.testing.assert_allclose(value, REFERENCE["he"]([2, 10, 5, 1])[key], rtol=1e-15, atol=0)
 
 
@@ -58,8 +58,14 @@ def test_named_points_carry_one_scale_per_layer(data):
     np.testing.assert_allclose(points[2].layer_scales, [np.sqrt(2 / 12), np.sqrt(2 / 15), np.sqrt(2 / 6)])
 
 
-def test_best_range_spans_scales_within_the_tolerance_of_the_best():
-    points = [SweepPoint(str(s), [s] * 3, 0.1, 0.9, acc) for s, acc in
-              ((0.1, 0.5), (0.3, 0.95), (1.0, 0.96), (3.0, 0.94), (10.0, 0.86))]
-    assert best_range(points) == (0.3, 3.0)
-    assert best_range(points, tolerance=0.0) == (1.0, 1.0)
+def test_named_points_refuse_a_scheme_the_table_does_not_name(data):
+    X, Y, test_X, test_Y = data
+    with pytest.raises(ValueError, match=r"unknown schemes \['Xavier'\]; choose among"):
+        named_points(X, Y, test_X, test_Y, schemes=("He", "Xavier"), num_iterations=1)
+
+
+def test_valley_floor_keeps_the_runs_within_the_factor_of_the_lowest_final_cost_in_order():
+    points = [SweepPoint(str(s), [s] * 3, cost, 0.9, 0.9) for s, cost in
+              ((0.1, 0.69), (0.3, 0.45), (1.0, 0.06), (3.0, 0.12), (10.0, 0.38), (0.5, 0.121))]
+    assert [p.label for p in valley_floor(points)] == ["1.0", "3.0"]
+    assert [p.label for p in valley_floor(points, factor=2.1)] == ["1.0", "3.0", "0.5"]

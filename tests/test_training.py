@@ -1,8 +1,12 @@
 """Training reproduces the course's published figures, and rejects bad input clearly."""
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 from init_utils import TrainingInputError, predict, train
+from init_utils.schemes import scaled_normal
 from printed import cost_lines
 from reference import REFERENCE
 
@@ -84,6 +88,44 @@ def test_train_handles_other_depths(data):
     assert set(history.parameters) == {f"{p}{l}" for l in range(1, 6) for p in "Wb"}
 
 
+def test_healthy_runs_record_no_divergence(runs):
+    assert [history.diverged_at for history in runs.values()] == [None, None, None]
+
+
+def test_a_diverging_run_says_once_where_and_records_it(data, capsys):
+    # Issue 17's x1 network with 20 hidden layers (seed 2): the weights overflow in the first steps,
+    # and the printed costs then read 0.0, which would look perfect without the warning line.
+    train_X, train_Y, _, _ = data
+    history = train(train_X, train_Y, scaled_normal([2] + [10] * 20 + [1], lambda n, n_prev: 1.0, seed=2),
+                    num_iterations=2001)
+    out = capsys.readouterr()
+    lines = out.out.splitlines()
+    assert history.diverged_at == 3 and "diverged at iteration 3" in repr(history)
+    assert [line.split(":")[0] for line in lines] == ["Cost after iteration 0", "Training diverged at iteration 3",
+                                                      "Cost after iteration 1000", "Cost after iteration 2000"]
+    assert "lower the learning rate" in lines[1].lower() and "inf or NaN" in lines[1]
+    assert "Warning" not in out.err  # numpy's overflow warnings give way to that one line
+
+
+def test_a_diverging_run_without_print_cost_prints_nothing_but_records_it(data, capsys):
+    train_X, train_Y, _, _ = data
+    history = train(train_X, train_Y, scaled_normal([2] + [10] * 20 + [1], lambda n, n_prev: 1.0, seed=2),
+                    num_iterations=10, print_cost=False)
+    assert history.diverged_at == 3 and capsys.readouterr().out == ""
+
+
+def test_importing_the_package_loads_numba_only_when_training():
+    code = ("import sys, numpy as np, init_utils\n"
+            "print('numba' in sys.modules)\n"
+            "p = {'W1': np.ones((1, 2)), 'b1': np.zeros((1, 1))}\n"
+            "init_utils.train(np.ones((2, 4)), np.ones((1, 4)), p, num_iterations=1, print_cost=False)\n"
+            "print('numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    from init_utils import engine
+
+    assert out.split() == ["False", str(engine.numba is not None)]
+
+
 def test_zero_iterations_gives_one_snapshot_and_no_costs(data):
     train_X, train_Y, _, _ = data
     history = train(train_X, train_Y, REFERENCE["he"]([2, 3, 1]), num_iterations=0)
@@ -96,6 +138,7 @@ BAD = [
     (dict(parameters={"W1": np.zeros((1, 3)), "b1": np.zeros((1, 1))}), "must have 2 columns"),
     (dict(parameters={"W1": np.zeros((1, 2)), "b1": np.zeros(1)}), "b1 has shape (1,)"),
     (dict(parameters={"W1": np.zeros((2, 2)), "b1": np.zeros((2, 1))}), "must have 1 row"),
+    (dict(parameters={"W1": np.array([[np.nan, 0.0]]), "b1": np.zeros((1, 1))}), "W1 or b1 holds inf or NaN"),
     (dict(Y=np.zeros(300)), "Y must be a 2-D numpy array"),
     (dict(Y=np.zeros((300, 1))), "reshape with Y.reshape(1, -1)"),
     (dict(learning_rate=-0.1), "learning_rate must be a positive number"),

@@ -1,6 +1,6 @@
 """The instructor's grader: rules, sandboxed execution, trusted checks, gradebook.
 
-    initlab-grade SUBMISSION.ipynb            (or initlab-grade)
+    initlab-grade SUBMISSION.ipynb            (or python -m public_tests.grade)
     initlab-grade FOLDER --csv gradebook.csv [--jobs N] [--resume]
 
 Reusable pieces: ``grade_submission(path, template, ...) -> verdict dict`` grades one file;

@@ -5,9 +5,11 @@ their sum. A cgroup counts every process the submission starts, and the tmpfs pa
 Creating one needs root and a memory controller we may write to:
 
 - cgroup v2 (``/sys/fs/cgroup/cgroup.controllers``): a group next to the grader's own (its parent
-  must delegate ``memory``), or under the root group. ``memory.max``, ``memory.swap.max`` = 0, ``pids.max``.
+  must delegate ``memory``), or under the root group. ``memory.max``, ``memory.swap.max`` = 0, ``pids.max``,
+  and ``cpu.max`` where the ``cpu`` controller is delegated.
 - cgroup v1 (``/sys/fs/cgroup/memory``): a group under the grader's own memory group;
-  ``memory.limit_in_bytes`` (and ``memsw``), plus ``pids.max`` in the pids hierarchy when there is one.
+  ``memory.limit_in_bytes`` (and ``memsw``), plus ``pids.max`` in the pids hierarchy and
+  ``cpu.cfs_quota_us`` in the cpu hierarchy when there are.
 
 ``probe()`` tries once per process (and removes empty groups that a killed grader left behind);
 ``create`` returns None where none of this works (no root, macOS,
@@ -62,9 +64,10 @@ def _bases():
         own = _own("memory")
         if own is not None:
             bases = {"memory": os.path.join(ROOT, "memory", own.lstrip("/"))}
-            pids = _own("pids")
-            if pids is not None and os.path.isdir(os.path.join(ROOT, "pids")):
-                bases["pids"] = os.path.join(ROOT, "pids", pids.lstrip("/"))
+            for controller in ("pids", "cpu"):
+                path = _own(controller)
+                if path is not None and os.path.isdir(os.path.join(ROOT, controller)):
+                    bases[controller] = os.path.join(ROOT, controller, path.lstrip("/"))
             out.append(("v1", bases))
     return out
 
@@ -73,7 +76,18 @@ class Cgroup:
     """A cgroup made for one sandbox; remove() it when the sandbox is gone."""
 
     def __init__(self, version, folders):
-        self.version, self.folders = version, folders  # {"memory": dir, "pids": dir (optional)}
+        self.version, self.folders = version, folders  # {"memory": dir, "pids", "cpu": dir (optional)}
+
+    def cpu_quota(self):
+        """Return the CPUs the group may use at once, or None where it has no CPU quota."""
+        with contextlib.suppress(OSError, ValueError, KeyError):
+            if self.version == "v2":
+                quota, period = _read(os.path.join(self.folders["memory"], "cpu.max")).split()
+            else:
+                quota = _read(os.path.join(self.folders["cpu"], "cpu.cfs_quota_us"))
+                period = _read(os.path.join(self.folders["cpu"], "cpu.cfs_period_us"))
+            return int(quota) / int(period)
+        return None
 
     def join_files(self):
         """Return the cgroup.procs files a new process writes its PID to (between fork and exec)."""
@@ -120,7 +134,21 @@ class Cgroup:
                     time.sleep(0.02)
 
 
-def _make(version, bases, memory_limit, processes):
+PERIOD = 100_000  # microseconds of the CPU quota's period
+
+
+def _optional(bases, made, name, controller, files):
+    """Make the v1 group of ``controller`` and write ``files`` into it; leave it out where that fails."""
+    if controller in bases:
+        with contextlib.suppress(OSError):
+            folder = os.path.join(bases[controller], name)
+            os.mkdir(folder)
+            made[controller] = folder
+            for file, value in files:
+                _write(os.path.join(folder, file), value)
+
+
+def _make(version, bases, memory_limit, processes, cpu_quota):
     name = f"grader-{os.getpid()}-{secrets.token_hex(4)}"
     made = {}
     try:
@@ -129,20 +157,17 @@ def _make(version, bases, memory_limit, processes):
         made["memory"] = memory
         if version == "v2":
             _write(os.path.join(memory, "memory.max"), memory_limit)
-            if os.path.exists(os.path.join(memory, "memory.swap.max")):
-                _write(os.path.join(memory, "memory.swap.max"), 0)
-            if os.path.exists(os.path.join(memory, "pids.max")):
-                _write(os.path.join(memory, "pids.max"), processes)
+            for file, value in (("memory.swap.max", 0), ("pids.max", processes),
+                                ("cpu.max", f"{int(cpu_quota * PERIOD)} {PERIOD}")):
+                if os.path.exists(os.path.join(memory, file)):
+                    _write(os.path.join(memory, file), value)
         else:
             _write(os.path.join(memory, "memory.limit_in_bytes"), memory_limit)
             with contextlib.suppress(OSError):  # only with swap accounting
                 _write(os.path.join(memory, "memory.memsw.limit_in_bytes"), memory_limit)
-            if "pids" in bases:
-                with contextlib.suppress(OSError):
-                    pids = os.path.join(bases["pids"], name)
-                    os.mkdir(pids)
-                    made["pids"] = pids
-                    _write(os.path.join(pids, "pids.max"), processes)
+            _optional(bases, made, name, "pids", [("pids.max", processes)])
+            _optional(bases, made, name, "cpu", [("cpu.cfs_period_us", PERIOD),
+                                                 ("cpu.cfs_quota_us", int(cpu_quota * PERIOD))])
     except OSError:
         Cgroup(version, made).remove()
         return None
@@ -170,12 +195,11 @@ def probe():
                 for version, bases in _bases():
                     if version == "v2":
                         base = bases["memory"]
-                        with contextlib.suppress(OSError):
-                            if "memory" not in _read(os.path.join(base, "cgroup.subtree_control")).split():
-                                _write(os.path.join(base, "cgroup.subtree_control"), "+memory")
-                            if "pids" not in _read(os.path.join(base, "cgroup.subtree_control")).split():
-                                _write(os.path.join(base, "cgroup.subtree_control"), "+pids")
-                    test = _make(version, bases, 64 * 1024 ** 2, 8)
+                        for controller in ("memory", "pids", "cpu"):
+                            with contextlib.suppress(OSError):
+                                if controller not in _read(os.path.join(base, "cgroup.subtree_control")).split():
+                                    _write(os.path.join(base, "cgroup.subtree_control"), "+" + controller)
+                    test = _make(version, bases, 64 * 1024 ** 2, 8, 1.0)
                     if test is not None:
                         test.remove()
                         _sweep(bases)
@@ -184,9 +208,22 @@ def probe():
         return _PROBED["found"]
 
 
-def create(memory_limit, processes):
-    """Return a new Cgroup capping memory (bytes) and processes, or None where cgroups are not usable."""
+def caps_cpu():
+    """Say whether the cgroups made here get a CPU quota (the cpu controller is there to write to)."""
+    found = probe()
+    if found is None:
+        return False
+    version, bases = found
+    if version == "v1":
+        return "cpu" in bases
+    with contextlib.suppress(OSError):
+        return "cpu" in _read(os.path.join(bases["memory"], "cgroup.subtree_control")).split()
+    return False
+
+
+def create(memory_limit, processes, cpu_quota):
+    """Return a new Cgroup capping memory (bytes), processes and CPUs, or None where cgroups are not usable."""
     found = probe()
     if found is None:
         return None
-    return _make(found[0], found[1], memory_limit, processes)
+    return _make(found[0], found[1], memory_limit, processes, cpu_quota)

@@ -1,11 +1,9 @@
-"""Judge the learner's functions in the trusted parent, from what they returned in the child.
+"""Judge the learner's function in the trusted parent, from what it returned in the child.
 
-``public_tests.initializer_checks`` splits a self-check in two: ``observe`` calls the
-learner's function (twice per layers_dims, after two seeds) and ``judge`` reads the
-records and names the problems, running no learner code. The child performs the
-observation (child.py mirrors ``observe``), this module rebuilds the Observation from its
-reply (protocol.py) and runs ``judge`` here, case by case, stopping at the first failure
-exactly as ``find_problems`` does in the notebook.
+The child observes the function with ``public_tests.observation.observe``, the code the
+learner's self-check runs too (twice per layers_dims, after two seeds); this module rebuilds
+the Observation from its reply (protocol.py) and runs ``judge`` here, case by case,
+stopping at the first failure exactly as the self-check does in the notebook.
 
 ``judge`` draws reference weights from numpy's global generator (saving and restoring
 its state), so one lock serialises judging within a process: threads of a batch, or of

@@ -1,10 +1,12 @@
-"""Command line: grade one submission, or a folder into a gradebook.
+"""Command line: grade one submission, or a folder into a gradebook, here or on a Dask cluster.
 
-    python -m public_tests.grade SUBMISSION.ipynb [--json] [--lenient] [--timeout 60] [--isolation auto]
-    python -m public_tests.grade FOLDER --csv gradebook.csv [--jobs N] [--resume | --overwrite]
+    initlab-grade SUBMISSION.ipynb [--json] [--lenient] [--timeout 60] [--isolation auto]
+    initlab-grade FOLDER --csv gradebook.csv [--jobs N | --scheduler ADDRESS] [--resume | --overwrite]
 
-Exit status: 0 when every submission got a verdict (whatever its score, errors in the
-file included), 2 for usage errors, 1 for an internal grader error, 130 when interrupted.
+(``python -m public_tests.grade`` is the same command.) Exit status: 0 when every submission
+got a verdict (whatever its score, errors in the file included), 2 for usage errors (and for a
+folder, gradebook or cluster run that would need isolation this machine cannot give), 1 for an
+internal grader error or submissions left without a row, 130 when interrupted.
 """
 import argparse
 import json
@@ -13,39 +15,16 @@ import pathlib
 import sys
 
 from ..notebook_files import NotebookError, display_name, read_notebook
+from ..template import student_template
 from .batch import grade_folder
 from .gradebook import GradebookError
 from .grader import grade_submission
 from .limits import MAX_TIMEOUT
+from .policy import CHOICES, IsolationRefused
+from .report import report
 from .rules import load_template
-from .sandbox import isolation
 
-STUDENT = pathlib.Path(__file__).resolve().parents[2] / "notebooks" / "Initialization.ipynb"
-
-
-def report(verdict, lenient=False):
-    """Return the human-readable report of a verdict."""
-    lines = [f"Initialization grader: {verdict['submission']}"]
-    if verdict["error"]:
-        lines.append(f"Problem: {verdict['error']}")
-    for exercise in verdict["exercises"]:
-        lines.append(f"  {exercise['name']:<30} {exercise['score']:g}/{exercise['max_score']:g}  {exercise['feedback']}")
-    lines.append(f"Total: {verdict['score']:g}/{verdict['max_score']:g}")
-    if verdict["violations"]:
-        lines.append("")
-        lines.append("Warnings (--lenient: graded anyway):" if lenient else "Rules broken:")
-        lines += [_finding(v) for v in verdict["violations"]]
-    if verdict.get("notes"):
-        lines.append("")
-        lines.append("Notes (cost nothing):")
-        lines += [_finding(v) for v in verdict["notes"]]
-    return "\n".join(lines)
-
-
-def _finding(v):
-    where = [f"cell {v['cell']}" if v["cell"] else None, f"line {v['line']}" if v["line"] else None, v["exercise"]]
-    place = ", ".join(w for w in where if w)
-    return f"  [{v['rule']}] {place + ': ' if place else ''}{v['message']}"
+CLUSTER_INSTALL = "pip install -e '.[cluster]'"
 
 
 def _timeout(text):
@@ -69,7 +48,8 @@ def _jobs(text):
 
 
 def parser():
-    p = argparse.ArgumentParser(prog="python -m public_tests.grade",
+    """Return the argument parser of the grader."""
+    p = argparse.ArgumentParser(prog="initlab-grade",
                                 description="Grade Initialization notebooks and name the rules they break.")
     p.add_argument("path", help="a submission .ipynb, or a folder of them (with --csv)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
@@ -80,14 +60,25 @@ def parser():
     p.add_argument("--lenient", action="store_true", help="grade exercises that break a rule; report it as a warning")
     p.add_argument("--timeout", type=_timeout, default=60.0,
                    help=f"wall-time limit per submission in seconds, at most {MAX_TIMEOUT:g} (default: %(default)s)")
-    p.add_argument("--isolation", choices=["auto", "required", "off"], default="auto",
-                   help="auto: bubblewrap when available, else unisolated with a warning; required: refuse to "
-                        "grade without it; off: never (default: %(default)s)")
-    p.add_argument("--template", default=STUDENT, help="student template notebook (default: %(default)s)")
+    p.add_argument("--isolation", choices=CHOICES, default="auto",
+                   help="auto: bubblewrap when available; without it one notebook is graded and its report says NOT "
+                        "ISOLATED, while a folder, gradebook or cluster run is refused. required: refuse to grade "
+                        "without it. off: never isolate (learner code runs with your rights). Default: %(default)s")
+    p.add_argument("--template", default=None,
+                   help="student template notebook (default: the pristine copy installed with the grader)")
+    group = p.add_argument_group(f"grading on a Dask cluster (needs: {CLUSTER_INSTALL})")
+    group.add_argument("--scheduler", metavar="ADDRESS",
+                       help="grade the folder on Dask: local:N (a LocalCluster of N worker processes here), a "
+                            "scheduler address such as tcp://HOST:8786, or a scheduler file (.json)")
+    group.add_argument("--ship", choices=["auto", "path", "bytes"], default="auto",
+                       help="how submissions reach the workers: path (the folder is shared at the same path on "
+                            "every worker), bytes (sent inside each task, at most 8 MB), auto: path for local:N, "
+                            "bytes otherwise (default: %(default)s)")
     return p
 
 
 def main(argv=None):
+    """Run the grader's command line; return its exit status."""
     try:
         return _main(argv)
     except KeyboardInterrupt:
@@ -96,49 +87,63 @@ def main(argv=None):
         return 130
 
 
-
-def template_or_usage_error(path, args_parser):
-    """Return the template read from ``path``, or stop with a usage error (exit 2) that says why not."""
+def read_template(path):
+    """Return the Template in the notebook at ``path``; raise ValueError saying why it is not usable."""
     try:
         return load_template(read_notebook(path))
     except NotebookError as error:
-        args_parser.error(f"cannot read the template: {error}")
+        raise ValueError(f"cannot read the template: {error}") from None
     except Exception as error:  # a notebook that is not the Initialization template
-        args_parser.error(f"{display_name(path)} is not a usable template ({type(error).__name__}: {error})")
+        raise ValueError(f"{display_name(path)} is not a usable template ({type(error).__name__}: {error})") from None
 
 
 def _main(argv):
     args_parser = parser()
-    from . import cluster  # --scheduler, --ship: grade a folder on a Dask cluster (imports Dask only when used)
-    cluster.add_options(args_parser)
     args = args_parser.parse_args(argv)
-    if args.scheduler:
-        return cluster.run(args, args_parser)
     path = pathlib.Path(args.path)
-    template = template_or_usage_error(args.template, args_parser)
-    try:
-        chosen = isolation(args.isolation)
-    except RuntimeError as error:
-        args_parser.error(str(error))
-    if not chosen.isolated:
-        print(f"WARNING: {chosen.describe()}", file=sys.stderr)
-    if path.is_dir():
-        if not args.csv:
-            args_parser.error(f"{display_name(path)} is a folder: add --csv GRADEBOOK.csv to grade every notebook in it")
-        try:
-            grade_folder(path, template, args.csv, jobs=args.jobs, lenient=args.lenient, timeout=args.timeout,
-                         isolate=args.isolation, resume=args.resume, overwrite=args.overwrite)
-        except GradebookError as error:
-            args_parser.error(str(error))
-        if not chosen.isolated:
-            print(f"WARNING: {chosen.describe()}", file=sys.stderr)
-        return 0
+    if args.scheduler or path.is_dir():
+        return _grade_folder(args, args_parser, path)
     if args.csv or args.resume:
         args_parser.error("--csv and --resume grade a folder; give a folder, or drop them to grade one notebook")
     if not path.exists():
         args_parser.error(f"{display_name(path)} does not exist")
+    template = _template(args, args_parser)
     verdict = grade_submission(path, template, lenient=args.lenient, timeout=args.timeout, isolate=args.isolation)
     print(json.dumps(verdict, indent=2) if args.json else report(verdict, lenient=args.lenient))
-    if verdict["error"] and verdict["error"].startswith("grader error"):
-        return 1
+    if verdict["isolation"] and verdict["isolation"].startswith("NOT ISOLATED"):
+        print(f"WARNING: {verdict['isolation']}", file=sys.stderr)
+    return 1 if verdict["error"] and verdict["error"].startswith("grader error") else 0
+
+
+def _template(args, args_parser):
+    try:
+        return read_template(args.template or student_template())
+    except ValueError as error:
+        args_parser.error(str(error))
+
+
+def _grade_folder(args, args_parser, path):
+    if not path.is_dir():
+        args_parser.error(f"--scheduler grades a folder, and {display_name(path)} is not one")
+    if not args.csv:
+        args_parser.error(f"{display_name(path)} is a folder: add --csv GRADEBOOK.csv to grade every notebook in it")
+    if args.scheduler:
+        from . import cluster  # imports Dask only now
+
+        try:
+            cluster.check_scheduler(args.scheduler)
+            return cluster.grade_on_scheduler(
+                args.scheduler, path, args.csv, _template(args, args_parser), ship=args.ship, isolate=args.isolation,
+                resume=args.resume, overwrite=args.overwrite, lenient=args.lenient, timeout=args.timeout)
+        except (cluster.ClusterError, GradebookError) as error:
+            args_parser.error(str(error))
+    template = _template(args, args_parser)
+    try:
+        grade_folder(path, template, args.csv, jobs=args.jobs, lenient=args.lenient, timeout=args.timeout,
+                     isolate=args.isolation, resume=args.resume, overwrite=args.overwrite)
+    except (GradebookError, IsolationRefused) as error:
+        args_parser.error(str(error))
+    if args.isolation == "off":
+        print("WARNING: graded WITHOUT isolation (--isolation off): learner code ran with your rights, and the "
+              "gradebook says NOT ISOLATED.", file=sys.stderr)
     return 0

@@ -4,11 +4,26 @@ A run that stops half-way (a crash, Ctrl-C, a lost machine) keeps every row writ
 far. ``Gradebook(path, names, resume=True)`` continues such a file: it drops a last row
 cut off mid-write, checks the columns, and lists in ``done`` the files that already
 have a row, so a batch skips them.
+
+Every cell is safe to open in a spreadsheet: text that a spreadsheet would run as a formula
+(starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading ``'``, as
+OWASP advises, and so does text that starts with ``'`` itself, so reading the file back is exact.
+
+The last column says how the learner code of each row ran. A run with ``--isolation off`` first
+writes a marker row (no file name, ``NOT ISOLATED``), before any learner code runs, and ``--resume``
+refuses a gradebook with such a row unless ``--isolation off`` is given again: a submission that
+ran with your rights could have appended rows of its own after it.
 """
 import csv
 import os
 import threading
 
+from .report import not_isolated
+
+NOT_ISOLATED = "NOT ISOLATED"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+MARKER = ("learner code runs NOT ISOLATED (--isolation off) from this row on: a submission could have written any "
+          "row below")
 
 
 class GradebookError(Exception):
@@ -17,7 +32,17 @@ class GradebookError(Exception):
 
 def columns(names):
     """Return the header row for the graded functions ``names``."""
-    return ["file", "score", "max_score", *names, "rules", "error"]
+    return ["file", "score", "max_score", *names, "rules", "error", "isolation"]
+
+
+def spreadsheet_safe(text):
+    """Return ``text`` as a cell no spreadsheet runs as a formula (a leading ``'`` where needed)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def from_spreadsheet(text):
+    """Return the text that ``spreadsheet_safe`` turned into ``text``."""
+    return text[1:] if text.startswith("'") else text
 
 
 def row_name(relative):
@@ -50,26 +75,41 @@ def row_name(relative):
 _SHORT = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
+def isolation_label(verdict):
+    """Return the isolation cell of ``verdict``: "isolated", "NOT ISOLATED", or "" when no learner code ran."""
+    if not_isolated(verdict):
+        return NOT_ISOLATED
+    return "isolated" if verdict.get("isolation") else ""
+
+
 def verdict_row(name, verdict, names):
     """Return the CSV row of ``verdict`` for the submission called ``name`` (see row_name)."""
     scores = {e["name"]: e["score"] for e in verdict["exercises"]}
     rules = sorted({v["rule"] for v in verdict["violations"]})
     error = " ".join((verdict["error"] or "").split())
     return [name, f"{verdict['score']:g}", f"{verdict['max_score']:g}", *(f"{scores.get(n, 0):g}" for n in names),
-            " ".join(rules), error]
+            " ".join(rules), error, isolation_label(verdict)]
 
 
 class Gradebook:
-    """Append-only CSV writer shared by every thread of a batch (and by cluster runs)."""
+    """Append-only CSV writer shared by every thread of a batch (and by cluster runs).
 
-    def __init__(self, path, names, resume=False, overwrite=False):
+    ``isolated``: whether this run isolates learner code. False writes the marker row at once, and
+    allows resuming a gradebook that has one.
+    """
+
+    def __init__(self, path, names, resume=False, overwrite=False, isolated=True):
         self.path, self.names = os.fspath(path), list(names)
         self.done = set()
         self._lock = threading.Lock()
         header = columns(self.names)
         exists = os.path.exists(self.path) and os.path.getsize(self.path) > 0
         if exists and resume:
-            self.done = self._read_done(header)
+            self.done, marked = self._read_rows(header)
+            if marked and isolated:
+                raise GradebookError(f"cannot resume {self.path}: it was written with --isolation off, so a "
+                                     "submission may have added rows to it. Grade into a new gradebook, or add "
+                                     "--isolation off to continue it anyway.")
             mode = "a"
         elif exists and not overwrite:
             raise GradebookError(f"{self.path} already exists: add --resume to continue it (files that have a row "
@@ -83,9 +123,12 @@ class Gradebook:
         self._writer = csv.writer(self._handle)
         if mode == "w":
             self._writer.writerow(header)
-            self._handle.flush()
+        if not isolated:
+            self._writer.writerow(["", "", "", *("" for _ in self.names), "", MARKER, NOT_ISOLATED])
+        self._handle.flush()
 
-    def _read_done(self, header):
+    def _read_rows(self, header):
+        """Return (names that have a whole row, whether a row says NOT ISOLATED); drop a row cut off mid-write."""
         try:
             with open(self.path, "rb") as handle:
                 raw = handle.read()
@@ -99,12 +142,13 @@ class Gradebook:
         if not rows or rows[0] != header:
             raise GradebookError(f"cannot resume {self.path}: its columns are not {', '.join(header)}. "
                                  "Write to a new file instead.")
-        return {row[0] for row in rows[1:] if len(row) == len(header)}
+        whole = [row for row in rows[1:] if len(row) == len(header)]
+        return {from_spreadsheet(row[0]) for row in whole if row[0]}, any(row[-1] == NOT_ISOLATED for row in whole)
 
     def write(self, name, verdict):
         """Write the row of one verdict and flush it to the file."""
         with self._lock:
-            self._writer.writerow(verdict_row(name, verdict, self.names))
+            self._writer.writerow([spreadsheet_safe(cell) for cell in verdict_row(name, verdict, self.names)])
             self._handle.flush()
             self.done.add(name)
 

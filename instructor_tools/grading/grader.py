@@ -8,11 +8,11 @@ import time
 import public_tests
 
 from public_tests.initializer_checks import EXERCISES
-from ..notebook_files import NotebookError, code_cells, display_name, grade_id, read_notebook
+from ..notebook_files import NotebookError, cell_source, code_cells, display_name, grade_id, read_notebook
 from . import checks
 from .limits import MAX_CELLS, MAX_CODE_CELL_CHARS, MAX_CODE_CELL_LINES, MAX_NOTEBOOK_BYTES, MAX_TOTAL_CODE_CHARS
-from .python_cells import python_source
-from .rules import check_submission, most_specific, source_of
+from .protocol import CHILD_LIMITS
+from .rules import check_submission, most_specific
 from .sandbox import Session, SessionBroken, isolation
 
 BY_NAME = {exercise.name: exercise for exercise in EXERCISES.values()}
@@ -20,7 +20,7 @@ SELF_CHECK_NAMES = list(getattr(public_tests, "__all__", []))
 
 
 def grade_submission(path, template, lenient=False, timeout=60.0, isolate="auto"):
-    """Return the verdict dict for one submission file (fields: see the README's Grading section).
+    """Return the verdict dict for one submission file (fields: see docs/grading.md).
 
     ``isolate``: "auto" (bubblewrap when available), "required" (refuse without it: the verdict
     gets an error) or "off". Never raises for anything the submission contains.
@@ -45,7 +45,7 @@ def read_submission(path):
         raise NotebookError(f"{shown} has {len(notebook['cells'])} cells; the grader reads at most {MAX_CELLS}.")
     total = 0
     for number, cell in code_cells(notebook):
-        source = source_of(cell)
+        source = cell_source(cell)
         lines = source.count("\n") + 1
         if len(source) > MAX_CODE_CELL_CHARS or lines > MAX_CODE_CELL_LINES:
             raise NotebookError(f"{shown}: code cell {number} has {lines} lines and {len(source)} characters; the "
@@ -89,51 +89,50 @@ def _grade(path, template, lenient, timeout, chosen, verdict, exercises):
 
 
 def run_exercises(template, located, names, exercises, timeout, chosen):
-    """Run the graded cells of ``names`` in the sandbox and fill in their results; return the error texts."""
-    errors, session = [], None
+    """Run each graded cell of ``names`` in its own sandboxed session and fill in its result; return the errors."""
+    errors = []
     deadline = time.monotonic() + timeout
-    try:
-        for name in names:
-            exercise = exercises[name]
-            if time.monotonic() >= deadline:
-                message = f"not run: the {timeout:g} s time limit was used up before {name}"
-                exercise["feedback"], _ = f"Not graded: {message}.", errors.append(message)
-                continue
+    for name in names:
+        exercise = exercises[name]
+        if time.monotonic() >= deadline:
+            message = f"not run: the {timeout:g} s time limit was used up before {name}"
+        else:
             try:
-                if session is None:
-                    session = Session(chosen, deadline, timeout)
-                    reply = session.request({"op": "start", "import_source": template.import_source,
-                                             "paths": session.paths, "blocked": ["numba"],
-                                             "stub_names": SELF_CHECK_NAMES}, running="the import cell")
-                    if reply != {"ok": True}:
-                        raise SessionBroken(f"the template's import cell failed in the sandbox "
-                                            f"({str(reply.get('error'))[:300]})")
-                found = located[name]
-                reply = session.request({"op": "define", "name": name, "cell": found.cell,
-                                         "source": python_source(found.source)}, running=name)
-                if reply != {"ok": True}:
-                    if set(reply) == {"error"} and isinstance(reply["error"], str):
-                        raise checks.LearnerError(reply["error"][:1000])
-                    raise SessionBroken(f"the grading channel received a malformed reply while defining {name}")
-                layers_dims, problems = checks.check(session, BY_NAME[name])
-            except checks.LearnerError as failed:
+                layers_dims, problems = run_one(template, located[name], name, Session(chosen, deadline, timeout))
+            except (checks.LearnerError, SessionBroken) as failed:
                 message = str(failed)
-                exercise["feedback"], _ = f"Not graded: {message}.", errors.append(message)
-                continue
-            except SessionBroken as lost:
-                message = str(lost)
-                exercise["feedback"], _ = f"Not graded: {message}.", errors.append(message)
-                session.close()
-                session = None
-                continue
-            if problems:
-                exercise["feedback"] = f"{name}({layers_dims}): " + " ".join(problems)
             else:
-                exercise.update(passed=True, score=exercise["max_score"], feedback="All checks passed.")
-    finally:
-        if session is not None:
-            session.close()
+                if problems:
+                    exercise["feedback"] = f"{name}({layers_dims}): " + " ".join(problems)
+                else:
+                    exercise.update(passed=True, score=exercise["max_score"], feedback="All checks passed.")
+                continue
+        exercise["feedback"] = f"Not graded: {message}."
+        errors.append(message)
     return errors
+
+
+def run_one(template, found, name, session):
+    """In ``session`` (closed at the end), run the import cell and ``name``'s cell, then check the function.
+
+    Nothing a later cell defines is there, so a cell can answer only for itself.
+    """
+    try:
+        reply = session.request({"op": "start", "import_source": template.import_source, "paths": session.paths,
+                                 "blocked": ["numba"], "stub_names": SELF_CHECK_NAMES,
+                                 "observation": session.observation, "limits": CHILD_LIMITS},
+                                running="the import cell")
+        if reply != {"ok": True}:
+            raise SessionBroken(f"the template's import cell failed in the sandbox ({str(reply.get('error'))[:300]})")
+        reply = session.request({"op": "define", "name": name, "cell": found.cell, "source": found.source},
+                                running=name)
+        if reply != {"ok": True}:
+            if set(reply) == {"error"} and isinstance(reply["error"], str):
+                raise checks.LearnerError(reply["error"][:1000])
+            raise SessionBroken(f"the grading channel received a malformed reply while defining {name}")
+        return checks.check(session, BY_NAME[name])
+    finally:
+        session.close()
 
 
 def finish(verdict, exercises, error=None):

@@ -14,7 +14,12 @@ def terminal_safe(text):
     return "".join(char if char.isprintable() else _escape(char) for char in text)
 
 
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
 def _escape(char):
+    if char in _SHORT:
+        return _SHORT[char]
     code = ord(char)
     if code <= 0xFF:
         return f"\\x{code:02x}"

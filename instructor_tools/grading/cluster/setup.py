@@ -1,0 +1,107 @@
+"""Reach a Dask cluster: import Dask, read --scheduler, start or join the scheduler, check the workers."""
+import logging
+import os
+import sys
+
+from ..policy import refusal
+from .worker import worker_check
+
+INSTALL = "pip install -e '.[cluster]'"
+ALLOWED_FAILURES = 1  # a task whose worker dies runs once more; a second death ends it with KilledWorker
+WORKER_SATURATION = 1.0  # one task per worker thread at a time, so fewer innocent tasks share a death
+MAX_WORKERS = 64
+
+
+class ClusterError(Exception):
+    """The cluster cannot be used as asked (Dask missing, scheduler unreachable, workers unfit); the message says why."""
+
+
+class ClusterLost(ClusterError):
+    """The batch cannot go on (the scheduler is gone, or no worker is left); the rows written so far stay."""
+
+
+def require_dask():
+    """Import dask.distributed; raise ClusterError naming what to install when it is missing."""
+    try:
+        import distributed
+    except ImportError as error:
+        raise ClusterError(f"--scheduler needs Dask distributed, which is not installed ({error}). Install it with "
+                           f"{INSTALL}   (or: pip install 'dask[distributed]'), or grade on this machine with --jobs N "
+                           "instead of --scheduler.") from None
+    return distributed
+
+
+def parse_scheduler(text):
+    """Return ("local", N), ("file", path) or ("address", address) for a --scheduler value; raise ValueError."""
+    if text.startswith("local:"):
+        count = text[len("local:"):]
+        if not count.isdigit() or not 1 <= int(count) <= MAX_WORKERS:
+            raise ValueError(f"local:N needs a number of workers from 1 to {MAX_WORKERS}, not {text!r}")
+        return "local", int(count)
+    if text.endswith(".json"):
+        return "file", text
+    if ":" in text:
+        return "address", text
+    raise ValueError(f"{text!r} is not a scheduler: give local:N, an address such as tcp://HOST:8786, "
+                     "or a scheduler file ending in .json")
+
+
+def local_cluster(workers, threads=1, **settings):
+    """Start a LocalCluster of ``workers`` worker processes of ``threads`` threads, set up for grading; return it.
+
+    ``settings``: more Dask configuration for its scheduler, e.g. {"distributed.scheduler.worker-saturation": "inf"}.
+    """
+    import dask
+    distributed = require_dask()
+    config = {"distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
+              "distributed.scheduler.worker-saturation": WORKER_SATURATION, **settings}
+    with dask.config.set(config):
+        return distributed.LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True,
+                                        dashboard_address=":0", silence_logs=logging.ERROR)
+
+
+def connect(spec, timeout=30):
+    """Return (client, cluster or None) for a --scheduler value; raise ClusterError if it cannot be reached."""
+    distributed = require_dask()
+    try:
+        kind, value = parse_scheduler(spec)
+    except ValueError as error:
+        raise ClusterError(str(error)) from None
+    if kind == "local":
+        try:
+            cluster = local_cluster(value)
+        except Exception as error:  # no free port, a worker that cannot start, ...
+            raise ClusterError(f"could not start a local Dask cluster of {value} worker(s) "
+                               f"({type(error).__name__}: {error})") from None
+        return distributed.Client(cluster), cluster
+    if kind == "file" and not os.path.isfile(value):
+        raise ClusterError(f"the scheduler file {value} does not exist (dask scheduler --scheduler-file "
+                           f"{value} writes it when the scheduler starts)")
+    try:
+        if kind == "file":
+            return distributed.Client(scheduler_file=value, timeout=timeout), None
+        return distributed.Client(value, timeout=timeout), None
+    except Exception as error:  # OSError, TimeoutError, ValueError for a malformed address
+        raise ClusterError(f"cannot reach the Dask scheduler at {value} ({type(error).__name__}: {error}). Start "
+                           "one with `dask scheduler` and workers with `dask worker ADDRESS`, or use local:N.") from None
+
+
+def check_workers(client, isolate, folder, ship):
+    """Refuse workers that cannot grade as asked (``isolate``: "required" or "off"); return the number of workers."""
+    try:
+        answers = client.run(worker_check, isolate, os.path.abspath(folder) if ship == "path" else None)
+    except Exception as error:  # e.g. ModuleNotFoundError on a worker without the project
+        raise ClusterError(f"the Dask workers cannot run the grader ({type(error).__name__}: {error}). Install "
+                           f"this project on every worker ({INSTALL}) with the same Python and Dask versions") from None
+    blind = sorted(w for w, (_, _, sees) in answers.items() if sees is False)
+    if blind:
+        raise ClusterError(f"{len(blind)} worker(s) cannot see {os.path.abspath(folder)} (first: {blind[0]}): mount "
+                           "the folder at the same path on every worker, or add --ship bytes")
+    unisolated = sorted((w, reason) for w, (isolated, reason, _) in answers.items() if not isolated)
+    if unisolated and isolate != "off":
+        raise ClusterError(refusal(unisolated[0][1], f"{len(unisolated)} of {len(answers)} Dask worker(s) (first: "
+                                                     f"{unisolated[0][0]})"))
+    if unisolated:
+        print(f"WARNING: the {len(answers)} worker(s) grade WITHOUT isolation (--isolation off): learner code runs "
+              "with the rights of each worker.", file=sys.stderr)
+    return len(answers)

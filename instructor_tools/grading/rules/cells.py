@@ -1,0 +1,133 @@
+"""Rules about cells: find each graded cell, and report missing, moved, extra or edited cells."""
+import ast
+
+from ...answer_regions import graded_name
+from ...notebook_files import code_cells, grade_id
+from ..code_compare import code_key
+from .graded import graded_cell_violations
+from .model import Located, Violation, parse, source_of, without_duplicates
+from .outside import code_difference, cosmetic_line
+
+
+def check_submission(template, notebook):
+    """Return (located graded cells by exercise, violations, notes)."""
+    violations, notes, located = [], [], {}
+    cells = [(number, cell, source_of(cell)) for number, cell in code_cells(notebook)]
+    by_header = {}
+    for number, cell, source in cells:
+        name = graded_name(source)
+        if name:
+            by_header.setdefault(name, []).append((number, cell, source))
+    for name in template.graded:
+        found = locate(name, template, cells, by_header, violations)
+        if found:
+            located[name] = found
+            violations += graded_cell_violations(name, template, found, notes)
+    violations += order_violations(template, located, cells)
+    violations += other_cell_violations(template, located, cells, notes)
+    return located, without_duplicates(violations), notes
+
+
+def locate(name, template, cells, by_header, violations):
+    """Find the graded cell of exercise ``name``; record missing or renamed cells."""
+    headed = by_header.get(name, [])
+    if len(headed) > 1:
+        numbers = ", ".join(str(n) for n, _, _ in headed)
+        violations.append(Violation("missing-cell", name, headed[1][0], None,
+                                    f"the graded cell of {name} appears more than once (cells {numbers}); keep only one."))
+    if headed:
+        number, cell, source = headed[0]
+        same_id = [n for n, c, s in cells if grade_id(c) == name and n != number and not graded_name(s)]
+        if same_id:
+            violations.append(Violation("missing-cell", name, number, None,
+                                        f"the graded cell of {name} was split (its code continues in cell {same_id[0]}); "
+                                        "merge the cells back into one."))
+        return Located(number, source)
+    for number, cell, source in cells:
+        if grade_id(cell) == name or graded_name(source) not in (None, *template.graded):
+            defined = top_level_functions(source)
+            if name not in defined and defined:
+                violations.append(Violation("renamed-function", name, number, defined[0][1],
+                                            f"the graded cell defines {defined[0][0]} instead of {name}; "
+                                            f"the grader calls {name}, so keep the name and its '# GRADED FUNCTION' line."))
+                return None
+            if grade_id(cell) == name:
+                violations.append(Violation("edited-outside-answer", name, number, 1,
+                                            f"the first line must stay '# GRADED FUNCTION: {name}'."))
+                return Located(number, source)
+    for number, cell, source in cells:
+        if name in [f for f, _ in top_level_functions(source)]:
+            violations.append(Violation("missing-cell", name, number, None,
+                                        f"the graded cell of {name} is gone; {name} is defined in cell {number} instead. "
+                                        "Restore the original cell (re-download the notebook and copy your answer in)."))
+            return Located(number, source)
+    violations.append(Violation("missing-cell", name, None, None,
+                                f"the graded cell of {name} was deleted. Restore it from a fresh copy of the notebook."))
+    return None
+
+
+def top_level_functions(source):
+    """Return [(name, line)] of functions defined at the top level of ``source`` (empty on a SyntaxError)."""
+    tree = parse(source)
+    if tree is None:
+        return []
+    return [(node.name, node.lineno) for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+def order_violations(template, located, cells):
+    """Report graded cells that were moved out of the template's order or below their self-check."""
+    violations, last = [], 0
+    for name in template.graded:
+        if name not in located:
+            continue
+        number = located[name].cell
+        check = [n for n, c, _ in cells if grade_id(c) == f"{name}_test"]
+        if number < last or (check and check[0] < number):
+            violations.append(Violation("missing-cell", name, number, None,
+                                        f"the graded cell of {name} was moved; put it back where it was, "
+                                        "before its self-check and in the original order."))
+        last = max(last, number)
+    return violations
+
+
+def other_cell_violations(template, located, cells, notes):
+    """Report extra code cells, and edited or deleted read-only cells (these cost nothing)."""
+    violations, seen = [], set()
+    graded_cells = {found.cell for found in located.values()}
+    by_code = {}
+    for key, source in template.locked.items():
+        by_code.setdefault(code_key(source), key)
+    for number, cell, source in cells:
+        if number in graded_cells or graded_name(source) or not source.strip():
+            continue
+        key = grade_id(cell)
+        if key in template.locked and key not in seen:
+            seen.add(key)
+            violations += _read_only_edits(template.locked[key], source, number, notes)
+            continue
+        match = by_code.get(code_key(source))
+        if match is not None and match not in seen:
+            seen.add(match)
+        else:
+            violations.append(Violation("extra-cell", None, number, None,
+                                        "this code cell is not part of the assignment; delete it (keep scratch "
+                                        "work in a separate notebook)."))
+    for key in template.locked:
+        if key not in seen:
+            violations.append(Violation("missing-cell", None, None, None,
+                                        f"the read-only cell '{key}' was deleted; restore it from a fresh copy."))
+    return violations
+
+
+def _read_only_edits(original, source, number, notes):
+    """Return the violation of a read-only cell whose code changed; note one whose spacing or comments did."""
+    difference = code_difference(original, source)
+    if difference:
+        return [Violation("edited-outside-answer", None, number, difference[0],
+                          f"a read-only cell was changed ({difference[1]}); restore it as it was.")]
+    cosmetic = cosmetic_line(original, source)
+    if cosmetic:
+        notes.append(Violation("cosmetic-edit", None, number, cosmetic,
+                               "comments, blank lines or spacing in a read-only cell differ from the "
+                               "template; this costs nothing."))
+    return []
