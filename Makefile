@@ -6,8 +6,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
-# Test processes (pytest-xdist). loadgroup keeps the files tests/conftest.py groups on one worker.
+# Test processes (pytest-xdist); each test file runs whole on one of them, slowest first (tests/conftest.py).
 WORKERS ?= 2
+XDIST = -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 
 .PHONY: setup lab test test-matrix execute release bench clean
 
@@ -41,14 +42,19 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/ \
 	  --ContentsManager.hide_globs="['__pycache__', '*.pyc', '*.pyo', '.DS_Store', '*~', 'source', 'nbval_sanitize.cfg']"
 
+# nbval runs the solved notebook in a fresh kernel (the one execution of it in a test run) and compares every
+# output with the stored one, through the sanitizers of notebooks/nbval_sanitize.cfg.
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+SOURCE_NB := notebooks/source/Initialization_solution.ipynb
+
 # Lint first (rules in pyproject.toml), then every test on $(WORKERS) processes, the ten slowest named at the end.
 test: $(TEST_STAMP) $(NBGRADER)
 	$(PY) -m ruff check .
-	$(PY) -m pytest -n $(WORKERS) --dist loadgroup --durations=10 tests
+	$(PY) -m pytest $(XDIST) --durations=10 tests $(NBVAL) $(SOURCE_NB)
 
 # The numeric and notebook tests again under other CPU configurations (see .ci/cpu-matrix).
 test-matrix: $(TEST_STAMP)
-	PY=$(PY) WORKERS=$(WORKERS) .ci/cpu-matrix
+	PY=$(PY) XDIST='$(XDIST)' .ci/cpu-matrix
 
 # Speed, as ratios to baselines measured in the same run (see benchmarks/).
 bench: $(STAMP)
@@ -56,14 +62,14 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_explorer.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache
 
-SOURCE_NB := notebooks/source/Initialization_solution.ipynb
-
-# Re-run the solved source notebook and store its outputs (instructors, after editing it).
+# Re-run the solved source notebook and store its outputs (instructors, after editing it). Widget state is not
+# stored, so a stored widget view would show "model not found": keep only its picture and text fallbacks.
 execute: $(STAMP)
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.store_widget_state=False $(SOURCE_NB)
 	$(VENV)/bin/jupyter nbconvert --to notebook --inplace --coalesce-streams $(SOURCE_NB)
+	$(PY) -c "import sys, nbformat; nb = nbformat.read(sys.argv[1], as_version=4); [o.get('data', {}).pop('application/vnd.jupyter.widget-view+json', None) for c in nb.cells for o in c.get('outputs', [])]; nbformat.write(nb, sys.argv[1])" $(SOURCE_NB)
 
 # Generate the student notebook from the solved source.
 release: $(STAMP)

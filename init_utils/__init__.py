@@ -2,7 +2,7 @@
 
 The math modules import only numpy; training adds the compiled engine (numba, optional);
 plots and widgets only read what they compute (tests/test_package.py keeps that layering).
-Plotting names are loaded on first use, so ``import init_utils`` stays light.
+``import init_utils`` stays light: plotting names load on first use, numba on the first ``train``.
 """
 from .activations import relu, sigmoid
 from .data import load_dataset, make_dataset

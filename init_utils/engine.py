@@ -1,18 +1,13 @@
 """The compiled engine behind ``train``: the course's gradient-descent loop, compiled with numba.
 
-Not pure math: it imports numba (optional), which ``train`` loads on first use, not at import.
+Not pure math: it imports numba (optional); ``train`` loads this module on first use.
 
-One kernel serves every depth and width. It computes what ``training.train_plain``
-computes, without the ~20 numpy calls per iteration and their temporaries. Sums run in
-whatever order is fastest, as BLAS's do, so costs agree with the numpy loop to about 1e-15,
-not bit for bit. Where the math is exact, so is the engine: in the zeros run every output
-is sigmoid(0) = 0.5 and every partial sum of the +-0.5 errors is exact, in any order.
-The kernel records the network's output row at each recorded iteration; the cost itself
-is computed by ``loss.compute_loss``, the one definition of the cost.
-
-Without numba, or with INIT_UTILS_ENGINE=numpy, ``train`` runs the numpy loop instead.
-numba keeps the machine code in its cache (``make setup`` fills it); the first call on a
-machine compiles for a few seconds and says so.
+One kernel serves every depth and width, without the ~20 numpy calls per iteration. Sums
+run in whatever order is fastest, as BLAS's do, so costs agree with the numpy loop to about
+1e-15, not bit for bit; where the math is exact (the zeros run: every output sigmoid(0) = 0.5,
+every partial sum of the +-0.5 errors exact), so is the engine. The kernel records output
+rows; ``loss.compute_loss`` turns them into costs. numba caches the machine code on disk
+(``make setup`` fills the cache); a first call that compiles says so.
 """
 import os
 import sys
@@ -26,8 +21,8 @@ except Exception:  # ImportError, or a broken install on an unsupported platform
     numba = None
 
 CHUNK = 1000  # iterations per kernel call, between progress reports
-NOTICE_AFTER = 2.0  # seconds: loading the cache is quicker; compiling is slower
-NOTICE = "init_utils: compiling the training engine for this machine (once, a few seconds)..."
+NOTICE_AFTER = 2.0  # seconds: loading numba's cache takes less, compiling takes more
+NOTICE = "init_utils: compiling the training engine for this machine (once; later runs load it from numba's cache)..."
 
 # Sums may be reordered and multiply-adds fused, as BLAS does; inf and NaN keep their IEEE
 # meaning (no "nnan"/"ninf"): the large random run's first cost and the divergence check need them.
@@ -227,33 +222,26 @@ def available():
     return numba is not None and os.environ.get("INIT_UTILS_ENGINE", "auto") != "numpy"
 
 
-def warm():
-    """Compile the kernels into numba's cache, or load them from it; say so if that takes long."""
-    if not available():
-        return
-    notice = threading.Timer(NOTICE_AFTER, print, (NOTICE,), {"file": sys.stderr, "flush": True})
-    notice.start()
-    try:
-        X, Y, dims = np.array([0.5, -1.0, 2.0, 1.0, 0.3, -0.2]), np.array([1.0, 0.0, 1.0]), np.array([2, 2, 1])
-        W, b = np.array([0.1, -0.2, 0.3, 0.4, 0.5, -0.6]), np.zeros(3)
-        _descend(X, Y, W, b, dims, 0.1, 0, 2, 1, 1, np.empty((2, 6)), np.empty((2, 3)), np.empty((2, 3)),
-                 np.empty((2, 3)))
-        _predict_many(X, 3, W.reshape(1, -1), b.reshape(1, -1), dims, np.empty((1, 3), dtype=np.bool_))
-    finally:
-        notice.cancel()
-
-
 _warm_lock = threading.Lock()
 _warmed = False
 
 
-def _ensure_compiled():
-    """warm() once per process, before the first kernel call (other threads wait for it)."""
+def warm():
+    """Compile the kernels, or load them from numba's cache, once per process; say so if it takes long."""
     global _warmed
-    with _warm_lock:
-        if not _warmed:
-            warm()
-            _warmed = True
+    with _warm_lock:  # a second thread waits for the first
+        if _warmed or not available():
+            return
+        notice = threading.Timer(NOTICE_AFTER, print, (NOTICE,), {"file": sys.stderr, "flush": True})
+        notice.start()
+        X, Y, dims = np.array([0.5, -1.0, 2.0, 1.0, 0.3, -0.2]), np.array([1.0, 0.0, 1.0]), np.array([2, 2, 1])
+        W, b, rows = np.array([0.1, -0.2, 0.3, 0.4, 0.5, -0.6]), np.zeros(3), np.empty((2, 3))
+        try:
+            _descend(X, Y, W, b, dims, 0.1, 0, 2, 1, 1, np.empty((2, 6)), rows, rows, rows)
+            _predict_many(X, 3, W.reshape(1, -1), b.reshape(1, -1), dims, np.empty((1, 3), dtype=np.bool_))
+        finally:
+            notice.cancel()
+        _warmed = True
 
 
 def flatten(parameters):
@@ -281,7 +269,7 @@ def predict_snapshots(snapshots, X):
         from .prediction import predict_dec
 
         return np.array([predict_dec(p, X)[0] for p in snapshots], dtype=bool).reshape(len(snapshots), X.shape[1])
-    _ensure_compiled()
+    warm()
     flat = [flatten(p) for p in snapshots]
     dims = np.array([X.shape[0]] + flat[0][2], dtype=np.int64)
     out = np.empty((len(snapshots), X.shape[1]), dtype=np.bool_)
@@ -291,16 +279,15 @@ def predict_snapshots(snapshots, X):
 
 
 def run(X, Y, parameters, learning_rate, num_iterations, record_every, cost_every, on_chunk):
-    """Train with the compiled kernel; return (final parameters, snapshots, snapshot outputs, diverged_at).
+    """Train from ``parameters`` (left as they are); return (final parameters, snapshots, outputs, diverged_at).
 
-    ``parameters`` are the initial ones (not modified). Snapshot k is taken before the
-    update of iteration k * record_every, and its row of ``snapshot outputs`` (n_snapshots, m)
-    is the network's output there. ``on_chunk(stop, cost_outputs, diverged_at)`` is called
-    after each chunk of iterations [.., stop): the rows of ``cost_outputs`` (outputs every
-    cost_every iterations) below ``stop`` are filled, and ``diverged_at`` is the first
-    iteration whose parameters hold inf or NaN, or None.
+    Snapshot k holds the parameters before the update of iteration k * record_every (plus
+    the final ones), outputs[k] the network's output row there. After each chunk of
+    iterations [.., stop), ``on_chunk(stop, cost_outputs, diverged_at)`` gets the output rows
+    of every cost_every-th iteration (filled below stop) and the first iteration whose
+    parameters hold inf or NaN, or None.
     """
-    _ensure_compiled()
+    warm()
     W, b, sizes = flatten(parameters)
     dims = np.array([X.shape[0]] + sizes, dtype=np.int64)
     m = X.shape[1]

@@ -49,7 +49,7 @@ class Explorer:
         self.tabs = widgets.Tab(children=[self.replay.figure.canvas, self.compare.figure.canvas,
                                           self.inside.figure.canvas,
                                           self.controls.depth_tab(self.depth_view.figure.canvas)],
-                                titles=("Replay", "Compare all", "Inside the network", "Depth, at initialization"))
+                                titles=("Replay", "Compare all", "Inside the network", "Depth"))
         self.tabs.add_class("explorer-tabs")
         self.widget = self.controls.layout(self.tabs)
         self.debounce = DEBOUNCE  # seconds a retraining slider must rest before its run trains
@@ -176,10 +176,11 @@ class Explorer:
         """Show what the controls name in the open tab (the last run stays on screen while one trains)."""
         if self._adjusting_frame:
             return
+        c = self.controls
         if self.tabs.selected_index == DEPTH:
+            c.readout.value = "Depth: stacks at initialization; nothing trains here (the other tabs train the scheme)."
             self._render_depth()
             return
-        c = self.controls
         run = self.runs.get(self.config())
         if run is None:
             if self.replay.shown is not None:

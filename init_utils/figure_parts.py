@@ -62,6 +62,7 @@ class LayeredFigure(Figure):
             self._background = (renderer, renderer.copy_from_bbox(self.bbox)) if self.moving else None
         for artist in self.moving:
             artist.draw(renderer)
+        self.stale = False
 
 
 class LockedCanvas(Canvas):

@@ -65,21 +65,28 @@ def sweep_table(points):
     return "\n".join(lines)
 
 
+def lowest_cost(history):
+    """Return the lowest finite recorded cost before the run diverged (nan if there is none)."""
+    stop = len(history.snapshot_costs) if history.diverged_at is None else history.snapshot_index(history.diverged_at)
+    finite = [c for c in history.snapshot_costs[:stop] if np.isfinite(c)]
+    return min(finite) if finite else float("nan")
+
+
 def deep_table(runs, X, Y):
-    """Return a table of DeepRuns: first cost, cost after the last step (or where training diverged), training
+    """Return a table of DeepRuns: first, lowest recorded and final cost (or where training diverged), training
     accuracy, and the share of examples blocked (inspection.blocked_share) before and after training."""
-    lines = [f"{'seed':>4}  {'weights':<15}{'cost at 0':>10}{'final cost':>17}{'train acc':>11}"
+    lines = [f"{'seed':>4}  {'weights':<15}{'cost at 0':>10}{'lowest cost':>13}{'final cost':>17}{'train acc':>11}"
              f"{'blocked at start':>18}{'at end':>8}"]
     for run in runs:
         history = run.history
-        start = f"{blocked_share(history.snapshots[0], X):.0%}"
+        start, lowest = f"{blocked_share(history.snapshots[0], X):.0%}", lowest_cost(history)
         if history.diverged_at is None:
             final, end = _cost(history.snapshot_costs[-1]), f"{blocked_share(history.parameters, X):.0%}"
             train_acc = f"{accuracy(predict_dec(history.parameters, X), Y):.1%}"
         else:
             final, train_acc, end = f"diverged at {history.diverged_at}", "-", "-"
-        lines.append(f"{run.seed:>4}  {run.scheme:<15}{_cost(history.costs[0]):>10}{final:>17}{train_acc:>11}"
-                     f"{start:>18}{end:>8}")
+        lines.append(f"{run.seed:>4}  {run.scheme:<15}{_cost(history.costs[0]):>10}"
+                     f"{'-' if np.isnan(lowest) else _cost(lowest):>13}{final:>17}{train_acc:>11}{start:>18}{end:>8}")
     return "\n".join(lines)
 
 

@@ -5,8 +5,6 @@ the exercises' numbers) and multiplies them by the scale, so runs differ only in
 """
 from dataclasses import dataclass
 
-import numpy as np
-
 from .inspection import output_shares
 from .loss import compute_loss_from_logits
 from .prediction import accuracy, predict_dec

@@ -55,16 +55,6 @@ def regions(source):
     return found
 
 
-def outside_regions(source):
-    """Return the cell's lines with every answer region's content left out (markers kept)."""
-    lines = source.split("\n")
-    keep = [True] * len(lines)
-    for region in regions(source):
-        for number in range(region.start, region.end):
-            keep[number] = False
-    return [(number + 1, line) for number, line in enumerate(lines) if keep[number]]
-
-
 def strip_solutions(source, name):
     """Replace each BEGIN/END SOLUTION block with the placeholder line for ``name``."""
     out, inside = [], False

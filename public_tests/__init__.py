@@ -1,6 +1,5 @@
-"""Self-checks for the initialization exercises.
+"""Self-checks for the initialization exercises, e.g. ``initialize_parameters_he_test(initialize_parameters_he)``.
 
-Call each with your function, e.g. ``initialize_parameters_he_test(initialize_parameters_he)``.
 Add ``grader_cases=True`` to also try the deeper and wider networks the grader tries.
 """
 from .initializer_checks import run_check
@@ -25,15 +24,12 @@ def initialize_parameters_he_test(target, grader_cases=False):
 
 
 def print_parameters(target, layers_dims):
-    """Print what ``target(layers_dims)`` returns, one array per line, without stopping on an error.
-
-    Runs before each self-check so that a learner whose check fails still sees their own arrays.
-    """
+    """Print what ``target(layers_dims)`` returns, one array per line, so a failing learner still sees their arrays."""
     try:
         parameters = target(list(layers_dims))
     except Exception as error:  # the self-check below reports it with a hint and the traceback
-        print(f"{getattr(target, '__name__', 'your function')}({layers_dims}) raised {type(error).__name__}: "
-              f"{error}. The check below explains.")
+        print(f"{getattr(target, '__name__', 'your function')}({layers_dims}) raised {type(error).__name__}: {error}. The check "
+              "below explains.")
         return
     if not isinstance(parameters, dict):
         print(f"returned {parameters!r}")

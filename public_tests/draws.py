@@ -1,9 +1,4 @@
-"""Seeded weight draws made without numpy's global generator: the reference, and what a search for a seed needs.
-
-Each draw returns the list of weight matrices [W1, ..., WL] for ``layers_dims``. A private
-RandomState seeded with s gives exactly the numbers np.random.seed(s) then np.random.randn
-would, so nothing here touches (or trusts) numpy's global generator.
-"""
+"""Seeded weight draws from a private RandomState, which gives exactly what np.random.seed(s) then np.random.randn would."""
 from functools import lru_cache
 
 import numpy as np
@@ -15,26 +10,16 @@ SEED = 3
 
 
 def scale_for(kind, n_l, n_prev):
-    """Return the factor the exercise ``kind`` multiplies standard-normal draws by."""
-    return {"random": 10.0, "he": np.sqrt(2.0 / n_prev)}[kind]
+    """Return the factor exercise ``kind`` multiplies standard-normal draws by (None: 1, the unscaled draw)."""
+    return np.sqrt(2.0 / n_prev) if kind == "he" else {"random": 10.0, None: 1.0}[kind]
 
 
-def exercise_scale(kind):
-    """Return scale(n_l, n_prev) for exercise ``kind``, as seeded_draw takes it."""
-    return lambda n_l, n_prev: scale_for(kind, n_l, n_prev)
-
-
-def unit_scale(n_l, n_prev):
-    return 1.0
-
-
-def seeded_draw(layers_dims, scale, seed=SEED, reseed_each_layer=False, sampler="randn", transposed=False,
+def seeded_draw(layers_dims, kind=None, seed=SEED, reseed_each_layer=False, sampler="randn", transposed=False,
                 warmup_uniform=0):
-    """Return [W1, ..., WL]; ``scale(n_l, n_prev)`` gives each layer's factor.
+    """Return [W1, ..., WL] drawn after seeding with ``seed``, each times ``scale_for(kind, ...)``.
 
-    sampler "randn" is the legacy normal draw, "rand" the legacy uniform one and
-    "default_rng" the new Generator API. ``transposed`` draws (n_prev, n_l) and transposes.
-    ``warmup_uniform`` uniform numbers are drawn and thrown away after seeding.
+    sampler "randn" is the legacy normal draw, "rand" the legacy uniform one and "default_rng" the Generator
+    API. ``transposed`` draws (n_prev, n_l) and transposes; ``warmup_uniform`` uniform numbers are thrown away.
     """
     weights = []
     state = RandomState(seed)
@@ -51,33 +36,35 @@ def seeded_draw(layers_dims, scale, seed=SEED, reseed_each_layer=False, sampler=
             base = state.rand(*shape)
         else:
             base = rng.standard_normal(shape)
-        weights.append((base.T if transposed else base) * scale(n_l, n_prev))
+        weights.append((base.T if transposed else base) * scale_for(kind, n_l, n_prev))
     return weights
 
 
 def expected_weights(kind, layers_dims):
-    """Return the weights the exercise ``kind`` ("random" or "he") must produce."""
-    return seeded_draw(layers_dims, exercise_scale(kind))
+    """Return the weights exercise ``kind`` ("random" or "he") must produce."""
+    return seeded_draw(layers_dims, kind)
 
 
-def stream_offsets(weights, layers_dims, scale, extra=4096):
-    """Return, per layer, where W<l> / scale starts in the seeded stream of normals, or None if nowhere.
+def same_weights(actual, expected):
+    """True when every W<l> is close to its expected counterpart."""
+    return all(np.allclose(a, e, **TOLERANCE) for a, e in zip(actual, expected))
 
-    Successive randn calls after one seed read one stream, so the reference puts W1 at 0,
-    W2 right after W1, and so on. A later start means something drew numbers in between.
+
+def stream_offsets(weights, layers_dims, kind, extra=4096):
+    """Return, per layer, where W<l> / scale starts in the stream of normals after seed 3, or None if nowhere.
+
+    The reference puts W1 at 0, W2 right after it, and so on: a later start means something drew in between.
     """
-    sizes = [n_l * n_prev for _, n_l, n_prev in shapes(layers_dims)]
-    stream = RandomState(SEED).randn(sum(sizes) + extra)
+    stream = RandomState(SEED).randn(sum(n_l * n_prev for _, n_l, n_prev in shapes(layers_dims)) + extra)
     offsets = []
     for W, (_, n_l, n_prev) in zip(weights, shapes(layers_dims)):
-        factor = scale(n_l, n_prev)
+        factor = scale_for(kind, n_l, n_prev)
         base = (W / factor).ravel() if factor else np.full(W.size, np.nan)
         found = None
         if base.size and np.all(np.isfinite(base)):
-            close = np.abs(stream - base[0]) <= 1e-9 * abs(base[0]) + 1e-12
-            for k in np.flatnonzero(close):
+            for k in np.flatnonzero(np.abs(stream - base[0]) <= 1e-9 * abs(base[0]) + 1e-12):
                 window = stream[k:k + base.size]
-                if window.size == base.size and np.allclose(window, base, rtol=1e-9, atol=1e-12):
+                if window.size == base.size and np.allclose(window, base, **TOLERANCE):
                     found = int(k)
                     break
         offsets.append(found)
@@ -91,19 +78,12 @@ def _first_normals(count=1001):
 
 
 def other_seed(kind, actual, layers_dims, allow_three=False):
-    """Return the seed s (0 to 1000) if the weights are exactly the draw after np.random.seed(s), else None.
-
-    Seed 3 is skipped unless ``allow_three``: with the exercise's seed the draw would already match.
-    """
+    """Return the seed s (0 to 1000, 3 only if ``allow_three``) if the weights are the draw after it, else None."""
     if not actual or not actual[0].size:
         return None
     n_l, n_prev = actual[0].shape
     first = actual[0].flat[0] / scale_for(kind, n_l, n_prev)
-    for s in np.flatnonzero(np.isclose(_first_normals(), first, rtol=1e-9, atol=1e-12)):
-        s = int(s)
-        if s == 3 and not allow_three:
-            continue
-        draw = seeded_draw(layers_dims, exercise_scale(kind), seed=s)
-        if all(np.allclose(a, d, **TOLERANCE) for a, d in zip(actual, draw)):
-            return s
+    for s in np.flatnonzero(np.isclose(_first_normals(), first, **TOLERANCE)):
+        if (s != 3 or allow_three) and same_weights(actual, seeded_draw(layers_dims, kind, seed=int(s))):
+            return int(s)
     return None

@@ -1,16 +1,15 @@
 """Exceptions: what the learner's function raised, and the common mistake behind each message."""
 import re
-from dataclasses import dataclass
+from types import SimpleNamespace
 
-from .mistakes import Mistake, first_message
+from .mistakes import first_message
 from .observation import REPLACED
 from .placeholder import placeholder
 
 TEMPLATE_MESSAGES = ("replace this line with your code", "")
-SIGNATURE_ERROR = re.compile(r"^[\w.<>]+\(\) (takes \d+ positional argument|takes from \d+ to \d+ positional|"
-                             r"missing \d+ required (positional|keyword-only) argument|"
-                             r"got an unexpected keyword argument|got multiple values for argument|"
-                             r"takes no arguments|takes exactly)")
+SIGNATURE_ERROR = re.compile(r"^[\w.<>]+\(\) (takes \d+ positional argument|takes from \d+ to \d+ positional|missing \d+ "
+                             r"required (positional|keyword-only) argument|got an unexpected keyword argument|got multiple "
+                             r"values for argument|takes no arguments|takes exactly)")
 
 
 def is_signature_error(raised):
@@ -18,30 +17,20 @@ def is_signature_error(raised):
     return raised.type_name == "TypeError" and not raised.line and bool(SIGNATURE_ERROR.match(raised.message))
 
 
-@dataclass(frozen=True)
-class ErrorFacts:
-    type_name: str
-    message: str
-    line: str
-
-    @property
-    def compact(self):
-        return self.line.replace(" ", "")
-
-    def is_type(self, text):
-        """A TypeError whose message contains ``text``."""
-        return self.type_name == "TypeError" and text in self.message
+def is_type(f, text):
+    """A TypeError whose message contains ``text``."""
+    return f.type_name == "TypeError" and text in f.message
 
 
 def _zeros_shape_hint(f, _):
-    """The np.zeros((rows, columns)) the learner's line meant: a bias's shape when the second argument is 1."""
+    """Say what np.zeros((rows, columns)) the learner's line meant: a bias's shape when the second argument is 1."""
     bias = ("'1'" in f.message or re.search(r"""\[['"]b|['"]b['"]\+|f['"]b\{""", f.compact) is not None)
     weight = re.search(r"""\[['"]W|['"]W['"]\+|f['"]W\{""", f.compact) is not None
     meant = ("np.zeros((layers_dims[l], 1)) for a bias" if bias and not weight else
              "np.zeros((layers_dims[l], layers_dims[l-1])) for a weight matrix" if weight and not bias else
              "np.zeros((rows, columns)), e.g. np.zeros((layers_dims[l], 1)) for a bias")
-    return ("np.zeros takes the whole shape as one tuple, with two pairs of parentheses: "
-            f"{meant}. A second argument is read as the dtype.")
+    return (f"np.zeros takes the whole shape as one tuple, with two pairs of parentheses: {meant}. A second argument is read as "
+            "the dtype.")
 
 
 NUMPY_NAMES = {"numpy": "numpy is imported as np: write np.random.randn, np.zeros, np.sqrt.",
@@ -56,8 +45,8 @@ def _undefined_name(f):
         return None
     name = re.search(r"name '(\w+)' is not defined", f.message)
     return NUMPY_NAMES.get(name.group(1) if name else "", (
-        "inside a graded function use only its parameter layers_dims and names the function itself defines (such "
-        "as L); a name from elsewhere in the notebook is not there when it is graded."))
+        "inside a graded function use only its parameter layers_dims and names the function itself defines (such as L); a name "
+        "from elsewhere in the notebook is not there when it is graded."))
 
 
 def _missing_key(f):
@@ -71,64 +60,53 @@ def _list_as_size(f):
 
 # Read in order; the first that fits explains the exception.
 ERROR_MISTAKES = (
-    Mistake(lambda f: "seed(" in f.compact and f.type_name in ("TypeError", "ValueError")
-            and "not callable" not in f.message,
-            "np.random.seed takes a whole number from 0 to 2**32 - 1, as an int: np.random.seed(3) (not 3.0, "
-            "'3' or a negative number)."),
-    Mistake(lambda f: f.is_type("object is not callable") and re.search(r"np\.random\.\w+\(", f.compact),
-            "a name in numpy's random module no longer holds numpy's function: an assignment such as "
-            "np.random.seed = 3 replaced it for the whole notebook. Call it, np.random.seed(3), and "
-            "restart the kernel to get numpy's function back."),
-    Mistake(lambda f: f.is_type("cannot be interpreted as an integer") and f.message.startswith("'tuple'"),
-            "np.random.randn takes each size as its own argument: np.random.randn(layers_dims[l], "
-            "layers_dims[l-1]), without the inner parentheses. (np.zeros is the one that takes a tuple.)"),
-    Mistake(lambda f: f.is_type("cannot be interpreted as an integer") and f.message.startswith("'list'")
-            and re.search(r"randn\(\[", f.compact),
-            "np.random.randn takes each size as its own argument, without brackets: "
-            "np.random.randn(layers_dims[l], layers_dims[l-1]). (np.zeros is the one that takes the shape "
-            "as one tuple.)"),
-    Mistake(lambda f: f.is_type("as a data type") or f.is_type("data type") and "not understood" in f.message,
-            _zeros_shape_hint),
-    Mistake(lambda f: f.type_name == "TypeError"
-            and f.message.startswith("'float' object cannot be interpreted as an integer"),
-            "a size must be a whole number. The entries of layers_dims are ints; a / or np.sqrt inside a "
-            "shape makes a float."),
-    Mistake(lambda f: _list_as_size(f) and re.search(r"randn\(layers_dims\)|zeros\(layers_dims\)", f.compact),
-            "pass two sizes, layers_dims[l] and layers_dims[l-1], not the whole list."),
-    Mistake(_list_as_size, "a list was given where a size belongs: give each size as its own argument, "
-            "np.random.randn(layers_dims[l], layers_dims[l-1]), not the whole layers_dims and not the two "
-            "sizes inside brackets."),
-    Mistake(lambda f: f.is_type("unexpected keyword argument") and "randn" in f.message,
-            "np.random.randn takes the sizes as plain arguments: np.random.randn(layers_dims[l], "
-            "layers_dims[l-1])."),
-    Mistake(lambda f: f.is_type("can only concatenate str"), "build each key from a string and the layer number: "
-            "'W' + str(l)."),
-    Mistake(lambda f: f.is_type("unsupported operand") and "'list'" in f.message,
-            "layers_dims is a list: use one of its entries, e.g. layers_dims[l-1], not the whole list."),
-    Mistake(lambda f: f.type_name == "IndexError" and "list index out of range" in f.message,
-            "an index into layers_dims went past its end. With L = len(layers_dims), l runs over "
-            "range(1, L), and layer l uses layers_dims[l] and layers_dims[l-1]."),
-    Mistake(lambda f: f.type_name == "ValueError" and "negative dimensions" in f.message,
-            "a shape has a negative size: each size must be an entry of layers_dims, not a difference."),
-    Mistake(_undefined_name, lambda f, hint: hint),
-    Mistake(lambda f: "==" in f.line and _missing_key(f), lambda f, key: (
-        f"this line compares with ==, which reads parameters[{key!r}] before anything stored it. "
-        "Store with a single =: parameters['W' + str(l)] = ...")),
-    Mistake(_missing_key, lambda f, key: f"parameters has no {key!r} yet: a key exists only once a line such as "
-            f"parameters[{key!r}] = ... has stored it."),
-    Mistake(lambda f: f.type_name == "AttributeError" and ("has no attribute 'randn'" in f.message
-                                                             or "has no attribute 'seed'" in f.message),
-            "randn and seed live in numpy's random module: np.random.randn, np.random.seed."),
-    Mistake(lambda f: f.type_name == "AttributeError" and "numpy.random' has no attribute 'zeros'" in f.message,
-            "zeros lives in numpy itself: np.zeros."),
-    Mistake(lambda f: f.type_name == "AttributeError" and f.message.startswith("'dict' object has no attribute"),
-            "parameters is a dict: store and read with brackets, parameters['W' + str(l)] = ..."),
+    (lambda f: "seed(" in f.compact and f.type_name in ("TypeError", "ValueError")
+     and "not callable" not in f.message,
+     "np.random.seed takes a whole number from 0 to 2**32 - 1, as an int: np.random.seed(3) (not 3.0, '3' or a negative "
+     "number)."),
+    (lambda f: is_type(f, "object is not callable") and re.search(r"np\.random\.\w+\(", f.compact),
+     "a name in numpy's random module no longer holds numpy's function: an assignment such as np.random.seed = 3 replaced it for "
+     "the whole notebook. Call it, np.random.seed(3), and restart the kernel to get numpy's function back."),
+    (lambda f: is_type(f, "cannot be interpreted as an integer") and f.message.startswith("'tuple'"),
+     "np.random.randn takes each size as its own argument: np.random.randn(layers_dims[l], layers_dims[l-1]), without the inner "
+     "parentheses. (np.zeros is the one that takes a tuple.)"),
+    (lambda f: is_type(f, "cannot be interpreted as an integer") and f.message.startswith("'list'")
+     and re.search(r"randn\(\[", f.compact),
+     "np.random.randn takes each size as its own argument, without brackets: np.random.randn(layers_dims[l], layers_dims[l-1]). "
+     "(np.zeros is the one that takes the shape as one tuple.)"),
+    (lambda f: is_type(f, "as a data type") or is_type(f, "data type") and "not understood" in f.message,
+     _zeros_shape_hint),
+    (lambda f: f.type_name == "TypeError"
+     and f.message.startswith("'float' object cannot be interpreted as an integer"),
+     "a size must be a whole number. The entries of layers_dims are ints; a / or np.sqrt inside a shape makes a float."),
+    (lambda f: _list_as_size(f) and re.search(r"randn\(layers_dims\)|zeros\(layers_dims\)", f.compact),
+     "pass two sizes, layers_dims[l] and layers_dims[l-1], not the whole list."),
+    (_list_as_size, "a list was given where a size belongs: give each size as its own argument, np.random.randn(layers_dims[l], "
+     "layers_dims[l-1]), not the whole layers_dims and not the two sizes inside brackets."),
+    (lambda f: is_type(f, "unexpected keyword argument") and "randn" in f.message,
+     "np.random.randn takes the sizes as plain arguments: np.random.randn(layers_dims[l], layers_dims[l-1])."),
+    (lambda f: is_type(f, "can only concatenate str"), "build each key from a string and the layer number: 'W' + str(l)."),
+    (lambda f: is_type(f, "unsupported operand") and "'list'" in f.message,
+     "layers_dims is a list: use one of its entries, e.g. layers_dims[l-1], not the whole list."),
+    (lambda f: f.type_name == "IndexError" and "list index out of range" in f.message,
+     "an index into layers_dims went past its end. With L = len(layers_dims), l runs over range(1, L), and layer l uses "
+     "layers_dims[l] and layers_dims[l-1]."),
+    (lambda f: f.type_name == "ValueError" and "negative dimensions" in f.message,
+     "a shape has a negative size: each size must be an entry of layers_dims, not a difference."),
+    (_undefined_name, lambda f, hint: hint),
+    (lambda f: "==" in f.line and _missing_key(f), lambda f, key: (
+        f"this line compares with ==, which reads parameters[{key!r}] before anything stored it. Store with a single =: "
+        "parameters['W' + str(l)] = ...")),
+    (_missing_key, lambda f, key: f"parameters has no {key!r} yet: a key exists only once a line such as parameters[{key!r}] = "
+     "... has stored it."),
+    (lambda f: f.type_name == "AttributeError" and ("has no attribute 'randn'" in f.message
+                                                      or "has no attribute 'seed'" in f.message),
+     "randn and seed live in numpy's random module: np.random.randn, np.random.seed."),
+    (lambda f: f.type_name == "AttributeError" and "numpy.random' has no attribute 'zeros'" in f.message,
+     "zeros lives in numpy itself: np.zeros."),
+    (lambda f: f.type_name == "AttributeError" and f.message.startswith("'dict' object has no attribute"),
+     "parameters is a dict: store and read with brackets, parameters['W' + str(l)] = ..."),
 )
-
-
-def error_hint(raised):
-    """Return a sentence explaining a common exception, or ''."""
-    return first_message(ERROR_MISTAKES, ErrorFacts(raised.type_name, raised.message, raised.line or "")) or ""
 
 
 def replaced_problem(exercise, raised):
@@ -139,30 +117,13 @@ def replaced_problem(exercise, raised):
     example = ("np.random = np.random.default_rng(3)" if first == "np.random" else
                f"{first} = 3" if first == "np.random.seed" else f"{first} = ...")
     who = (f"{exercise.name} assigned to {shown}" if raised.line == "during" else
-           f"{shown} {'is' if len(names) == 1 else 'are'} no longer numpy's own, already before "
-           f"{exercise.name} ran: an assignment")
+           f"{shown} {'is' if len(names) == 1 else 'are'} no longer numpy's own, already before {exercise.name} ran: an "
+           "assignment")
     fix = ("Call it instead, np.random.seed(3); never assign to it" if first == "np.random.seed" else
            "Use numpy's functions by calling them; never assign to them")
-    return (f"{who} (like `{example}`), which replaces numpy's function for the whole notebook, so nothing can "
-            f"call it any more. {fix}. Then restart the kernel (Kernel > Restart), which brings numpy's function "
-            "back, and run the notebook's cells again.")
-
-
-def signature_problem(exercise, raised):
-    """Say that the function must take exactly one parameter."""
-    return (f"{exercise.name} must take exactly one parameter, layers_dims, as in `def {exercise.name}(layers_dims):`. "
-            f"Calling it with one list failed before its first line ran ({raised.message}). Keep the "
-            "function's parameters as given: the self-check and the grader call it with layers_dims only.")
-
-
-def not_implemented_problem(exercise, raised, when):
-    """Tell the template's placeholder from the learner's own NotImplementedError."""
-    own = raised.message.strip()
-    if own in TEMPLATE_MESSAGES or own == placeholder(exercise.name).split('"')[1]:
-        return (f"{exercise.name} is not implemented yet. Write your code between '# YOUR CODE STARTS HERE' "
-                "and '# YOUR CODE ENDS HERE', run that cell, then run this check again.")
-    return (f"{exercise.name} raised NotImplementedError{when} with your message: {own!r}. When the function "
-            "is ready, remove that raise.")
+    return (f"{who} (like `{example}`), which replaces numpy's function for the whole notebook, so nothing can call it any more. "
+            f"{fix}. Then restart the kernel (Kernel > Restart), which brings numpy's function back, and run the notebook's "
+            "cells again.")
 
 
 def error_problem(exercise, call, first):
@@ -171,12 +132,20 @@ def error_problem(exercise, call, first):
     if raised.type_name == REPLACED:
         return replaced_problem(exercise, raised)
     if is_signature_error(raised):
-        return signature_problem(exercise, raised)
+        return (f"{exercise.name} must take exactly one parameter, layers_dims, as in `def {exercise.name}(layers_dims):`. "
+                f"Calling it with one list failed before its first line ran ({raised.message}). Keep the function's parameters "
+                "as given: the self-check and the grader call it with layers_dims only.")
     when = "" if first else " on its second call (the first worked)"
+    own = raised.message.strip()
+    if raised.type_name == "NotImplementedError" and (own in TEMPLATE_MESSAGES
+                                                      or own == placeholder(exercise.name).split('"')[1]):
+        return (f"{exercise.name} is not implemented yet. Write your code between '# YOUR CODE STARTS HERE' and '# YOUR CODE "
+                "ENDS HERE', run that cell, then run this check again.")
     if raised.type_name == "NotImplementedError":
-        return not_implemented_problem(exercise, raised, when)
-    text = f"{exercise.name} raised {raised.type_name}{when}: {raised.message}"
-    if raised.line:
-        text += f" (at: {raised.line})"
-    hint = error_hint(raised)
-    return text + (f". {hint}" if hint else ".")
+        return (f"{exercise.name} raised NotImplementedError{when} with your message: {own!r}. When the function is ready, "
+                "remove that raise.")
+    line = raised.line or ""
+    hint = first_message(ERROR_MISTAKES, SimpleNamespace(type_name=raised.type_name, message=raised.message, line=line,
+                                                         compact=line.replace(" ", "")))
+    return (f"{exercise.name} raised {raised.type_name}{when}: {raised.message}" + (f" (at: {line})" if line else "")
+            + (f". {hint}" if hint else "."))

@@ -1,27 +1,20 @@
 """The three exercises: their names, the rule each asks for, and the layers_dims they are checked on."""
-from dataclasses import dataclass
+from collections import namedtuple
 
-
-@dataclass(frozen=True)
-class Exercise:
-    kind: str
-    name: str
-    rule: str
-    cases: tuple
-
+Exercise = namedtuple("Exercise", "kind name rule cases")
 
 EXERCISES = {
     "zeros": Exercise("zeros", "initialize_parameters_zeros",
-                      "every W<l> and b<l> filled with zeros: np.zeros((layers_dims[l], layers_dims[l-1])) "
-                      "and np.zeros((layers_dims[l], 1))",
+                      "every W<l> and b<l> filled with zeros: np.zeros((layers_dims[l], layers_dims[l-1])) and "
+                      "np.zeros((layers_dims[l], 1))",
                       ([3, 2, 1], [2, 10, 5, 1], [5, 4, 3, 2, 1], [4, 1])),
     "random": Exercise("random", "initialize_parameters_random",
-                       "np.random.seed(3) once, then W<l> = np.random.randn(layers_dims[l], layers_dims[l-1]) * 10 "
-                       "and b<l> = np.zeros((layers_dims[l], 1))",
+                       "np.random.seed(3) once, then W<l> = np.random.randn(layers_dims[l], layers_dims[l-1]) * 10 and b<l> = "
+                       "np.zeros((layers_dims[l], 1))",
                        ([3, 2, 1], [2, 10, 5, 1], [6, 5, 4, 3, 1], [4, 1])),
     "he": Exercise("he", "initialize_parameters_he",
-                   "np.random.seed(3) once, then W<l> = np.random.randn(layers_dims[l], layers_dims[l-1]) "
-                   "* np.sqrt(2 / layers_dims[l-1]) and b<l> = np.zeros((layers_dims[l], 1))",
+                   "np.random.seed(3) once, then W<l> = np.random.randn(layers_dims[l], layers_dims[l-1]) * np.sqrt(2 / "
+                   "layers_dims[l-1]) and b<l> = np.zeros((layers_dims[l], 1))",
                    ([2, 4, 1], [2, 10, 5, 1], [7, 6, 5, 4, 3, 1], [4, 1])),
 }
 

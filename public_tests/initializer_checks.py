@@ -1,35 +1,21 @@
-"""Self-checks for the three initializers: find the mistake and say how to fix it.
-
-The work is split in two halves so that a grader can run them in different processes:
-
-- ``observe`` (observation.py) runs the learner's function, twice per ``layers_dims``, after
-  two different seeds of numpy's global generator (neither of them 3), and records what came back;
-- ``judge`` (judging.py) reads those records (plain data and numpy arrays) and returns the
-  problems, from the tables of known mistakes. It runs no learner code.
-
-``run_check`` does both for the notebook: it prints what passed or a report naming each
-problem, and raises AssertionError so that the cell turns red. It never changes the
-learner's arguments and leaves numpy's global random state as it found it.
-"""
+"""Self-checks: ``observe`` the learner's function, ``judge`` what it did (a grader can do each in its own process), report."""
 from contextlib import nullcontext
 
 from .error_mistakes import is_signature_error
 from .exercises import CONFIRM_CASES, EXERCISES, GRADER_CASES
 from .judging import judge
+from .mistakes import count
 from .observation import PRE_SEEDS, Call, Observation, Opaque, Raised, observe, portable, real_numpy
-from .wording import from_your_code, passed, report
 
 __all__ = ["EXERCISES", "GRADER_CASES", "PRE_SEEDS", "Call", "Observation", "Opaque", "Raised", "find_problems",
            "first_failure", "judge", "observe", "portable", "run_check"]
 
 
 def first_failure(exercise, cases, observe_case, probes=(), judging=nullcontext):
-    """Observe each case in turn and judge it alone, as the grader does; return (observation, problems).
+    """Observe and judge each case alone, as the grader does, up to the first failure: (observation, problems).
 
-    ``observe_case(layers_dims)`` returns an Observation. (None, []) when every case passes.
-    With ``probes``, after a failure the remaining cases and the probes are observed too: they
-    sharpen the failing case's message (see ``judge``), never its verdict. ``judging`` is the
-    context each judgement runs in.
+    (None, []) when every case passes. With ``probes``, the remaining cases and the probes are then
+    observed too: they sharpen the failure's message, never its verdict. ``judging`` wraps each judgement.
     """
     __tracebackhide__ = True
     observations = []
@@ -57,16 +43,30 @@ def find_problems(exercise, target, cases):
     return (None if observation is None else list(observation.layers_dims)), problems
 
 
-def run_check(kind, target, grader_cases=False):
-    """Check the learner's initializer for exercise ``kind``; print the verdict.
+def report(exercise, layers_dims, problems, grader_case=False):
+    """Return the report of a failed check: where, each problem, and the rule."""
+    where = exercise.name if layers_dims is None else f"{exercise.name}({layers_dims})"
+    extra = " (one of the grader's extra cases)" if grader_case else ""
+    return "\n".join([f"{where} is not right yet{extra}:", *(f"  - {p}" for p in problems),
+                      f"Expected: {exercise.rule}."])
 
-    ``grader_cases``: also try the deeper and wider networks the grader tries.
-    """
+
+def passed(exercise, cases, grader_cases):
+    """Return what a pass says: what it tried, and what the grader tries beyond it."""
+    tried = f"{count(len(cases), 'layer shape')}, {count(len(PRE_SEEDS), 'seed')} each"
+    if grader_cases:
+        return f"All public checks and the grader's extra cases passed ({tried})."
+    return (f"All public checks passed ({tried}); the grader also tries deeper and wider networks.\nTo try them too: "
+            f"{exercise.name}_test({exercise.name}, grader_cases=True)")
+
+
+def run_check(kind, target, grader_cases=False):
+    """Check the learner's initializer for exercise ``kind`` and print the verdict (``grader_cases``: the grader's too)."""
     __tracebackhide__ = True
     exercise = EXERCISES[kind]
     if not callable(target):
-        _fail(exercise, None, [f"pass the function itself, e.g. {exercise.name}_test({exercise.name}); "
-                               f"got a {type(target).__name__}."])
+        _fail(exercise, None, [f"pass the function itself, e.g. {exercise.name}_test({exercise.name}); got a "
+                               f"{type(target).__name__}."])
     cases = tuple(exercise.cases) + (tuple(GRADER_CASES) if grader_cases else ())
     observation, problems = first_failure(exercise, cases, lambda d: observe(target, d, watch_numpy=True),
                                           CONFIRM_CASES, real_numpy)
@@ -75,14 +75,13 @@ def run_check(kind, target, grader_cases=False):
         return
     layers_dims = list(observation.layers_dims)
     grader_case = layers_dims not in map(list, exercise.cases)
-    raised = [c for c in observation.calls if c.exception is not None]
-    # The learner's exception is re-raised only when its traceback ends in the learner's own code;
-    # a failed call (wrong parameters) or a replaced numpy function ends in an AssertionError instead.
-    if raised and not isinstance(raised[0].exception, NotImplementedError) and raised[0].error.line and (
-            not is_signature_error(raised[0].error)):
+    raised = next((c for c in observation.calls if c.exception is not None), None)
+    # Re-raise the learner's exception only when its traceback ends in the learner's own code.
+    if raised and not isinstance(raised.exception, NotImplementedError) and raised.error.line and (
+            not is_signature_error(raised.error)):
         print(report(exercise, layers_dims, problems, grader_case))
-        print(from_your_code(exercise))
-        raise raised[0].exception
+        print(f"The error comes from your code: the traceback below ends at the line of {exercise.name} that failed.")
+        raise raised.exception
     _fail(exercise, layers_dims, problems, grader_case)
 
 

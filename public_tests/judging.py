@@ -1,41 +1,26 @@
-"""Judge one observation: return every problem it shows, or nothing when the function is right. Pure.
-
-``judge`` runs no learner code: it reads an Observation (see observation.py), in the notebook
-or, from its portable form, in the grader's parent process. The mistake tables say what is wrong.
-"""
+"""Judge one observation by the tables of mistakes, running no learner code (the grader judges in its parent process)."""
 import numpy as np
 
-from .draws import expected_weights
+from .draws import expected_weights, same_weights
 from .error_mistakes import error_problem
-from .exercises import TOLERANCE, shapes
+from .exercises import shapes
 from .key_mistakes import key_problems
+from .mistakes import article
 from .observation import Opaque
 from .scale_mistakes import uniform_factors
 from .shape_mistakes import dims_problem, implied_dims
 from .value_mistakes import array_problems, bias_problems, nonzero_weights
 from .weight_mistakes import diagnose_weights
-from .wording import article
-
-
-def describe(value):
-    """Return the array, or an Opaque naming what else it is."""
-    if type(value) is np.ndarray or isinstance(value, Opaque):
-        return value
-    return Opaque.of(value)
 
 
 def _parameters(result):
-    return {k: describe(dict.__getitem__(result, k)) for k in dict.keys(result)}
+    """The returned dict with each value an array, or an Opaque naming what else it is."""
+    values = {k: dict.__getitem__(result, k) for k in dict.keys(result)}
+    return {k: v if type(v) is np.ndarray or isinstance(v, Opaque) else Opaque.of(v) for k, v in values.items()}
 
 
 def _weights(parameters, layers_dims):
     return [parameters[f"W{l}"] for l, _, _ in shapes(layers_dims)]
-
-
-def _matches(kind, weights, layers_dims):
-    if kind == "zeros":
-        return all(not np.any(W) for W in weights)
-    return all(np.allclose(a, e, **TOLERANCE) for a, e in zip(weights, expected_weights(kind, layers_dims)))
 
 
 def result_problems(exercise, result, layers_dims, others=()):
@@ -47,8 +32,8 @@ def result_problems(exercise, result, layers_dims, others=()):
         kind = result.type_name if isinstance(result, Opaque) else type(result).__name__
         return [f"{name} returned {article(kind)}; it must return a dict mapping 'W1', 'b1', ... to numpy arrays."], None
     if not result:
-        return [f"{name} returned an empty dict: nothing was stored. Inside the loop, set "
-                "parameters['W' + str(l)] and parameters['b' + str(l)]."], None
+        return [f"{name} returned an empty dict: nothing was stored. Inside the loop, set parameters['W' + str(l)] and "
+                "parameters['b' + str(l)]."], None
     parameters = _parameters(result)
     wrong_dims = dims_problem(parameters, layers_dims, others)
     if wrong_dims:
@@ -73,11 +58,9 @@ def _summary(exercise, observation):
 
 
 def judge(exercise, observation, others=()):
-    """Return every problem the observation shows for one layers_dims (empty if it passes). Pure.
+    """Return every problem the observation shows (none: it passes).
 
-    ``others``: observations of the same function on other layers_dims, if any. They only sharpen the
-    message (a scale rule is named only if it fits them too; the same shapes for another list are named);
-    they never change the verdict.
+    ``others``, observations of the function on other layers_dims, only sharpen the message, never the verdict.
     """
     layers_dims = list(observation.layers_dims)
     summaries = [s for s in (_summary(exercise, o) for o in others if list(o.layers_dims) != layers_dims) if s]
@@ -85,8 +68,8 @@ def judge(exercise, observation, others=()):
     if first.error is not None:
         return [error_problem(exercise, first, True)]
     if first.argument_after is not None and list(first.argument_after) != layers_dims:
-        return [f"{exercise.name} changed the layers_dims list it was given (now {list(first.argument_after)}). "
-                "Read layers_dims, never modify it."]
+        return [f"{exercise.name} changed the layers_dims list it was given (now {list(first.argument_after)}). Read "
+                "layers_dims, never modify it."]
     seen_dims = [(d, implied) for d, implied, _ in summaries if implied is not None]
     problems, parameters = result_problems(exercise, first.result, layers_dims, seen_dims)
     if problems:
@@ -96,22 +79,28 @@ def judge(exercise, observation, others=()):
     return biases + weight_problems(exercise, observation, parameters, bool(biases), seen_factors)
 
 
+def _repeated(exercise, call, weights, layers_dims):
+    """Judge another call's result: (its problems up to the weights, whether its weights equal ``weights``)."""
+    problems, parameters = result_problems(exercise, call.result, layers_dims)
+    return problems, not problems and all(np.array_equal(a, b) for a, b in zip(weights, _weights(parameters, layers_dims)))
+
+
 def weight_problems(exercise, observation, parameters, biases_wrong, others=()):
     """Return problems with the weights' values, over both calls."""
     layers_dims = list(observation.layers_dims)
     weights = _weights(parameters, layers_dims)
-    if _matches(exercise.kind, weights, layers_dims):
+    if (not any(np.any(W) for W in weights) if exercise.kind == "zeros" else
+            same_weights(weights, expected_weights(exercise.kind, layers_dims))):
         return [] if biases_wrong else _second_call_problems(exercise, observation, weights)
     if exercise.kind == "zeros":
         return nonzero_weights(weights, layers_dims)
     second = observation.calls[1] if len(observation.calls) > 1 else None
     if second is not None and second.error is None:
-        again, other = result_problems(exercise, second.result, layers_dims)
-        if not again and not all(np.array_equal(a, b) for a, b in zip(weights, _weights(other, layers_dims))):
-            return ["your function returns different weights each time it runs: the seed is missing, or comes "
-                    "after a draw, so the numbers depend on whatever numpy's generator did before the call. "
-                    "Call np.random.seed(3) at the very top of the function (numpy's seed, not the random "
-                    "module's), before the loop."]
+        again, same = _repeated(exercise, second, weights, layers_dims)
+        if not again and not same:
+            return ["your function returns different weights each time it runs: the seed is missing, or comes after a draw, so "
+                    "the numbers depend on whatever numpy's generator did before the call. Call np.random.seed(3) at the very "
+                    "top of the function (numpy's seed, not the random module's), before the loop."]
     return [diagnose_weights(exercise.kind, weights, layers_dims, others)]
 
 
@@ -122,11 +111,9 @@ def _second_call_problems(exercise, observation, weights):
     second = observation.calls[1]
     if second.error is not None:
         return [error_problem(exercise, second, False)]
-    layers_dims = list(observation.layers_dims)
-    problems, parameters = result_problems(exercise, second.result, layers_dims)
-    if not problems and all(np.array_equal(a, b) for a, b in zip(weights, _weights(parameters, layers_dims))):
+    problems, same = _repeated(exercise, second, weights, list(observation.layers_dims))
+    if same:
         return []
     return [f"{exercise.name} is right on its first call only: called again, it returned different parameters"
-            + (f" ({problems[0]})" if problems else "") + ". It must return the same parameters on every call: "
-            "seed with np.random.seed(3) at the top of the function each time it runs, and keep nothing from "
-            "one call to the next."]
+            + (f" ({problems[0]})" if problems else "") + ". It must return the same parameters on every call: seed with "
+            "np.random.seed(3) at the top of the function each time it runs, and keep nothing from one call to the next."]

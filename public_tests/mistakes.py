@@ -1,28 +1,24 @@
-"""A table of known mistakes: each entry finds one mistake in a set of facts and says how to fix it."""
-from dataclasses import dataclass
-from typing import Callable
-
-
-@dataclass(frozen=True)
-class Mistake:
-    """``find(facts)`` returns what shows the mistake (anything false: not this one); ``say`` is the message.
-
-    ``say`` is a string, or a function of (facts, finding) when the message quotes what was found.
-    """
-
-    find: Callable
-    say: object
-
-    def message(self, facts, found):
-        """Return the message for ``facts``, given what ``find`` returned."""
-        return self.say(facts, found) if callable(self.say) else self.say
+"""How a table of mistakes is read, and the words its messages share."""
 
 
 def first_message(table, facts):
-    """Return the message of the first mistake in ``table`` that ``facts`` show, or None."""
-    for mistake in table:
-        found = mistake.find(facts)
+    """Return the message of the first (find, say) entry whose ``find(facts)`` finds something, else None.
+
+    ``say`` is the message, or a function of (facts, what find returned) when it quotes what was found.
+    """
+    for find, say in table:
+        found = find(facts)
         if found:
-            return mistake.message(facts, found)
+            return say(facts, found) if callable(say) else say
     return None
 
+
+def count(n, noun):
+    """'1 layer', '2 layers'."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def article(word):
+    """'a list', 'an int', 'an ndarray'."""
+    vowel_sound = word[:1].lower() in "aeiou" or word.lower().startswith("nd")
+    return ("an " if vowel_sound else "a ") + word

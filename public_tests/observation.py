@@ -1,12 +1,7 @@
 """Call a learner's initializer and record what it did: the one observation the self-check and the grader share.
 
-This file imports only numpy and the standard library, so the grading child can load it by
-its path inside the sandbox (or as ``public_tests.observation``). It judges nothing: the
-records it returns are read by ``public_tests.judging.judge``.
-
-``observe`` seeds numpy's global generator with each of ``PRE_SEEDS`` (neither is 3), calls
-the function on a fresh copy of ``layers_dims`` after each, records what came back or what
-was raised (an exception ends the observation), and restores the generator's state.
+It imports only numpy and the standard library, so the grading child can load it by its path inside
+the sandbox. It judges nothing: ``public_tests.judging.judge`` reads the records it returns.
 """
 import os
 import traceback
@@ -16,9 +11,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.random import mtrand
 
-# Seeds numpy's global generator gets before each call. Neither is 3, so a function that does
-# not seed, or seeds after drawing, gets different numbers; the second call catches functions
-# that are right only once.
+# Seeds of numpy's global generator before each call. Neither is 3, so a function that does not seed, or
+# seeds after drawing, gets other numbers; the second call catches functions that are right only once.
 PRE_SEEDS = (101, 7919)
 REPLACED = "ReplacedNumpyFunction"  # Raised.type_name for "the learner replaced a numpy function"
 
@@ -43,8 +37,7 @@ class Opaque:
 
     @classmethod
     def of(cls, value):
-        kind = type(value)
-        return cls(kind.__name__, kind.__module__, isinstance(value, np.ndarray))
+        return cls(type(value).__name__, type(value).__module__, isinstance(value, np.ndarray))
 
 
 @dataclass(frozen=True)
@@ -83,11 +76,7 @@ def replaced_functions():
 
 @contextmanager
 def real_numpy():
-    """Run a block with numpy's own functions in place, then put back whatever a learner had assigned.
-
-    numpy itself calls some of these (getting the random state calls np.zeros), so the checks
-    need them even after a learner's cell replaced one. Nothing the learner did is undone.
-    """
+    """Run a block with numpy's own functions in place (numpy itself calls some), then put back the learner's."""
     saved_module = np.__dict__.get("random", _MISSING)
     np.random = REAL_RANDOM_MODULE
     saved = [(REAL_RANDOM_MODULE, n, REAL_RANDOM_MODULE.__dict__.get(n, _MISSING), f) for n, f in REAL.items()]
@@ -106,10 +95,7 @@ def real_numpy():
 
 
 def learner_line(error, learner_file):
-    """Return the source of the deepest traceback line in ``learner_file`` (else outside numpy and this folder).
-
-    None when no frame is the learner's: the call itself failed (wrong parameters).
-    """
+    """Return the deepest traceback line in ``learner_file`` (else outside numpy and this folder), or None."""
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("<")
               or not os.path.abspath(f.filename).startswith(_OWN_FOLDER + os.sep)]
     mine = [f for f in frames if f.filename == learner_file] or [f for f in frames if "numpy" not in f.filename]
@@ -124,50 +110,37 @@ def copy_result(result):
                 else dict.__getitem__(result, k)) for k in dict.keys(result)}
 
 
-def _raised(error, learner_file):
-    """Record an exception: its type, its message (even an unprintable one) and the learner's line."""
-    try:
-        message = str(error)
-    except Exception:
-        message = "(unprintable)"
-    return Raised(type(error).__name__, message, learner_line(error, learner_file))
-
-
-def _replaced_call(seed, argument, names, during):
-    """A Call recording that numpy functions were replaced (before the call, or by it)."""
-    return Call(seed, None, Raised(REPLACED, ", ".join(names), "during" if during else None), list(argument))
-
-
 def _one_call(target, argument, seed, keep, watch_numpy, learner_file):
     """Seed, call ``target(argument)`` once and return the Call."""
     __tracebackhide__ = True
     replaced = replaced_functions if watch_numpy else list
-    broken = replaced()
-    if broken:  # an earlier cell (or an earlier run) replaced numpy's function: calling cannot help
-        return _replaced_call(seed, argument, broken, False)
-    REAL["seed"](seed)
-    try:
-        result = target(argument)
-    except Exception as error:  # the learner's code may raise anything; it is reported, not hidden
-        broken = replaced()
-        if broken:
-            return _replaced_call(seed, argument, broken, True)
-        return Call(seed, None, _raised(error, learner_file), list(argument), error)
-    broken = replaced()
+    before = replaced()  # an earlier cell (or an earlier run) replaced numpy's function: calling cannot help
+    if not before:
+        REAL["seed"](seed)
+        try:
+            result, error = target(argument), None
+        except Exception as caught:  # the learner's code may raise anything; it is reported, not hidden
+            result, error = None, caught
+    broken = before or replaced()
     if broken:
-        return _replaced_call(seed, argument, broken, True)
+        return Call(seed, None, Raised(REPLACED, ", ".join(broken), None if before else "during"), list(argument))
+    if error is not None:
+        try:
+            message = str(error)
+        except Exception:
+            message = "(unprintable)"
+        return Call(seed, None, Raised(type(error).__name__, message, learner_line(error, learner_file)),
+                    list(argument), error)
     with real_numpy() if watch_numpy else nullcontext():
         return Call(seed, keep(result), None, list(argument))
 
 
 def observe(target, layers_dims, seeds=PRE_SEEDS, keep=copy_result, watch_numpy=False, learner_file=None):
-    """Call ``target`` once per seed on a fresh copy of ``layers_dims``; return an Observation.
+    """Call ``target`` once per seed on a fresh copy of ``layers_dims``, up to an exception; return an Observation.
 
-    ``keep(result)`` turns each returned value into what the Call holds (default: copy_result).
-    With ``watch_numpy``, a numpy function replaced before or during a call is recorded as a
-    Raised of type REPLACED (and ends the observation), and numpy's own functions are put in
-    place while the generator's state is read and restored. ``learner_file`` names the file
-    whose traceback line is quoted (default: the file ``target`` was defined in).
+    A Call holds ``keep(result)``. With ``watch_numpy``, a numpy function replaced before or during a call is
+    recorded as a Raised of type REPLACED, and numpy's own functions read and restore the generator's state.
+    ``learner_file``: the file whose traceback line is quoted (default: the one ``target`` was defined in).
     """
     __tracebackhide__ = True
     guard = real_numpy if watch_numpy else nullcontext
@@ -186,12 +159,6 @@ def observe(target, layers_dims, seeds=PRE_SEEDS, keep=copy_result, watch_numpy=
     return Observation(tuple(layers_dims), tuple(calls))
 
 
-def _portable_value(value):
-    if value is None or type(value) is np.ndarray:
-        return None if value is None else np.array(value, copy=True)
-    return Opaque.of(value)
-
-
 def _portable_key(key):
     if isinstance(key, str):
         return str(key)
@@ -202,11 +169,14 @@ def _portable_key(key):
 
 def portable(observation):
     """Return a copy holding only None, dict, plain ndarrays and Opaque stand-ins: what ``judge`` reads."""
+    def value(v):
+        return None if v is None else np.array(v, copy=True) if type(v) is np.ndarray else Opaque.of(v)
+
     calls = []
     for call in observation.calls:
         result = call.result
         if isinstance(result, dict):
-            result = {_portable_key(k): _portable_value(dict.__getitem__(result, k)) for k in dict.keys(result)}
+            result = {_portable_key(k): value(dict.__getitem__(result, k)) for k in dict.keys(result)}
         elif result is not None:
             result = Opaque.of(result)
         calls.append(replace(call, result=result, exception=None))

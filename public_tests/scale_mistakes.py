@@ -1,100 +1,75 @@
-"""Wrong scales: weights that are the right seeded draw times the wrong factor, and the formula that gives it.
-
-Each rule is a known mistake: the factor it gives layer l of layers_dims d, and what the
-learner wrote. A rule is named only when no other rule gives the same factors.
-"""
-from dataclasses import dataclass
-from typing import Callable
+"""Wrong scales: the right draw times the wrong factor, and the rule (formula) that gives it, if only one does."""
+from collections import namedtuple
 
 import numpy as np
 
-from .draws import scale_for, seeded_draw, unit_scale
+from .draws import scale_for, seeded_draw
 from .exercises import shapes
 
 HE_WHY = "He uses sqrt(2 / layers_dims[l-1]); the 2 makes up for ReLU setting about half of its inputs to zero"
-WHOLE = ("a scale cut down to a whole number, as integer division (2 // layers_dims[l-1]), int(...) or np.floor(...) "
-         "make it: np.sqrt(2 / 4) is 0.707, cut down it is 0. Use true division / and no rounding: "
-         "np.sqrt(2 / layers_dims[l-1])")
-
-
-@dataclass(frozen=True)
-class ScaleRule:
-    fn: Callable  # (l, layers_dims) -> the factor layer l gets
-    description: object  # a str, or {kind: str} when each exercise words it differently
-    family: str = None
-    kinds: tuple = ("random", "he")
-
-
-def _prev(l, d):
-    return d[l - 1]
-
-
-def _this(l, d):
-    return d[l]
-
-
+# What to say when the fitting rules all belong to one family.
+FAMILIES = {"whole": "a scale cut down to a whole number, as integer division (2 // layers_dims[l-1]), int(...) or np.floor(...) "
+            "make it: np.sqrt(2 / 4) is 0.707, cut down it is 0. Use true division / and no rounding: "
+            "np.sqrt(2 / layers_dims[l-1])",
+            "rounded": "a rounded scale (np.round or round). Do not round: multiply by np.sqrt(2 / layers_dims[l-1]) itself"}
+# fn(l, layers_dims) is the factor layer l gets; description is a str, or {kind: str} when each exercise words it
+# differently; rules of one family share a message when the layer sizes cannot tell them apart.
+ScaleRule = namedtuple("ScaleRule", "fn description family kinds", defaults=(None, ("random", "he")))
 SCALE_RULES = {
-    "intdiv_sqrt": ScaleRule(lambda l, d: np.sqrt(2 // _prev(l, d)), "np.sqrt(2 // layers_dims[l-1]). // is integer "
-                             "division: 2 // 4 is 0, so most layers get a factor of 0. Use true division, "
-                             "np.sqrt(2 / layers_dims[l-1])", "whole", ("he",)),
-    "floor_sqrt": ScaleRule(lambda l, d: np.floor(np.sqrt(2 / _prev(l, d))), "a scale rounded down to a whole number "
-                            "(int(...) or np.floor(...)): int(np.sqrt(2 / 4)) is int(0.707), which is 0. Multiply by "
-                            "np.sqrt(2 / layers_dims[l-1]) itself, unrounded", "whole", ("he",)),
-    "round_sqrt": ScaleRule(lambda l, d: np.round(np.sqrt(2 / _prev(l, d))), "a scale rounded to a whole number "
-                            "(round(...) or np.round(...)): np.sqrt(2 / 4) is 0.707, rounded 1. Multiply by "
-                            "np.sqrt(2 / layers_dims[l-1]) itself, unrounded", None, ("he",)),
-    "intdiv": ScaleRule(lambda l, d: float(2 // _prev(l, d)), "2 // layers_dims[l-1] (or int(2 / layers_dims[l-1])): "
-                        "integer division, or int(), gives a whole number (2 // 4 is 0), and the square root is "
-                        "missing. Use np.sqrt(2 / layers_dims[l-1])", "whole", ("he",)),
-    "intdiv_one": ScaleRule(lambda l, d: np.sqrt(1 // _prev(l, d)), "np.sqrt(1 // layers_dims[l-1]): // is integer "
-                            "division (1 // 4 is 0). Use true division /, and " + HE_WHY, "whole", ("he",)),
-    **{f"decimals_{k}": ScaleRule(lambda l, d, k=k: np.round(np.sqrt(2 / _prev(l, d)), k),
-                                  f"a scale rounded to {k} decimal{'s' if k > 1 else ''} (np.round(..., {k}) or "
-                                  "round(...)). Do not round: multiply by np.sqrt(2 / layers_dims[l-1]) itself",
+    "intdiv_sqrt": ScaleRule(lambda l, d: np.sqrt(2 // d[l - 1]), "np.sqrt(2 // layers_dims[l-1]). // is integer division: 2 // "
+                             "4 is 0, so most layers get a factor of 0. Use true division, np.sqrt(2 / "
+                             "layers_dims[l-1])", "whole", ("he",)),
+    "floor_sqrt": ScaleRule(lambda l, d: np.floor(np.sqrt(2 / d[l - 1])), "a scale rounded down to a whole number (int(...) or "
+                            "np.floor(...)): int(np.sqrt(2 / 4)) is int(0.707), which is 0. Multiply by np.sqrt(2 / "
+                            "layers_dims[l-1]) itself, unrounded", "whole", ("he",)),
+    "round_sqrt": ScaleRule(lambda l, d: np.round(np.sqrt(2 / d[l - 1])), "a scale rounded to a whole number (round(...) or "
+                            "np.round(...)): np.sqrt(2 / 4) is 0.707, rounded 1. Multiply by np.sqrt(2 / layers_dims[l-1]) "
+                            "itself, unrounded", None, ("he",)),
+    "intdiv": ScaleRule(lambda l, d: float(2 // d[l - 1]), "2 // layers_dims[l-1] (or int(2 / layers_dims[l-1])): integer "
+                        "division, or int(), gives a whole number (2 // 4 is 0), and the square root is missing. Use np.sqrt(2 / "
+                        "layers_dims[l-1])", "whole", ("he",)),
+    "intdiv_one": ScaleRule(lambda l, d: np.sqrt(1 // d[l - 1]), "np.sqrt(1 // layers_dims[l-1]): // is integer division (1 // 4 "
+                            "is 0). Use true division /, and " + HE_WHY, "whole", ("he",)),
+    **{f"decimals_{k}": ScaleRule(lambda l, d, k=k: np.round(np.sqrt(2 / d[l - 1]), k),
+                                  f"a scale rounded to {k} decimal{'s' if k > 1 else ''} (np.round(..., {k}) or round(...)). Do "
+                                  "not round: multiply by np.sqrt(2 / layers_dims[l-1]) itself",
                                   "rounded", ("he",)) for k in (1, 2, 3, 4)},
-    "lecun": ScaleRule(lambda l, d: np.sqrt(1.0 / _prev(l, d)), "LeCun's scale, sqrt(1 / layers_dims[l-1]) (some "
-                       "courses call it Xavier). " + HE_WHY),
-    "current": ScaleRule(lambda l, d: np.sqrt(2.0 / _this(l, d)), "sqrt(2 / layers_dims[l]): the current layer's size "
-                         "where the previous layer's size layers_dims[l-1] belongs"),
-    "current_one": ScaleRule(lambda l, d: np.sqrt(1.0 / _this(l, d)), "sqrt(1 / layers_dims[l]): the current layer's "
-                             "size, and 1 instead of 2"),
-    "no_sqrt": ScaleRule(lambda l, d: 2.0 / _prev(l, d), "2 / layers_dims[l-1] without the square root: wrap it in "
-                         "np.sqrt(...)"),
-    "no_sqrt_one": ScaleRule(lambda l, d: 1.0 / _prev(l, d), "1 / layers_dims[l-1]: no square root, and 1 instead "
-                             "of 2"),
-    "sqrt_two_over": ScaleRule(lambda l, d: np.sqrt(2.0) / _prev(l, d), "np.sqrt(2) / layers_dims[l-1]: the square "
-                               "root must cover the whole fraction, np.sqrt(2 / layers_dims[l-1])"),
-    "two_over_sqrt": ScaleRule(lambda l, d: 2.0 / np.sqrt(_prev(l, d)), "2 / np.sqrt(layers_dims[l-1]): the square "
-                               "root must cover the whole fraction, np.sqrt(2 / layers_dims[l-1])"),
-    "upside_down": ScaleRule(lambda l, d: np.sqrt(_prev(l, d) / 2.0), "np.sqrt(layers_dims[l-1] / 2): the fraction "
-                             "is upside down; multiply by np.sqrt(2 / layers_dims[l-1])"),
-    "glorot": ScaleRule(lambda l, d: np.sqrt(2.0 / (_prev(l, d) + _this(l, d))), "Xavier/Glorot's scale, sqrt(2 / "
-                        "(layers_dims[l-1] + layers_dims[l])). He counts only each unit's inputs: "
-                        "sqrt(2 / layers_dims[l-1])"),
-    "index_l_minus_2": ScaleRule(lambda l, d: np.sqrt(2.0 / d[l - 2]), "np.sqrt(2 / layers_dims[l-2]): index l-2 reads "
-                                 "the size two layers back (for layer 1, layers_dims[-1], the last entry). Layer l's "
-                                 "inputs are layers_dims[l-1]", kinds=("he",)),
-    "first_size": ScaleRule(lambda l, d: np.sqrt(2.0 / d[0]), "the same factor in every layer, "
-                            "np.sqrt(2 / layers_dims[0]): the size is read once (layers_dims[0], or a variable set "
-                            "before the loop). Read it inside the loop, layers_dims[l-1], so that each layer uses its "
-                            "own previous layer's size", kinds=("he",)),
-    "layer_count": ScaleRule(lambda l, d: np.sqrt(2.0 / len(d)), "np.sqrt(2 / L) with L = len(layers_dims): the "
-                             "number of entries in layers_dims where the previous layer's size, layers_dims[l-1], "
-                             "belongs", kinds=("he",)),
-    "layer_count_1": ScaleRule(lambda l, d: np.sqrt(2.0 / (len(d) - 1)), "np.sqrt(2 / (L - 1)): the number of layers "
-                               "where the previous layer's size, layers_dims[l-1], belongs", kinds=("he",)),
-    "he": ScaleRule(lambda l, d: np.sqrt(2.0 / _prev(l, d)), "He's scale sqrt(2 / layers_dims[l-1]), from exercise 3"),
-    "he_times_10": ScaleRule(lambda l, d: 10.0 * np.sqrt(2.0 / _prev(l, d)), {
+    "lecun": ScaleRule(lambda l, d: np.sqrt(1.0 / d[l - 1]), "LeCun's scale, sqrt(1 / layers_dims[l-1]) (some courses call it "
+                       "Xavier). " + HE_WHY),
+    "current": ScaleRule(lambda l, d: np.sqrt(2.0 / d[l]), "sqrt(2 / layers_dims[l]): the current layer's size where the "
+                         "previous layer's size layers_dims[l-1] belongs"),
+    "current_one": ScaleRule(lambda l, d: np.sqrt(1.0 / d[l]), "sqrt(1 / layers_dims[l]): the current layer's size, and 1 "
+                             "instead of 2"),
+    "no_sqrt": ScaleRule(lambda l, d: 2.0 / d[l - 1], "2 / layers_dims[l-1] without the square root: wrap it in np.sqrt(...)"),
+    "no_sqrt_one": ScaleRule(lambda l, d: 1.0 / d[l - 1], "1 / layers_dims[l-1]: no square root, and 1 instead of 2"),
+    "sqrt_two_over": ScaleRule(lambda l, d: np.sqrt(2.0) / d[l - 1], "np.sqrt(2) / layers_dims[l-1]: the square root must cover "
+                               "the whole fraction, np.sqrt(2 / layers_dims[l-1])"),
+    "two_over_sqrt": ScaleRule(lambda l, d: 2.0 / np.sqrt(d[l - 1]), "2 / np.sqrt(layers_dims[l-1]): the square root must cover "
+                               "the whole fraction, np.sqrt(2 / layers_dims[l-1])"),
+    "upside_down": ScaleRule(lambda l, d: np.sqrt(d[l - 1] / 2.0), "np.sqrt(layers_dims[l-1] / 2): the fraction is upside down; "
+                             "multiply by np.sqrt(2 / layers_dims[l-1])"),
+    "glorot": ScaleRule(lambda l, d: np.sqrt(2.0 / (d[l - 1] + d[l])), "Xavier/Glorot's scale, sqrt(2 / (layers_dims[l-1] + "
+                        "layers_dims[l])). He counts only each unit's inputs: sqrt(2 / layers_dims[l-1])"),
+    "index_l_minus_2": ScaleRule(lambda l, d: np.sqrt(2.0 / d[l - 2]), "np.sqrt(2 / layers_dims[l-2]): index l-2 reads the size "
+                                 "two layers back (for layer 1, layers_dims[-1], the last entry). Layer l's inputs are "
+                                 "layers_dims[l-1]", kinds=("he",)),
+    "first_size": ScaleRule(lambda l, d: np.sqrt(2.0 / d[0]), "the same factor in every layer, np.sqrt(2 / layers_dims[0]): the "
+                            "size is read once (layers_dims[0], or a variable set before the loop). Read it inside the loop, "
+                            "layers_dims[l-1], so that each layer uses its own previous layer's size", kinds=("he",)),
+    "layer_count": ScaleRule(lambda l, d: np.sqrt(2.0 / len(d)), "np.sqrt(2 / L) with L = len(layers_dims): the number of "
+                             "entries in layers_dims where the previous layer's size, layers_dims[l-1], belongs", kinds=("he",)),
+    "layer_count_1": ScaleRule(lambda l, d: np.sqrt(2.0 / (len(d) - 1)), "np.sqrt(2 / (L - 1)): the number of layers where the "
+                               "previous layer's size, layers_dims[l-1], belongs", kinds=("he",)),
+    "he": ScaleRule(lambda l, d: np.sqrt(2.0 / d[l - 1]), "He's scale sqrt(2 / layers_dims[l-1]), from exercise 3"),
+    "he_times_10": ScaleRule(lambda l, d: 10.0 * np.sqrt(2.0 / d[l - 1]), {
         "he": "He's scale times 10: the * 10 belongs to exercise 2 only",
-        "random": "10 times He's scale sqrt(2 / layers_dims[l-1]): this exercise multiplies by 10 alone; He's "
-                  "scale is exercise 3's"}),
+        "random": "10 times He's scale sqrt(2 / layers_dims[l-1]): this exercise multiplies by 10 alone; He's scale is exercise "
+                  "3's"}),
     "plain": ScaleRule(lambda l, d: 1.0, "no scaling at all (plain randn)"),
     "ten": ScaleRule(lambda l, d: 10.0, "a factor of 10, the large random scheme of exercise 2"),
     "small": ScaleRule(lambda l, d: 0.01, "a factor of 0.01, the small random scheme"),
     "sqrt_two": ScaleRule(lambda l, d: np.sqrt(2.0), "sqrt(2) without dividing by the layer size"),
 }
-FAMILIES = {"whole": WHOLE, "rounded": "a rounded scale (np.round or round). Do not round: multiply by "
-            "np.sqrt(2 / layers_dims[l-1]) itself"}
 # Layer sizes on which two rules that are really the same formula agree, and different ones differ.
 PROBES = ([7, 6, 5, 4, 3, 1], [1, 3, 2, 1], [12, 20, 15, 9, 4, 1], [3, 64, 1], [5, 4, 3, 2, 1])
 
@@ -111,16 +86,9 @@ def needed_factors(kind, layers_dims):
 def scale_candidates(factors, layers_dims, kind):
     """Return the ids of the rules that give every layer's factor on ``layers_dims`` (never the exercise's own)."""
     own = needed_factors(kind, layers_dims)
-    found = []
-    for rule_id, rule in SCALE_RULES.items():
-        if kind not in rule.kinds:
-            continue
-        values = _values(rule, layers_dims)
-        if np.allclose(values, own, rtol=1e-12, atol=0):
-            continue
-        if all(np.isclose(f, v, rtol=1e-7, atol=1e-12) for f, v in zip(factors, values)):
-            found.append(rule_id)
-    return found
+    values = {rule_id: _values(rule, layers_dims) for rule_id, rule in SCALE_RULES.items() if kind in rule.kinds}
+    return [rule_id for rule_id, v in values.items() if not np.allclose(v, own, rtol=1e-12, atol=0)
+            and all(np.isclose(f, x, rtol=1e-7, atol=1e-12) for f, x in zip(factors, v))]
 
 
 def _same_formula(a, b):
@@ -128,8 +96,30 @@ def _same_formula(a, b):
                for d in PROBES)
 
 
-def name_candidates(candidates, kind):
-    """Return the description for a set of fitting rules if it names one mistake (or one family), else None."""
+def uniform_factors(actual, layers_dims):
+    """Return each layer's factor if every W<l> is the seeded standard-normal draw times one number, else None."""
+    base = seeded_draw(layers_dims)
+    if any(a.shape != b.shape for a, b in zip(actual, base)):
+        return None
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        ratios = [a / b for a, b in zip(actual, base)]
+    factors = [float(np.median(r)) for r in ratios]
+    return factors if all(np.allclose(r, f, rtol=1e-7, atol=1e-12) for r, f in zip(ratios, factors)) else None
+
+
+def _wrong_layers(kind, factors, layers_dims):
+    """Return the layers whose factor is not the one exercise ``kind`` needs."""
+    return [l for (l, n_l, n_prev), f in zip(shapes(layers_dims), factors)
+            if not np.isclose(f, scale_for(kind, n_l, n_prev), rtol=1e-9)]
+
+
+def named_rule(kind, factors, layers_dims, others=()):
+    """Return the description of the one rule (or family) that fits ``factors`` here and on every other wrong observation."""
+    candidates = scale_candidates(factors, layers_dims, kind)
+    for d, f in others:
+        if f is not None and list(d) != list(layers_dims) and _wrong_layers(kind, f, d):
+            elsewhere = scale_candidates(f, d, kind)
+            candidates = [c for c in candidates if c in elsewhere]
     distinct = []
     for rule_id in candidates:
         if not any(_same_formula(rule_id, kept) for kept in distinct):
@@ -143,68 +133,36 @@ def name_candidates(candidates, kind):
     return None
 
 
-def uniform_factors(actual, layers_dims):
-    """Return each layer's factor if every W<l> is the seeded standard-normal draw times one number, else None."""
-    base = seeded_draw(layers_dims, unit_scale)
-    if any(a.shape != b.shape for a, b in zip(actual, base)):
-        return None
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        ratios = [a / b for a, b in zip(actual, base)]
-    factors = [float(np.median(r)) for r in ratios]
-    if all(np.allclose(r, f, rtol=1e-7, atol=1e-12) for r, f in zip(ratios, factors)):
-        return factors
-    return None
-
-
-def _is_right(kind, factors, d):
-    return all(np.isclose(x, scale_for(kind, n_l, n_prev), rtol=1e-9) for x, (_, n_l, n_prev) in zip(factors, shapes(d)))
-
-
-def named_rule(kind, factors, layers_dims, others=()):
-    """Return the description of the one rule that fits ``factors`` here and on every other wrong observation."""
-    candidates = scale_candidates(factors, layers_dims, kind)
-    for d, f in others:
-        if f is not None and list(d) != list(layers_dims) and not _is_right(kind, f, d):
-            elsewhere = scale_candidates(f, d, kind)
-            candidates = [c for c in candidates if c in elsewhere]
-    return name_candidates(candidates, kind)
-
-
-def _found(factors, wrong, layers):
-    """Say which factors the layers use."""
-    if len(set(np.round(factors, 12))) == 1 and len(factors) > 1:
-        return f"every layer uses a factor of {factors[0]:.6g}"
-    if len(wrong) == 1:
-        return f"it uses a factor of {factors[wrong[0] - 1]:.6g}"
-    return ", ".join(f"W{k} uses a factor of {f:.6g}" for (k, _, _), f in zip(layers, factors))
-
-
 def scale_message(kind, factors, layers_dims, others=()):
     """Explain weights that are the right draw times the wrong factor in some layer (None if every factor is right).
 
-    A rule (what the learner wrote) is named only when it alone gives these factors, and, when other
-    layers_dims were observed (``others``: (layers_dims, factors) pairs), when it gives theirs too.
+    A rule is named only when it alone gives these factors, here and on ``others`` ((layers_dims, factors) pairs).
     """
-    layers = list(shapes(layers_dims))
-    needed = needed_factors(kind, layers_dims)
-    wrong = [l for (l, _, _), f, r in zip(layers, factors, needed) if not np.isclose(f, r, rtol=1e-9)]
+    wrong = _wrong_layers(kind, factors, layers_dims)
     if not wrong:
         return None
+    layers, needed = list(shapes(layers_dims)), needed_factors(kind, layers_dims)
     named, l = named_rule(kind, factors, layers_dims, others), wrong[0]
     if named:
-        return (f"W{l} has the right random numbers but the wrong scale: it uses {named}. "
-                f"Layer {l} needs a factor of {needed[l - 1]:.6g}.")
+        return (f"W{l} has the right random numbers but the wrong scale: it uses {named}. Layer {l} needs a factor of "
+                f"{needed[l - 1]:.6g}.")
     lead = (f"W{l} has the right random numbers but the wrong scale" if len(wrong) == 1 else
             "the weights have the right random numbers but the wrong scale")
-    found = _found(factors, wrong, layers)
+    one_factor = len(set(np.round(factors, 12))) == 1
+    if one_factor and len(factors) > 1:
+        found = f"every layer uses a factor of {factors[0]:.6g}"
+    elif len(wrong) == 1:
+        found = f"it uses a factor of {factors[l - 1]:.6g}"
+    else:
+        found = ", ".join(f"W{k} uses a factor of {f:.6g}" for (k, _, _), f in zip(layers, factors))
     if kind == "random":
-        return (f"{lead}: {found}, where every layer needs a factor of 10: np.random.randn(layers_dims[l], "
-                "layers_dims[l-1]) * 10.")
+        return (f"{lead}: {found}, where every layer needs a factor of 10: np.random.randn(layers_dims[l], layers_dims[l-1]) * "
+                "10.")
     need = (f"layer {l} needs {needed[l - 1]:.6g}" if len(wrong) == 1 else
             ", ".join(f"W{k} needs {r:.6g}" for (k, _, _), r in zip(layers, needed)))
-    text = (f"{lead}: {found}, where {need}. Layer l's factor is np.sqrt(2 / layers_dims[l-1]): the previous "
-            "layer's size, index l-1, read inside the loop for each layer.")
-    if len(set(np.round(factors, 12))) == 1 and len(set(np.round(needed, 12))) > 1:
-        text += (" One factor for every layer is what a size read once before the loop (such as layers_dims[0]) "
-                 "or a constant gives.")
+    text = (f"{lead}: {found}, where {need}. Layer l's factor is np.sqrt(2 / layers_dims[l-1]): the previous layer's size, index "
+            "l-1, read inside the loop for each layer.")
+    if one_factor and len(set(np.round(needed, 12))) > 1:
+        text += (" One factor for every layer is what a size read once before the loop (such as layers_dims[0]) or a constant "
+                 "gives.")
     return text

@@ -1,23 +1,9 @@
 """Wrong shapes: a W<l> or b<l> of the wrong shape, or weights that chain into another network than layers_dims."""
-from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 
-from .mistakes import Mistake, first_message
-from .wording import count
-
-
-@dataclass(frozen=True)
-class ShapeFacts:
-    key: str
-    actual: tuple
-    n_l: int
-    n_prev: int
-
-    @property
-    def head(self):
-        want = (self.n_l, self.n_prev) if self.key[0] == "W" else (self.n_l, 1)
-        return f"{self.key} has shape {self.actual}; it must be {want}"
+from .mistakes import count, first_message
 
 
 def _shape(*shapes_of):
@@ -31,30 +17,28 @@ def _says(text):
 
 
 WEIGHT_SHAPES = (
-    Mistake(_shape(lambda n, p: (p, n)), _says(": it is transposed. Rows are the units of layer {l} "
-                                               "(layers_dims[l]), columns the units of layer l-1 (layers_dims[l-1]).")),
-    Mistake(_shape(lambda n, p: (n, n)), _says(": layers_dims[l] is used for both sizes; the second must be "
-                                               "layers_dims[l-1].")),
-    Mistake(_shape(lambda n, p: (p, p)), _says(": layers_dims[l-1] is used for both sizes; the first must be "
-                                               "layers_dims[l].")),
-    Mistake(_shape(lambda n, p: (n,), lambda n, p: (p,)), _says(": it is 1-D. Give both sizes: (layers_dims[l], "
-                                                                "layers_dims[l-1]).")),
+    (_shape(lambda n, p: (p, n)), _says(": it is transposed. Rows are the units of layer {l} (layers_dims[l]), columns the units "
+                                        "of layer l-1 (layers_dims[l-1]).")),
+    (_shape(lambda n, p: (n, n)), _says(": layers_dims[l] is used for both sizes; the second must be layers_dims[l-1].")),
+    (_shape(lambda n, p: (p, p)), _says(": layers_dims[l-1] is used for both sizes; the first must be layers_dims[l].")),
+    (_shape(lambda n, p: (n,), lambda n, p: (p,)), _says(": it is 1-D. Give both sizes: (layers_dims[l], layers_dims[l-1]).")),
 )
 BIAS_SHAPES = (
-    Mistake(_shape(lambda n, p: (n,)), _says(": it is 1-D. Write np.zeros((layers_dims[l], 1)) with the trailing 1.")),
-    Mistake(_shape(lambda n, p: (1, n)), _says(": it is transposed. Use np.zeros((layers_dims[l], 1)).")),
-    Mistake(_shape(lambda n, p: (p, 1)), _says(": it uses the previous layer's size; biases have one entry per unit "
-                                               "of layer {l}.")),
-    Mistake(_shape(lambda n, p: (n, p)), _says(": it has the weights' shape. A bias has one entry per unit: "
-                                               "np.zeros((layers_dims[l], 1)).")),
+    (_shape(lambda n, p: (n,)), _says(": it is 1-D. Write np.zeros((layers_dims[l], 1)) with the trailing 1.")),
+    (_shape(lambda n, p: (1, n)), _says(": it is transposed. Use np.zeros((layers_dims[l], 1)).")),
+    (_shape(lambda n, p: (p, 1)), _says(": it uses the previous layer's size; biases have one entry per unit of layer {l}.")),
+    (_shape(lambda n, p: (n, p)), _says(": it has the weights' shape. A bias has one entry per unit: np.zeros((layers_dims[l], "
+                                        "1)).")),
 )
 
 
 def shape_problem(key, actual, n_l, n_prev):
     """Return a message if ``actual`` is not the shape key (W<l> or b<l>) must have, else None."""
-    if actual == ((n_l, n_prev) if key[0] == "W" else (n_l, 1)):
+    want = (n_l, n_prev) if key[0] == "W" else (n_l, 1)
+    if actual == want:
         return None
-    facts = ShapeFacts(key, actual, n_l, n_prev)
+    head = f"{key} has shape {actual}; it must be {want}"
+    facts = SimpleNamespace(key=key, actual=actual, n_l=n_l, n_prev=n_prev, head=head)
     return first_message(WEIGHT_SHAPES if key[0] == "W" else BIAS_SHAPES, facts) or facts.head + "."
 
 
@@ -65,27 +49,10 @@ def implied_dims(parameters):
         W = parameters.get(f"W{l}")
         if W is None:
             break
-        if type(W) is not np.ndarray or W.ndim != 2:
+        if type(W) is not np.ndarray or W.ndim != 2 or (dims is not None and W.shape[1] != dims[-1]):
             return None
-        if dims is None:
-            dims = [W.shape[1], W.shape[0]]
-        elif W.shape[1] != dims[-1]:
-            return None
-        else:
-            dims.append(W.shape[0])
+        dims = [W.shape[1], W.shape[0]] if dims is None else dims + [W.shape[0]]
     return dims
-
-
-@dataclass(frozen=True)
-class DimsFacts:
-    implied: list  # the layers_dims the weights' shapes describe
-    given: list
-    others: tuple  # (layers_dims, implied layers_dims) of other observations
-
-    @property
-    def head(self):
-        return (f"the weights' shapes describe a network with layers_dims {self.implied}, but the function was "
-                f"given {self.given}")
 
 
 def _fixed_count(f):
@@ -99,19 +66,19 @@ def _same_shapes(f):
     return same[0] if same else None
 
 
-FIXED_COUNT = Mistake(_fixed_count, lambda f, other: (
-    f"the function builds {count(len(f.implied) - 1, 'layer')} whatever it is given: {len(f.implied) - 1} for "
-    f"{other} and {len(f.implied) - 1} for {f.given}, which has {len(f.given) - 1}. The number of layers must come "
-    "from the parameter, L = len(layers_dims), with a loop over range(1, L): not from a fixed number, a name "
-    "defined elsewhere in the notebook (such as a global L), or layers written out one by one."))
+FIXED_COUNT = (_fixed_count, lambda f, other: (
+    f"the function builds {count(len(f.implied) - 1, 'layer')} whatever it is given: {len(f.implied) - 1} for {other} and "
+    f"{len(f.implied) - 1} for {f.given}, which has {len(f.given) - 1}. The number of layers must come from the parameter, L = "
+    "len(layers_dims), with a loop over range(1, L): not from a fixed number, a name defined elsewhere in the notebook (such as "
+    "a global L), or layers written out one by one."))
 OTHER_NETWORK = (
-    Mistake(lambda f: f.implied == f.given[::-1], lambda f, _: f"{f.head}, which is that list reversed. Read "
-            "layers_dims as given: W<l> is (layers_dims[l], layers_dims[l-1]); do not reverse or sort it."),
-    Mistake(lambda f: f.implied == sorted(f.given) or f.implied == sorted(f.given, reverse=True),
-            lambda f, _: f"{f.head}, which is that list sorted. Read layers_dims as given, without sorting it."),
-    Mistake(_same_shapes, lambda f, other: f"{f.head}; given {other}, it built exactly the same shapes. The function "
-            "ignores its parameter: build every shape from layers_dims, the list it is given, not from a list "
-            "defined elsewhere in the notebook or from fixed numbers."),
+    (lambda f: f.implied == f.given[::-1], lambda f, _: f"{f.head}, which is that list reversed. Read layers_dims as given: W<l> "
+     "is (layers_dims[l], layers_dims[l-1]); do not reverse or sort it."),
+    (lambda f: f.implied == sorted(f.given) or f.implied == sorted(f.given, reverse=True),
+     lambda f, _: f"{f.head}, which is that list sorted. Read layers_dims as given, without sorting it."),
+    (_same_shapes, lambda f, other: f"{f.head}; given {other}, it built exactly the same shapes. The function ignores its "
+     "parameter: build every shape from layers_dims, the list it is given, not from a list defined elsewhere in the notebook or "
+     "from fixed numbers."),
 )
 
 
@@ -120,12 +87,13 @@ def dims_problem(parameters, layers_dims, others=()):
     implied, given = implied_dims(parameters), list(layers_dims)
     if implied is None or implied == given or len(implied) < 3 or len(given) < 3:
         return None
-    facts = DimsFacts(implied, given, tuple(others))
+    head = f"the weights' shapes describe a network with layers_dims {implied}, but the function was given {given}"
+    facts = SimpleNamespace(implied=implied, given=given, others=tuple(others), head=head)
     if implied == given[:len(implied)]:
         return first_message((FIXED_COUNT,), facts)  # else the first layers are right: key_problems names the rest
     if given == implied[:len(given)]:
         return None  # key_problems names the extra ones
     return first_message(OTHER_NETWORK, facts) or (
-        f"{facts.head}. Build every shape from the function's own parameter: W<l> is (layers_dims[l], "
-        "layers_dims[l-1]) for l in range(1, len(layers_dims)). A list defined elsewhere in the notebook, or "
-        "fixed numbers, give the same shapes whatever the function is given.")
+        f"{facts.head}. Build every shape from the function's own parameter: W<l> is (layers_dims[l], layers_dims[l-1]) for l in "
+        "range(1, len(layers_dims)). A list defined elsewhere in the notebook, or fixed numbers, give the same shapes whatever "
+        "the function is given.")

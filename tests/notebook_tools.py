@@ -43,25 +43,6 @@ def costs_printed(cell):
     return [(int(i), float(v)) for i, v in COST_LINE.findall(stream_text(cell))]
 
 
-# Left out of comparisons, as nbval leaves them out: pixels, and widget model ids (new in every kernel).
-UNCOMPARED = {"image/png", "image/jpeg", "application/vnd.jupyter.widget-view+json"}
-
-
-def compared_outputs(cell):
-    """Return what nbval compares of a code cell's outputs: each stream's whole text, results' data, errors."""
-    streams, others = {}, []
-    for output in cell.get("outputs", []):
-        kind = output["output_type"]
-        if kind == "stream":
-            streams[output["name"]] = streams.get(output["name"], "") + text({"source": output["text"]})
-        elif kind == "error":
-            others.append((kind, output["ename"], output["evalue"]))
-        else:
-            others += [(kind, key, text({"source": value}) if isinstance(value, (str, list)) else value)
-                       for key, value in sorted(output.get("data", {}).items()) if key not in UNCOMPARED]
-    return sorted(streams.items()) + others
-
-
 def answer_lines(name):
     """Return the reference solution's two loop-body lines for exercise function ``name``."""
     kind = name.rsplit("_", 1)[1]

@@ -4,47 +4,36 @@
    and the explorer cell shows a picture, not a widget repr.
 2. The same in `jupyter nbconvert --to html`, opened from disk.
 3. A live session: run the cells the explorer needs, use the controls like a learner, drag the learning-rate slider
-   (the boundary changes once the retrain lands), then 200 rapid random events; after quiet,
-   the canvas must equal a fresh kernel render of the state the controls name, with no error.
+   (the boundary changes once the retrain lands), open the depth tab and change layers, scheme and width (each
+   redraws it and its caption says so), then 200 rapid random events; once the kernel says the explorer is idle,
+   the canvas must come to equal a fresh kernel render of the state the controls name, with no error.
+Every wait is for a condition (a canvas that changed, a text, an idle kernel), with a generous timeout.
 
 JupyterLab runs on 127.0.0.1 over a scratch copy of notebooks/ (or of $EXPLORER_NOTEBOOKS, a
 folder laid out the same way). Screenshots are kept in test-artifacts/browser/.
 """
 import base64
-import io
 import json
 import os
 import pathlib
 import random
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
 import numpy as np
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts" / "browser"
+from browser_tools import (CHROMIUM_FLAGS, CLICK, KERNEL_STATUS, KEY, ROOT, assert_no_errors, assert_plays, canvas_png,
+                           decode, jupyterlab, kernel_eval, new_page, shot, wait_for_change, wait_for_text, wait_idle)
+
 NOTEBOOK = "Initialization_solution.ipynb"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"]
-KERNEL_STATUS = "#jp-main-statusbar .jp-StatusBar-TextItem[title^='Change kernel']"
 STRESS_EVENTS = 200
 EXPLORER_CELLS = ["imports", "data", "initialize_parameters_zeros", "initialize_parameters_random",
                   "initialize_parameters_he", "explorer"]  # nbgrader grade_ids
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: pip install -e '.[test]'")
-from PIL import Image  # noqa: E402
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -58,53 +47,9 @@ def scratch(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def lab(scratch):
-    """Start an isolated JupyterLab over the scratch folder; yield (base url, token)."""
-    home = scratch.parent
-    settings = home / "settings"
-    for plugin, values in [("@jupyterlab/apputils-extension/notification", {"fetchNews": "false"}),
-                           ("@jupyterlab/docmanager-extension/plugin", {"autosave": False})]:
-        path = settings / f"{plugin}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
-    # A data folder of its own gives an empty trust database: the notebook opens untrusted, like a fresh clone.
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-               JUPYTER_DATA_DIR=str(home / "data"), JUPYTERLAB_SETTINGS_DIR=str(settings),
-               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
-    port, token = free_port(), secrets.token_hex(16)
-    log = open(home / "server.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", "--allow-root",
-         f"--ServerApp.root_dir={scratch}", "--LabApp.news_url=None",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate", "--LabApp.expose_app_in_browser=True"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("JupyterLab did not start:\n" + (home / "server.log").read_text()[-3000:])
-        yield base, token
-    finally:
-        try:
-            with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=5) as response:
-                for session in json.load(response):
-                    urllib.request.urlopen(urllib.request.Request(
-                        f"{base}/api/sessions/{session['id']}?token={token}", method="DELETE"), timeout=5)
-        except OSError:
-            pass
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+    """An isolated JupyterLab over the scratch folder: (base url, token)."""
+    with jupyterlab(scratch) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -121,38 +66,6 @@ def browser():
                         "(apt-get install chromium) or run `playwright install chromium`.")
         yield instance
         instance.close()
-
-
-def new_page(browser, problems):
-    page = browser.new_page(viewport={"width": 1400, "height": 1100})
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
-            if message.type == "error" else None)
-    return page
-
-
-def shot(page, name, locator=None):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (locator or page).screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def decode(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-
-
-def assert_plays(page, image, name):
-    """The image must be a loaded APNG of readable size whose rendered pixels change over time."""
-    image.scroll_into_view_if_needed()
-    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
-    width, height = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
-    assert width >= 600 and height >= 400, f"replay is {width}x{height}: too small to read"
-    first, deadline = decode(image.screenshot()), time.monotonic() + 60
-    while time.monotonic() < deadline:  # an APNG frame lasts 120 ms: it moves long before the deadline
-        if np.mean(np.any(decode(image.screenshot()) != first, axis=2)) > 0.001:
-            shot(page, name)
-            return
-    shot(page, name)
-    pytest.fail(f"{name}: the replay did not move in 60 s")
 
 
 def test_replay_plays_in_an_untrusted_notebook_without_running_it(lab, browser):
@@ -194,64 +107,13 @@ def test_replay_plays_in_nbconvert_html(scratch, browser):
 
 # ---- the live explorer ----------------------------------------------------------------------
 
-def canvas_png(page, css_class):
-    """Return the figure canvas as PNG bytes, or None while it is missing or blank."""
-    url = page.evaluate("""(cls) => {
-        const canvas = document.querySelector(`.${cls} .jupyter-matplotlib-canvas-div canvas`);
-        if (!canvas || canvas.width === 0 || canvas.height === 0) return null;
-        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-        let ink = 0;
-        for (let i = 0; i < pixels.length; i += 4) {
-            if (pixels[i + 3] > 0 && (pixels[i] < 200 || pixels[i + 1] < 200 || pixels[i + 2] < 200)) ink++;
-        }
-        return ink > 0.02 * canvas.width * canvas.height ? canvas.toDataURL() : null; }""", css_class)
-    return None if url is None else base64.b64decode(url.split(",", 1)[1])
-
-
-def wait_for_change(page, css_class, before, what, timeout=120):
-    """Wait until the figure has drawn something that differs from ``before``; return it."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        now = canvas_png(page, css_class)
-        if now and now != before:
-            return now
-        page.wait_for_timeout(100)
-    shot(page, "failure")
-    pytest.fail(f"the {css_class} figure did not change after: {what} (see test-artifacts/browser/failure.png)")
-
-
-def wait_idle(page, timeout_ms=300_000):
-    """Wait until the kernel is idle, no cell runs, and the explorer has nothing to train or draw."""
-    idle = f"""() => {{
-        const status = document.querySelector("{KERNEL_STATUS}");
-        const busy = [...document.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*'));
-        return status && status.textContent.includes('Idle') && !busy; }}"""
-    page.wait_for_function(idle, timeout=timeout_ms)
-    if page.locator(".initialization-explorer").count():
-        answer = kernel_eval(page, f"print(explorer.wait_until_idle({timeout_ms / 1000}))")
-        assert answer.strip() == "True", f"the explorer is still busy after {timeout_ms / 1000} s: {answer}"
-
-
-def kernel_eval(page, code):
-    """Run ``code`` in the notebook's kernel and return what it prints."""
-    return page.evaluate("""async (code) => {
-        const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-        const future = kernel.requestExecute({code, store_history: false});
-        let out = '';
-        future.onIOPub = (msg) => {
-            if (msg.header.msg_type === 'stream') out += msg.content.text;
-            if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.ename + ': ' + msg.content.evalue;
-        };
-        await future.done;
-        return out; }""", code)
-
-
 RENDER_NAMED_STATE = """
 import base64 as _b64, json as _json, re as _re
 from init_utils.replay_view import status_text as _status
 _named = [c for c in explorer.runs._cache if c.label == {label!r} and c.num_iterations == {iterations}
           and abs(c.learning_rate / {learning_rate} - 1) < 0.01 and (c.scale is None or c == explorer.config(c.label))]
-assert len(_named) == 1, f"the controls name {{len(_named)}} trained runs for {label!r}, {learning_rate}, {iterations}: {{_named}} of {{list(explorer.runs._cache)}}"
+assert len(_named) == 1, (f"the controls name {{len(_named)}} trained runs for {label!r}, {learning_rate}, "
+                         f"{iterations}: {{_named}} of {{list(explorer.runs._cache)}}")
 _run = explorer.runs.get(_named[0])
 print(_json.dumps({{"png": _b64.b64encode(explorer.snapshot_png({label!r}, k={k}, learning_rate=_named[0].learning_rate,
                    num_iterations={iterations})).decode(), "status": _re.sub("<[^>]+>|&nbsp;", " ", _status(_run, {k}))}}))
@@ -296,18 +158,6 @@ def assert_figure_shows_named_state(page, explorer, name, timeout=120):
                 f"said {answer[-300:]!r})")
 
 
-def assert_no_errors(page):
-    errors = page.locator(".explorer-errors .jp-OutputArea-output")
-    assert errors.count() == 0, page.locator(".explorer-errors").inner_text()[:3000]
-    stderr = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
-    failures = [text for text in stderr if "Error" in text or "Traceback" in text]  # not notices such as the
-    assert failures == [], "notebook error output: " + " | ".join(failures)[:2000]  # engine's compile note
-
-
-CLICK = "([selector, n]) => document.querySelectorAll(selector)[n].click()"
-KEY = "(selector) => document.querySelector(selector).focus()"
-
-
 def stress(page, explorer, events, seed=14):
     """Fire rapid random events without waiting for the kernel: a learner clicking fast."""
     rng = random.Random(seed)
@@ -341,12 +191,6 @@ def stress(page, explorer, events, seed=14):
     return counts
 
 
-def wait_for_text(page, locator, text, timeout=60):
-    """Wait until ``locator``'s text contains ``text``."""
-    page.wait_for_function("([e, text]) => e.textContent.includes(text)", arg=[locator.element_handle(), text],
-                           timeout=timeout * 1000)
-
-
 def depth_view(page, explorer):
     """Open the depth tab; one more layer, another scheme, another width each redraw it and say so."""
     caption = explorer.locator(".explorer-depth-caption")
@@ -370,15 +214,8 @@ def depth_view(page, explorer):
         "(51, 240) LeCun"
 
 
-def test_explorer_responds_in_a_real_jupyterlab(lab, browser):
-    base, token = lab
-    started = time.monotonic()
-
-    def phase(name):
-        print(f"{time.monotonic() - started:6.1f} s  {name}")
-
-    problems = []
-    page = new_page(browser, problems)
+def run_explorer_cells(page, base, token):
+    """Open the notebook with fresh outputs, run only the cells the explorer needs; return the explorer's locator."""
     page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}&reset")
     page.wait_for_function(f"""() => {{ const s = document.querySelector("{KERNEL_STATUS}");
                                return s && s.textContent.includes('Idle'); }}""", timeout=120_000)
@@ -400,35 +237,38 @@ def test_explorer_responds_in_a_real_jupyterlab(lab, browser):
         shot(page, "failure-run-all")
         raise
     wait_idle(page)
-    phase("explorer cells run")
     assert_no_errors(page)
-
     explorer = page.locator(".initialization-explorer")
     explorer.scroll_into_view_if_needed()
     for label in ("learning rate", "iterations", "weights", "snapshot"):
         description = explorer.locator(".widget-label", has_text=label).first
         assert description.evaluate("e => e.scrollWidth <= e.clientWidth"), f"the label {label!r} is cut off"
+    return explorer
+
+
+def schemes_and_slider(page, explorer):
+    """Switch to zeros, slide to the end, switch to He: each redraws, and He's end is what the kernel renders."""
     replay = wait_for_change(page, "explorer-replay", None, "first draw", timeout=60)
     shot(page, "03-explorer-live", explorer)
-
     explorer.locator(".explorer-scheme button", has_text="zeros (yours)").click()
     replay = wait_for_change(page, "explorer-replay", replay, "switching to zeros")
-    handle = explorer.locator(".explorer-frame .noUi-handle")
-    handle.press("End")
+    explorer.locator(".explorer-frame .noUi-handle").press("End")
     replay = wait_for_change(page, "explorer-replay", replay, "moving the slider to the end")
     assert "iteration 15000 of 15000" in explorer.locator(".explorer-readout").inner_text()
     shot(page, "04-zeros-at-the-end", explorer)
-
-    phase("zeros, slider")
     explorer.locator(".explorer-scheme button", has_text="He (yours)").click()
-    replay = wait_for_change(page, "explorer-replay", replay, "switching to He")
+    wait_for_change(page, "explorer-replay", replay, "switching to He")
     assert_figure_shows_named_state(page, explorer, "he-at-the-end")
+
+
+def learning_rate_drag(page, explorer):
+    """At iteration 2000, drag the learning rate: the retrained run's boundary replaces the old one."""
+    handle = explorer.locator(".explorer-frame .noUi-handle")
     handle.press("Home")
     for _ in range(20):  # iteration 2000: He at learning rate 0.01 has barely started; faster rates have not
         handle.press("ArrowRight")
     wait_idle(page)
-    readout = explorer.locator(".explorer-readout")
-    page.wait_for_function("(e) => e.textContent.includes('iteration 2000 of 15000')", arg=readout.element_handle())
+    wait_for_text(page, explorer.locator(".explorer-readout"), "iteration 2000 of 15000")
     before = canvas_png(page, "explorer-replay")
     box = explorer.locator(".explorer-learning-rate .noUi-handle").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
@@ -445,7 +285,9 @@ def test_explorer_responds_in_a_real_jupyterlab(lab, browser):
     assert "iteration 2000 of 15000" in explorer.locator(".explorer-readout").inner_text()
     shot(page, "05-after-learning-rate-drag", explorer)
 
-    phase("learning-rate drag")
+
+def play_and_tabs(page, explorer):
+    """Play moves the replay; the compare and inside tabs draw when opened."""
     explorer.locator(".explorer-start").click()
     wait_idle(page)
     still = canvas_png(page, "explorer-replay")
@@ -453,7 +295,6 @@ def test_explorer_responds_in_a_real_jupyterlab(lab, browser):
     wait_for_change(page, "explorer-replay", still, "pressing play", timeout=60)
     shot(page, "06-playing", explorer)
     explorer.locator(".explorer-play button").nth(1).click()
-
     for index, name in ((1, "07-compare"), (2, "08-inside")):
         css = ("explorer-compare", "explorer-inside")[index - 1]
         before = canvas_png(page, css)
@@ -461,16 +302,24 @@ def test_explorer_responds_in_a_real_jupyterlab(lab, browser):
         wait_for_change(page, css, before, f"opening tab {index}", timeout=120)
         wait_idle(page)
         shot(page, name, explorer)
-    phase("play, tabs")
-    depth_view(page, explorer)
-    phase("depth view")
-    explorer.locator(".lm-TabBar-tab").nth(0).click()
 
+
+def stress_then_rest(page, explorer):
+    """Fire rapid random events; once they rest, the replay shows what the controls name."""
+    explorer.locator(".lm-TabBar-tab").nth(0).click()
     counts = stress(page, explorer, STRESS_EVENTS, seed=int(os.environ.get("EXPLORER_STRESS_SEED", "14")))
     print("stress events:", counts)
     assert_figure_shows_named_state(page, explorer, "after-stress")
-    phase("stress")
     shot(page, "10-after-stress", explorer)
+
+
+def test_explorer_responds_in_a_real_jupyterlab(lab, browser):
+    started, problems = time.monotonic(), []
+    page = new_page(browser, problems)
+    explorer = run_explorer_cells(page, *lab)
+    for phase in (schemes_and_slider, learning_rate_drag, play_and_tabs, depth_view, stress_then_rest):
+        phase(page, explorer)
+        print(f"{time.monotonic() - started:6.1f} s  {phase.__name__}")
     assert_no_errors(page)
     page.close()
     assert problems == [], "\n".join(problems)

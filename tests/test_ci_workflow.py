@@ -83,7 +83,8 @@ def test_make_test_installs_the_test_and_cluster_extras_then_lints_before_the_te
     assert project_installs(commands)[-1].endswith("-e '.[test,cluster]'")
     lint = commands.index(f"{tmp_path / 'venv'}/bin/python -m ruff check .")
     pytest_run = next(i for i, c in enumerate(commands) if " -m pytest " in c)
-    assert lint < pytest_run and "-n 2" in commands[pytest_run] and "--durations=10" in commands[pytest_run]
+    assert lint < pytest_run and "-n 2 --dist loadfile" in commands[pytest_run] and "--durations=10" in commands[pytest_run]
+    assert "--nbval" in commands[pytest_run] and commands[pytest_run].endswith("Initialization_solution.ipynb")
 
 
 def test_ci_script_installs_the_browser_and_bubblewrap_then_stops_at_the_first_failure():

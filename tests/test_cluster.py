@@ -30,7 +30,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEMPLATE = load_template(read_notebook(STUDENT))
 ZEROS, RANDOM, HE = TEMPLATE.graded
 ANSWERED = fill_answers(load(STUDENT))
-TIMEOUT = 30
+TIMEOUT = 120  # never reached by the submissions here, however busy the machine
 
 
 def edited(name, old, new):
@@ -119,7 +119,7 @@ def test_a_local_cluster_writes_the_same_rows_as_the_local_batch(ready, mixed, t
     got = rows(gradebook)
     assert got[0] == expected[0] and sorted(got[1:]) == sorted(expected[1:])
     assert len(by_file(gradebook)) == 11 and summary["graded"] == 11 and summary["failed"] == {}
-    assert summary["errors"] == sum(1 for row in expected[1:] if row[-2])
+    assert summary["errors"] == sum(1 for row in expected[1:] if row[0] and row[-2])
     found = by_file(gradebook)
     assert (found["alice.ipynb"]["score"], found["carol.ipynb"]["rules"]) == ("3", "extra-print")
     assert found["bob/Initialization.ipynb"][RANDOM] == "0" and "exit code 1" in found["erin.ipynb"]["error"]
@@ -148,7 +148,8 @@ def test_resume_through_the_command_line_grades_only_the_missing_rows(ready, tmp
     assert "submissions sent as bytes" in out and "Graded 1 notebook(s) on the cluster in " in out
     assert "submissions/s" in out and "(2 already in the gradebook, skipped)" in out
     got = rows(gradebook)
-    assert got[: len(kept)] == kept and sorted(got[1:]) == sorted(expected[1:])
+    graded = sorted(row for row in got[1:] if row[0])  # a run with --isolation off adds a NOT ISOLATED marker row
+    assert got[: len(kept)] == kept and graded == sorted(row for row in expected[1:] if row[0])
 
 
 def _ancestors(pid):

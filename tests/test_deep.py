@@ -39,15 +39,16 @@ def test_a_run_that_blows_up_is_reported_as_diverged_without_a_warning(data, rec
     assert run.history.diverged_at is not None and 1 <= run.history.diverged_at <= 10
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
     row = deep_table([run], X, Y).splitlines()[1].split()
-    assert row[:3] == ["2", "x1", "inf"] and row[3:6] == ["diverged", "at", str(run.history.diverged_at)]
+    assert row[:4] == ["2", "x1", "inf", "-"] and row[4:7] == ["diverged", "at", str(run.history.diverged_at)]
 
 
 def test_deep_table_reports_costs_accuracy_and_blocked_points(data):
     X, Y, _, _ = data
     (run,) = deep_runs(X, Y, schemes=("He",), seeds=(1,), layers_dims=(2, 10, 5, 1), num_iterations=100)
     header, row = deep_table([run], X, Y).splitlines()
-    assert "blocked at start" in header and "final cost" in header
+    assert "blocked at start" in header and "lowest cost" in header and "final cost" in header
     cells = row.split()
-    assert cells[:4] == ["1", "He", f"{run.history.costs[0]:.3f}", f"{run.history.snapshot_costs[-1]:.3f}"]
-    assert cells[4] == f"{np.mean(predict_dec(run.history.parameters, X) == Y):.1%}"
-    assert cells[5:] == [f"{blocked_share(run.history.snapshots[0], X):.0%}", f"{blocked_share(run.history.parameters, X):.0%}"]
+    costs = run.history.snapshot_costs
+    assert cells[:5] == ["1", "He", f"{costs[0]:.3f}", f"{min(costs):.3f}", f"{costs[-1]:.3f}"]
+    assert cells[5] == f"{np.mean(predict_dec(run.history.parameters, X) == Y):.1%}"
+    assert cells[6:] == [f"{blocked_share(run.history.snapshots[0], X):.0%}", f"{blocked_share(run.history.parameters, X):.0%}"]

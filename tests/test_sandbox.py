@@ -228,13 +228,17 @@ def test_learner_code_cannot_create_a_user_namespace():
 
 @pytest.mark.skipif(sandbox.cgroups.probe() is None, reason="no cgroup with a memory controller can be made here")
 def test_the_memory_cap_counts_every_process_of_the_submission_together():
-    live = Session(isolation("auto"), time.monotonic() + 30, 30, total_memory=600 * 2 ** 20)
+    live = Session(isolation("auto"), time.monotonic() + 120, 120, total_memory=600 * 2 ** 20)
     try:
         assert start(live) == {"ok": True}
-        assert define(live, "import os, time\ndef f(layers_dims):\n    kids = []\n    for _ in range(4):\n"
-                            "        pid = os.fork()\n        if pid == 0:\n"
-                            "            hold = b'x' * (250 * 2 ** 20)\n            time.sleep(4)\n            os._exit(0)\n"
-                            "        kids.append(pid)\n"
+        # Each child takes 250 MB, says so (or dies), then holds it until the parent lets go: all four at once.
+        assert define(live, "import os\ndef f(layers_dims):\n    ready_r, ready_w = os.pipe()\n"
+                            "    hold_r, hold_w = os.pipe()\n    kids = []\n    for _ in range(4):\n"
+                            "        pid = os.fork()\n        if pid == 0:\n            os.close(hold_w)\n"
+                            "            hold = b'x' * (250 * 2 ** 20)\n            os.write(ready_w, b'1')\n"
+                            "            os.close(ready_w)\n            os.read(hold_r, 1)\n            os._exit(0)\n"
+                            "        kids.append(pid)\n    os.close(ready_w)\n"
+                            "    while os.read(ready_r, 16):\n        pass\n    os.close(hold_w)\n"
                             "    killed = [os.WTERMSIG(os.waitpid(k, 0)[1]) for k in kids]\n"
                             "    raise ValueError(f'killed {killed}')\n") == {"ok": True}
         error = observe(live)["calls"][0]["error"]

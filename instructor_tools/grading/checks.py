@@ -2,24 +2,35 @@
 
 The child observes the function with ``public_tests.observation.observe``, the code the
 learner's self-check runs too (twice per layers_dims, after two seeds); this module rebuilds
-the Observation from its reply (protocol.py) and runs ``judge`` here, case by case,
-stopping at the first failure exactly as the self-check does in the notebook.
-
-``judge`` draws reference weights from numpy's global generator (saving and restoring
-its state), so one lock serialises judging within a process: threads of a batch, or of
-a cluster worker, cannot interleave their draws.
+the Observation from its reply (protocol.py), and ``first_failure``, the self-check's own loop,
+judges case by case here and stops at the first failure. Judging runs no learner code and
+draws its reference weights from a private generator, so threads may judge at once.
 """
-import threading
-
-from public_tests.initializer_checks import GRADER_CASES, PRE_SEEDS, judge
+from public_tests.initializer_checks import GRADER_CASES, PRE_SEEDS, first_failure
 from .protocol import ProtocolError, decode_observation
 from .sandbox import SessionBroken
-
-_NUMPY_STATE = threading.Lock()
 
 
 class LearnerError(Exception):
     """The learner's code stopped the observation (SystemExit, KeyboardInterrupt, too much data, a broken cell)."""
+
+
+def observer(session, exercise):
+    """Return observe_case(layers_dims) -> Observation, through ``session``'s child."""
+    seeds = list(PRE_SEEDS)
+
+    def observe_case(layers_dims):
+        reply = session.request({"op": "observe", "name": exercise.name, "layers_dims": list(layers_dims),
+                                 "seeds": seeds}, running=exercise.name)
+        if set(reply) == {"error"} and isinstance(reply["error"], str):
+            raise LearnerError(reply["error"][:1000])
+        try:
+            return decode_observation(reply, layers_dims, seeds)
+        except ProtocolError as error:
+            raise SessionBroken(f"the grading channel received a malformed reply ({error}) while running "
+                                f"{exercise.name}") from None
+
+    return observe_case
 
 
 def check(session, exercise):
@@ -27,19 +38,5 @@ def check(session, exercise):
 
     Raise LearnerError when the learner's code ends the run, SessionBroken when the child breaks.
     """
-    seeds = list(PRE_SEEDS)
-    for layers_dims in tuple(exercise.cases) + tuple(GRADER_CASES):
-        reply = session.request({"op": "observe", "name": exercise.name, "layers_dims": list(layers_dims),
-                                 "seeds": seeds}, running=exercise.name)
-        if set(reply) == {"error"} and isinstance(reply["error"], str):
-            raise LearnerError(reply["error"][:1000])
-        try:
-            observation = decode_observation(reply, layers_dims, seeds)
-        except ProtocolError as error:
-            raise SessionBroken(f"the grading channel received a malformed reply ({error}) while running "
-                                f"{exercise.name}") from None
-        with _NUMPY_STATE:
-            problems = judge(exercise, observation)
-        if problems:
-            return list(layers_dims), problems
-    return None, []
+    failed, problems = first_failure(exercise, tuple(exercise.cases) + tuple(GRADER_CASES), observer(session, exercise))
+    return (None if failed is None else list(failed.layers_dims)), problems

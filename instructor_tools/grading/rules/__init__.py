@@ -11,9 +11,9 @@ runs, its signature, globals, helpers), prints (extra-print), outside (edited-ou
 """
 from .cells import check_submission
 from .graded import global_violations
-from .model import Located, Template, Violation, most_specific, source_of
+from .model import Located, Template, Violation, most_specific
 from .prints import print_violations
 from .template import load_template
 
-__all__ = ["check_submission", "load_template", "most_specific", "source_of", "Template", "Located", "Violation",
-           "global_violations", "print_violations"]
+__all__ = ["check_submission", "load_template", "most_specific", "Template", "Located", "Violation", "global_violations",
+           "print_violations"]

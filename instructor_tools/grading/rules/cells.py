@@ -2,17 +2,17 @@
 import ast
 
 from ...answer_regions import graded_name
-from ...notebook_files import code_cells, grade_id
-from ..code_compare import code_key
+from ...notebook_files import cell_source, code_cells, grade_id
+from ..code_compare import code_key, normalize_newlines
 from .graded import graded_cell_violations
-from .model import Located, Violation, parse, source_of, without_duplicates
+from .model import Located, Violation, parse, without_duplicates
 from .outside import code_difference, cosmetic_line
 
 
 def check_submission(template, notebook):
     """Return (located graded cells by exercise, violations, notes)."""
     violations, notes, located = [], [], {}
-    cells = [(number, cell, source_of(cell)) for number, cell in code_cells(notebook)]
+    cells = [(number, cell, normalize_newlines(cell_source(cell))) for number, cell in code_cells(notebook)]
     by_header = {}
     for number, cell, source in cells:
         name = graded_name(source)

@@ -2,8 +2,6 @@
 import ast
 from dataclasses import asdict, dataclass, field
 
-from ...notebook_files import cell_source
-from ..code_compare import normalize_newlines
 from ..python_cells import python_source
 
 # Rules in the order a report names them first: the most specific first.
@@ -42,11 +40,6 @@ class Located:
 
     cell: int
     source: str
-
-
-def source_of(cell):
-    """Return a code cell's source as one string with LF line endings (the notebook is already validated)."""
-    return normalize_newlines(cell_source(cell))
 
 
 def most_specific(violations):

@@ -3,9 +3,10 @@ import ast
 import importlib
 
 from ...answer_regions import graded_name
-from ...notebook_files import code_cells, grade_id
+from ...notebook_files import cell_source, code_cells, grade_id
+from ..code_compare import normalize_newlines
 from ..python_cells import python_source
-from .model import Template, source_of
+from .model import Template
 
 # The course's own packages: their helpers draw weights too (init_utils.schemes, the self-checks' draws), so a
 # graded function may not use them; it writes its answer with numpy and Python.
@@ -16,7 +17,7 @@ def load_template(notebook):
     """Return the Template of a student notebook (see release.py)."""
     graded, points, locked, import_source = {}, {}, {}, None
     for _, cell in code_cells(notebook):
-        source = source_of(cell)
+        source = normalize_newlines(cell_source(cell))
         name = graded_name(source)
         if name:
             graded[name] = source
