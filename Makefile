@@ -62,7 +62,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_explorer.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache
 
 # Re-run the solved source notebook and store its outputs (instructors, after editing it). Widget state is not
 # stored, so a stored widget view would show "model not found": keep only its picture and text fallbacks.

@@ -58,21 +58,23 @@ def _rows(flat, at, l, width):
 
 
 @_njit
-def _add_product(W, A, out):
-    """Add W @ A to out: out (n, m), W (n, n_in), A (n_in, m); W may be a transposed view.
+def _product(W, A, out, bias):
+    """Set out to W @ A (+ bias[j] on row j unless bias is None): out (n, m), A (n_in, m); W may be a .T view.
 
     Each pass over a row of out adds four rows of A, so out is loaded and stored a quarter
     as often; the loop over examples is innermost, and the compiler vectorizes it.
     """
     n_in, m = A.shape
     for j in range(out.shape[0]):
-        o = out[j]
-        k = 0
+        o, s, k = out[j], 0.0 if bias is None else bias[j], 0
+        if n_in < 4:
+            o[:] = s
         while k + 4 <= n_in:
             w0, w1, w2, w3 = W[j, k], W[j, k + 1], W[j, k + 2], W[j, k + 3]
             a0, a1, a2, a3 = A[k], A[k + 1], A[k + 2], A[k + 3]
+            first = k == 0  # the first pass writes the row instead of adding to it
             for i in range(m):
-                o[i] += (w0 * a0[i] + w1 * a1[i]) + (w2 * a2[i] + w3 * a3[i])
+                o[i] = (s if first else o[i]) + ((w0 * a0[i] + w1 * a1[i]) + (w2 * a2[i] + w3 * a3[i]))
             k += 4
         for k in range(k, n_in):
             w, a = W[j, k], A[k]
@@ -113,10 +115,7 @@ def _forward(W, b, dims, w_at, b_at, a_at, A, m):
     L = dims.shape[0] - 1
     for l in range(1, L + 1):
         out = _rows(A, a_at, l, m)
-        bias = b[b_at[l]:b_at[l + 1]]
-        for j in range(dims[l]):
-            out[j, :] = bias[j]
-        _add_product(_rows(W, w_at, l, dims[l - 1]), _rows(A, a_at, l - 1, m), out)
+        _product(_rows(W, w_at, l, dims[l - 1]), _rows(A, a_at, l - 1, m), out, b[b_at[l]:b_at[l + 1]])
         for j in range(dims[l]):
             z = out[j]
             if l < L:
@@ -153,8 +152,7 @@ def _backward(Y, W, dims, w_at, b_at, a_at, A, m, dz, da, dW, db):
                 db[b_at[l] + j] = np.sum(D[j])
         if l > 1:  # dz of layer l - 1: (W.T @ dz) where the ReLU was on
             P = da[:n_prev * m].reshape(n_prev, m)
-            P[:, :] = 0.0
-            _add_product(_rows(W, w_at, l, n_prev).T, D, P)
+            _product(_rows(W, w_at, l, n_prev).T, D, P, None)
             for k in range(n_prev):
                 p, a = P[k], previous[k]
                 for i in range(m):

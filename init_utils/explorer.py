@@ -12,6 +12,7 @@ under one lock and ends by rendering what the controls name now ("latest state w
 import base64
 import functools
 import threading
+import time
 import traceback
 
 import ipywidgets as widgets
@@ -165,10 +166,12 @@ class Explorer:
 
         For tests and scripts: the timeout only matters if something is truly stuck.
         """
-        if not self.runs.wait(timeout):
-            return False
-        with self.lock:  # a callback that began before the last training ended has finished too
-            return not self.runs.busy()
+        deadline = time.monotonic() + timeout
+        while self.runs.wait(max(deadline - time.monotonic(), 0)):
+            with self.lock:  # a callback that began before the last training ended has finished too
+                if not self.runs.busy():  # unless it asked for a new training: then wait for that one
+                    return True
+        return False
 
     # ---- drawing -------------------------------------------------------------------------
 

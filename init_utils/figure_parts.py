@@ -8,7 +8,7 @@ browser asks for a frame and ipympl draws it. Two things are added, both with pu
   main shell and the comm subshell), so LockedCanvas (a subclass of ipympl's Canvas) draws
   and sends each frame while holding the lock the callbacks hold.
 - LayeredFigure keeps the static part of a draw as a background and, while that part is
-  unchanged, draws only its ``moving`` artists over it: a replay frame is about 5 times
+  unchanged, draws only its ``moving`` artists over it: a replay frame is about 6 times
   cheaper than a full draw (benchmarks/bench_explorer.py).
 """
 import io

@@ -99,3 +99,10 @@ def blocked_share(parameters, X):
     _, cache = forward_propagation(X, parameters)
     last_hidden = cache[-7]  # a<L-1>: the cache holds (z, a, W, b) per layer
     return float(np.mean(np.all(last_hidden == 0.0, axis=0)))
+
+
+def healthy_snapshots(history):
+    """Return how many of the History's snapshots come before training diverged (all of them if it did not)."""
+    if history.diverged_at is None:
+        return len(history.snapshots)
+    return int(np.searchsorted(history.snapshot_iterations, history.diverged_at, side="left"))

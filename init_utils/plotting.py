@@ -9,6 +9,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.markers import MarkerStyle
 
 from .boundary import VIEW
+from .inspection import healthy_snapshots
 from .prediction import predict_dec
 
 # Saturated red and blue for the points; pale pink and pale blue for the regions, so a point
@@ -140,8 +141,8 @@ def plot_costs(history, ax=None, title=None, **line_kwargs):
     infinite = [i for i, c in zip(history.cost_iterations, history.costs) if not np.isfinite(c)]
     if infinite:
         where = ", ".join(str(i) for i in infinite[:3]) + (", ..." if len(infinite) > 3 else "")
-        ax.annotate(f"cost is inf at iteration {where}: not drawn", xy=(0.02, 0.95), xycoords="axes fraction",
-                    va="top", fontsize=8, color="crimson")
+        ax.annotate(f"cost is inf at iteration {where}: not drawn", xy=(0.02, 0.03), xycoords="axes fraction",
+                    va="bottom", fontsize=8, color="crimson")
     return line
 
 
@@ -186,7 +187,7 @@ def plot_sweep(points, named=(), title="How large should the starting weights be
                      markeredgecolor="k", label=f"{p.label} (layer scales {low:.2g} to {high:.2g})")
         bar = [[x - low], [high - x]]
         cost_ax.errorbar([x], [p.final_cost], xerr=bar, capsize=3, **style)
-        acc_ax.errorbar([x], [p.test_accuracy], xerr=bar, capsize=3, **style)
+        acc_ax.errorbar([x], [p.test_accuracy], xerr=bar, capsize=3, **(style | {"label": f"{p.label}, test"}))
     for s, text in ((10.0, "x10"), (0.01, "x0.01")):
         match = [p for p in points if np.isclose(p.layer_scales[0], s)]
         for ax, value in ((cost_ax, match[0].final_cost), (acc_ax, match[0].test_accuracy)) if match else ():
@@ -249,8 +250,7 @@ def plot_deep_costs(runs, ax=None, title="Deep network: cost during training"):
     for run in runs:
         history = run.history
         costs = np.array(history.snapshot_costs, dtype=float)
-        if history.diverged_at is not None:
-            costs[history.snapshot_index(history.diverged_at):] = np.nan
+        costs[healthy_snapshots(history):] = np.nan
         costs[~np.isfinite(costs)] = np.nan
         ax.plot(history.snapshot_iterations, costs, color=SCHEME_STYLES.get(run.scheme, (None,))[0],
                 linestyle=seed_styles[run.seed], linewidth=1.4)

@@ -1,7 +1,7 @@
 """Plain-text tables of training runs and of what happens inside them. Imports only numpy."""
 import numpy as np
 
-from .inspection import blocked_share, layer_statistics, weight_norms
+from .inspection import blocked_share, healthy_snapshots, layer_statistics, weight_norms
 from .prediction import accuracy, predict_dec
 from .schemes import SCALES
 from .variance import layer_factor
@@ -67,8 +67,7 @@ def sweep_table(points):
 
 def lowest_cost(history):
     """Return the lowest finite recorded cost before the run diverged (nan if there is none)."""
-    stop = len(history.snapshot_costs) if history.diverged_at is None else history.snapshot_index(history.diverged_at)
-    finite = [c for c in history.snapshot_costs[:stop] if np.isfinite(c)]
+    finite = [c for c in history.snapshot_costs[:healthy_snapshots(history)] if np.isfinite(c)]
     return min(finite) if finite else float("nan")
 
 

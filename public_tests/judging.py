@@ -44,8 +44,8 @@ def result_problems(exercise, result, layers_dims, others=()):
 
 def _summary(exercise, observation):
     """(layers_dims, the shapes' implied layers_dims, the weights' factors or None), or None without a dict."""
-    first = observation.calls[0] if observation.calls else None
-    result = first.result if first is not None and first.error is None else None
+    calls = observation.calls
+    result = calls[0].result if calls and calls[0].error is None else None
     if not isinstance(result, dict) or not result:
         return None
     parameters, d = _parameters(result), list(observation.layers_dims)
@@ -86,15 +86,23 @@ def _repeated(exercise, call, weights, layers_dims):
 
 
 def weight_problems(exercise, observation, parameters, biases_wrong, others=()):
-    """Return problems with the weights' values, over both calls."""
+    """Return problems with the weights' values; right ones must come again from the second call, after another seed."""
     layers_dims = list(observation.layers_dims)
     weights = _weights(parameters, layers_dims)
+    second = observation.calls[1] if len(observation.calls) > 1 else None
     if (not any(np.any(W) for W in weights) if exercise.kind == "zeros" else
             same_weights(weights, expected_weights(exercise.kind, layers_dims))):
-        return [] if biases_wrong else _second_call_problems(exercise, observation, weights)
+        if biases_wrong or second is None:
+            return []
+        if second.error is not None:
+            return [error_problem(exercise, second, False)]
+        problems, same = _repeated(exercise, second, weights, layers_dims)
+        return [] if same else [
+            f"{exercise.name} is right on its first call only: called again, it returned different parameters"
+            + (f" ({problems[0]})" if problems else "") + ". It must return the same parameters on every call: seed with "
+            "np.random.seed(3) at the top of the function each time it runs, and keep nothing from one call to the next."]
     if exercise.kind == "zeros":
         return nonzero_weights(weights, layers_dims)
-    second = observation.calls[1] if len(observation.calls) > 1 else None
     if second is not None and second.error is None:
         again, same = _repeated(exercise, second, weights, layers_dims)
         if not again and not same:
@@ -102,18 +110,3 @@ def weight_problems(exercise, observation, parameters, biases_wrong, others=()):
                     "the numbers depend on whatever numpy's generator did before the call. Call np.random.seed(3) at the very "
                     "top of the function (numpy's seed, not the random module's), before the loop."]
     return [diagnose_weights(exercise.kind, weights, layers_dims, others)]
-
-
-def _second_call_problems(exercise, observation, weights):
-    """The first call was right: the second, after another seed, must give the same parameters."""
-    if len(observation.calls) < 2:
-        return []
-    second = observation.calls[1]
-    if second.error is not None:
-        return [error_problem(exercise, second, False)]
-    problems, same = _repeated(exercise, second, weights, list(observation.layers_dims))
-    if same:
-        return []
-    return [f"{exercise.name} is right on its first call only: called again, it returned different parameters"
-            + (f" ({problems[0]})" if problems else "") + ". It must return the same parameters on every call: seed with "
-            "np.random.seed(3) at the top of the function each time it runs, and keep nothing from one call to the next."]

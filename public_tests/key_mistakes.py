@@ -20,16 +20,9 @@ def _built(f):
     return sorted(int(k[1:]) for k in f.keys if isinstance(k, str) and k[:1] == "W" and k[1:].isdigit())
 
 
-def _wrong_case(f):
-    by_lower = {k.lower(): k for k in f.missing}
-    pairs = [(k, by_lower[k.lower()]) for k in f.strings if k.lower() in by_lower]
-    return pairs[0] if pairs else None
-
-
 def _near(f):
-    squeezed = {k: "".join(c for c in k if c.isalnum()) for k in f.strings}
-    pairs = [(k, s) for k, s in squeezed.items() if s in f.missing and s != k]
-    return pairs[0] if pairs else None
+    squeezed = ((k, "".join(c for c in k if c.isalnum())) for k in f.strings)
+    return next(((k, s) for k, s in squeezed if s in f.missing and s != k), None)
 
 
 def _shifted_up(f):
@@ -46,7 +39,8 @@ def _too_few(f):
 
 
 KEY_MISTAKES = (
-    (_wrong_case, lambda f, pair: f"keys are case-sensitive: use {pair[1]!r}, not {pair[0]!r} (capital W for weights, lower-case "
+    (lambda f: next(((k, m) for k in f.strings for m in f.missing if k.lower() == m.lower()), None),
+     lambda f, pair: f"keys are case-sensitive: use {pair[1]!r}, not {pair[0]!r} (capital W for weights, lower-case "
      "b for biases: 'W' + str(l) and 'b' + str(l))."),
     (lambda f: any(k in ("Wl", "bl", "W_l", "b_l", "Wi", "bi") for k in f.strings),
      lambda f, _: f"a key holds the letter of the loop variable instead of its value (found {sorted(map(repr, f.strings))}): "
@@ -59,8 +53,8 @@ KEY_MISTAKES = (
     (lambda f: not f.extra and sorted(f.missing) == ["W1", "b1"] and f.L > 1,
      "layer 1 is missing: there is no 'W1' or 'b1'. The loop must start at 1: for l in range(1, L), with L = len(layers_dims)."),
     (lambda f: any(not isinstance(k, str) for k in f.extra),
-     lambda f, _: f"keys must be strings like 'W1' and 'b1'; found {sorted(map(show_key, f.extra))}. Write parameters['W' + "
-     "str(l)] = ..."),
+     lambda f, _: f"keys must be strings like 'W1' and 'b1'; found {sorted(map(show_key, f.extra))}. "
+     "Write parameters['W' + str(l)] = ..."),
     (lambda f: _numbered(f) == [1] and f.L == 2 and not f.extra,
      "the last layer is missing: there is no 'W2' or 'b2'. With L = len(layers_dims), loop over range(1, L) so that l reaches L "
      "- 1 (and if 'return parameters' is indented inside the loop, move it after the loop)."),

@@ -4,12 +4,13 @@
 def first_message(table, facts):
     """Return the message of the first (find, say) entry whose ``find(facts)`` finds something, else None.
 
-    ``say`` is the message, or a function of (facts, what find returned) when it quotes what was found.
+    ``say`` is the message, a function of (facts, what find returned) when it quotes what was found, or None
+    when what find returned is the message.
     """
     for find, say in table:
         found = find(facts)
         if found:
-            return say(facts, found) if callable(say) else say
+            return found if say is None else say(facts, found) if callable(say) else say
     return None
 
 

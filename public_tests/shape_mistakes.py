@@ -27,8 +27,8 @@ BIAS_SHAPES = (
     (_shape(lambda n, p: (n,)), _says(": it is 1-D. Write np.zeros((layers_dims[l], 1)) with the trailing 1.")),
     (_shape(lambda n, p: (1, n)), _says(": it is transposed. Use np.zeros((layers_dims[l], 1)).")),
     (_shape(lambda n, p: (p, 1)), _says(": it uses the previous layer's size; biases have one entry per unit of layer {l}.")),
-    (_shape(lambda n, p: (n, p)), _says(": it has the weights' shape. A bias has one entry per unit: np.zeros((layers_dims[l], "
-                                        "1)).")),
+    (_shape(lambda n, p: (n, p)), _says(": it has the weights' shape. A bias has one entry per unit: "
+                                        "np.zeros((layers_dims[l], 1)).")),
 )
 
 
@@ -55,18 +55,8 @@ def implied_dims(parameters):
     return dims
 
 
-def _fixed_count(f):
-    fixed = [list(o) for o, seen in f.others if seen is not None and len(seen) == len(f.implied)
-             and len(o) != len(f.given)]
-    return fixed[0] if fixed else None
-
-
-def _same_shapes(f):
-    same = [list(o) for o, seen in f.others if seen == f.implied and list(o) != f.given]
-    return same[0] if same else None
-
-
-FIXED_COUNT = (_fixed_count, lambda f, other: (
+FIXED_COUNT = (lambda f: next((list(o) for o, seen in f.others if seen is not None and len(seen) == len(f.implied)
+                               and len(o) != len(f.given)), None), lambda f, other: (
     f"the function builds {count(len(f.implied) - 1, 'layer')} whatever it is given: {len(f.implied) - 1} for {other} and "
     f"{len(f.implied) - 1} for {f.given}, which has {len(f.given) - 1}. The number of layers must come from the parameter, L = "
     "len(layers_dims), with a loop over range(1, L): not from a fixed number, a name defined elsewhere in the notebook (such as "
@@ -76,7 +66,8 @@ OTHER_NETWORK = (
      "is (layers_dims[l], layers_dims[l-1]); do not reverse or sort it."),
     (lambda f: f.implied == sorted(f.given) or f.implied == sorted(f.given, reverse=True),
      lambda f, _: f"{f.head}, which is that list sorted. Read layers_dims as given, without sorting it."),
-    (_same_shapes, lambda f, other: f"{f.head}; given {other}, it built exactly the same shapes. The function ignores its "
+    (lambda f: next((list(o) for o, seen in f.others if seen == f.implied and list(o) != f.given), None),
+     lambda f, other: f"{f.head}; given {other}, it built exactly the same shapes. The function ignores its "
      "parameter: build every shape from layers_dims, the list it is given, not from a list defined elsewhere in the notebook or "
      "from fixed numbers."),
 )

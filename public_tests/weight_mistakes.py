@@ -32,11 +32,6 @@ MISTAKEN_DRAWS = [
 ]
 
 
-def _quote(facts, message):
-    """Say what ``find`` found: for the mistakes whose finding is already the message."""
-    return message
-
-
 def _wrong_factor(f):
     """The scale message, unless the factors are only the right ones at low precision (see _rounded)."""
     if f.factors is None or not any(np.any(W) for W in f.actual):
@@ -106,14 +101,10 @@ def _seeded_otherwise(f):
 
 def per_layer_seeds(f):
     """Return a message if each W<l> is a freshly seeded draw (seeds found per layer, not one stream), else None."""
-    if len(f.actual) < 2:
+    seeds = [other_seed(f.kind, [W], [n_prev, n_l], allow_three=True)
+             for W, (_, n_l, n_prev) in zip(f.actual, shapes(f.layers_dims))]
+    if len(seeds) < 2 or None in seeds:
         return None
-    seeds = []
-    for W, (_, n_l, n_prev) in zip(f.actual, shapes(f.layers_dims)):
-        s = other_seed(f.kind, [W], [n_prev, n_l], allow_three=True)
-        if s is None:
-            return None
-        seeds.append(s)
     listed = ", ".join(f"W{l} np.random.seed({s})" for l, s in enumerate(seeds, start=1))
     return (f"every layer starts a freshly seeded stream ({listed}): the function seeds inside the loop. Call np.random.seed(3) "
             "once, before the loop, and never inside it: then W2 continues the stream where W1 ended.")
@@ -165,20 +156,20 @@ def _first_wrong_layer(f):
 
 
 WEIGHT_MISTAKES = (
-    (_wrong_factor, _quote),
-    (_rounded, _quote),
+    (_wrong_factor, None),
+    (_rounded, None),
     *((lambda f, options=options: same_weights(f.actual, seeded_draw(f.layers_dims, f.kind, **options)),
        f"the weights look like a draw that {message}.")
       for options, message in MISTAKEN_DRAWS),
-    (stream_problem, _quote),
+    (stream_problem, None),
     (lambda f: not any(np.any(W) for W in f.actual),
      "the weights are all zeros. In this exercise they are random: np.random.randn(layers_dims[l], layers_dims[l-1]) times the "
      "scale; only the biases are zeros. A scale cut down to a whole number is 0 here: integer division (2 // 4 is 0), int(...) "
      "or np.floor(...). Use / and no rounding."),
-    (_seeded_otherwise, _quote),
-    (per_layer_seeds, _quote),
-    (lambda f: f.factors is not None and scale_message(f.kind, f.factors, f.layers_dims, f.others), _quote),
-    (_first_wrong_layer, _quote),
+    (_seeded_otherwise, None),
+    (per_layer_seeds, None),
+    (lambda f: f.factors is not None and scale_message(f.kind, f.factors, f.layers_dims, f.others), None),
+    (_first_wrong_layer, None),
 )
 
 

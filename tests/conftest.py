@@ -14,7 +14,7 @@ from init_utils import load_dataset  # noqa: E402
 # (nbval's cells of the solved notebook in order, in one kernel; module fixtures such as a JupyterLab server
 # or a Dask cluster start once), and files are handed out in collection order. The slowest go first, so that
 # neither worker is left alone with one at the end.
-SLOWEST_FIRST = ["test_browser.py", "test_cluster.py", "Initialization_solution.ipynb", "test_notebooks.py",
+SLOWEST_FIRST = ["test_cluster.py", "test_browser.py", "Initialization_solution.ipynb", "test_notebooks.py",
                  "test_grader.py", "test_grader_hostile.py", "test_wheel.py", "test_sandbox.py"]
 
 

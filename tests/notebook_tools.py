@@ -9,12 +9,12 @@ import nbformat
 from nbclient import NotebookClient
 
 from instructor_tools.answer_regions import graded_name, placeholder
+from printed import cost_lines
 from reference import REFERENCE
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "notebooks" / "source" / "Initialization_solution.ipynb"
 STUDENT = ROOT / "notebooks" / "Initialization.ipynb"
-COST_LINE = re.compile(r"^Cost after iteration (\d+): (\S+)$", re.M)
 ACCURACY_LINE = re.compile(r"^Accuracy: (\S+)$", re.M)
 
 
@@ -40,7 +40,7 @@ def stream_text(cell):
 
 
 def costs_printed(cell):
-    return [(int(i), float(v)) for i, v in COST_LINE.findall(stream_text(cell))]
+    return cost_lines(stream_text(cell))
 
 
 def answer_lines(name):

@@ -17,15 +17,3 @@ def cost_lines(text):
             assert repr(value) == match.group(2), f"not a float repr: {line!r}"
             found.append((int(match.group(1)), value))
     return found
-
-
-def sanitized(text):
-    """Return text passed through nbval's sanitizers (notebooks/nbval_sanitize.cfg), as nbval compares it."""
-    import pathlib
-
-    from nbval.plugin import get_sanitize_patterns
-
-    config = pathlib.Path(__file__).resolve().parents[1] / "notebooks" / "nbval_sanitize.cfg"
-    for regex, replacement in get_sanitize_patterns(config.read_text()):
-        text = re.sub(regex, replacement, text)
-    return text

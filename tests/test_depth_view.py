@@ -19,20 +19,22 @@ def test_lines_hold_the_stacks_rms_and_the_caption_states_the_closed_form(view):
     activation, gradient = ReluStack(32, samples=32).rms(12, SCALES["LeCun"].factor)
     np.testing.assert_allclose(view.forward.get_ydata(), activation, rtol=1e-12)
     np.testing.assert_allclose(view.backward.get_ydata(), gradient, rtol=1e-12)
-    assert list(view.forward.get_xdata()) == list(range(1, 13)) and view.ax.get_xlim() == (0, 25.5)
+    assert list(view.forward.get_xdata()) == list(range(1, 13)) and view.ax.get_xlim() == (0, 30.5)
     low, high = view.ax.get_ylim()
     assert low <= min(activation.min(), gradient.min()) and high >= max(activation.max(), gradient.max())
     assert "<b>0.5</b> (closed form)" in caption and f"<b>{activation[-1]:.3g}</b> after layer 12" in caption
     assert view.title.get_text() == "LeCun: 12 ReLU layers of 32 units at initialization"
 
 
-def test_the_axes_zoom_out_in_steps_to_hold_exploding_and_vanishing_signals(view):
-    view.show(100, 32, 10.0, "x10")  # RMS about 40 ** 100 = 1e160
+def test_the_axes_hold_lecun_glorot_and_he_so_switching_between_them_keeps_them(view):
+    view.show(30, 32, SCALES["He"].factor, "He")  # LeCun halves the mean square per layer: 0.5 ** 15 = 3e-5
+    assert view.ax.get_ylim() == (1e-5, 1e5) and view.ax.get_xlim() == (0, 30.5)
+    view.show(30, 32, SCALES["LeCun"].factor, "LeCun")
+    assert view.ax.get_ylim() == (1e-5, 1e5)
+    view.show(30, 32, SCALES["x0.01"].factor, "x0.01")  # about 0.04 ** 30 = 1e-42 at width 32
+    assert view.ax.get_ylim() == (1e-50, 1e50)
+    view.show(100, 32, 10.0, "x10")  # about 40 ** 100 = 1e160
     assert view.ax.get_ylim() == (1e-200, 1e200) and view.ax.get_xlim() == (0, 100.5)
-    view.show(30, 32, 0.01, "x0.01")  # RMS about 0.04 ** 30 = 1e-42
-    assert view.ax.get_ylim() == (1e-50, 1e50) and view.ax.get_xlim() == (0, 50.5)
-    view.show(30, 32, SCALES["He"].factor, "He")
-    assert view.ax.get_ylim() == (1e-2, 1e2)
 
 
 def test_zero_weights_are_said_in_words_not_plotted(view):
@@ -55,4 +57,4 @@ def test_limits_are_the_first_steps_that_hold_every_value():
     assert log_limits(np.array([1.0, 2.0])) == (1e-2, 1e2)
     assert log_limits(np.array([1e-40, np.inf, 1e20])) == (1e-50, 1e50)
     assert log_limits(np.array([1e-260])) == (1e-200, 1e200)  # the widest: such a line leaves the axes
-    assert axis_layers(1) == 10 and axis_layers(26) == 50 and axis_layers(100) == 100
+    assert axis_layers(1) == 10 and axis_layers(50) == axis_layers(51) == 60 and axis_layers(100) == 100

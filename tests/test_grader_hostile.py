@@ -169,6 +169,18 @@ def no_sandbox(monkeypatch):
     monkeypatch.setattr(grader, "Session", refuse)
 
 
+
+def test_too_much_code_in_total_is_refused_before_anything_runs(tmp_path, no_sandbox):
+    notebook = answered()
+    for _ in range(4):
+        notebook["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                                  "source": "x = 1  # padding padding padding padding\n" * 1999})
+    verdict = grade(tmp_path, notebook)
+    assert verdict["score"] == 0 and verdict["error"] == (
+        f"{tmp_path / 'submission.ipynb'} has more than 300000 characters of code in its code cells (the assignment "
+        "has about 10 000); delete the extra code cells.")
+
+
 def test_a_huge_answer_is_refused_before_anything_runs(tmp_path, no_sandbox):
     notebook = edited(NAMES[2], HE_ANSWER, HE_ANSWER + "\n        x = 0" * 400_000)
     verdict = grade(tmp_path, notebook)

@@ -2,8 +2,8 @@
 import numpy as np
 
 from init_utils import backward_propagation, forward_propagation, train
-from init_utils.inspection import (blocked_share, gradient_norms, layer_statistics, output_shares, relative_steps,
-                                   training_trace, weight_norms)
+from init_utils.inspection import (blocked_share, gradient_norms, healthy_snapshots, layer_statistics, output_shares,
+                                   relative_steps, training_trace, weight_norms)
 from reference import REFERENCE
 
 
@@ -55,3 +55,13 @@ def test_blocked_share_counts_examples_no_unit_of_the_last_hidden_layer_passes()
     parameters = {"W1": np.array([[1.0]]), "b1": np.zeros((1, 1)), "W2": np.array([[1.0]]), "b2": np.zeros((1, 1))}
     assert blocked_share(parameters, np.array([[-2.0, 0.0, 1.0, 3.0]])) == 0.5
     assert blocked_share(REFERENCE["zeros"]([2, 10, 5, 1]), np.ones((2, 4))) == 1.0
+
+
+def test_healthy_snapshots_end_where_the_parameters_in_use_broke(data):
+    X, Y, _, _ = data
+    history = train(X, Y, REFERENCE["he"]([2, 10, 5, 1]), num_iterations=300, print_cost=False, record_every=100)
+    assert healthy_snapshots(history) == 4  # iterations 0, 100, 200 and the final 300
+    history.diverged_at = 250
+    assert healthy_snapshots(history) == 3
+    history.diverged_at = 200  # the parameters in use at 200 are already broken
+    assert healthy_snapshots(history) == 2

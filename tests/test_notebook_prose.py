@@ -54,7 +54,7 @@ CLAIMS = {
     },
     "random_inf_after_md": {
         "300": lambda w: "outputs at exactly 0 or 1: 300 of 300" in out("random_inf"),
-        "6929": lambda w: as_written(float(re.search(r"largest \|z3\|: (\S+)", out("random_inf")).group(1)), w),
+        "63": lambda w: as_written(float(re.search(r"smallest and largest z3: (\S+)", out("random_inf")).group(1)), w),
         "150": lambda w: "class 0 points with a3 exactly 1: 150 of 150" in out("random_inf")
         and "class 1 points with a3 exactly 1: 150 of 150" in out("random_inf"),
         "1774": lambda w: as_written(float(out("random_inf").split()[-1]), w),
@@ -107,9 +107,11 @@ CLAIMS = {
     },
     "random_trace_after_md": {
         "50 %": lambda w: trace(0)["wrong"] == 0.5,
-        "81": lambda w: as_written(inside("x10", 1, "random_trace")[2], w),
-        "88": lambda w: as_written(inside("x10", 2, "random_trace")[2], w),
-        "155": lambda w: as_written(inside("x10", 3, "random_trace")[2], w),
+        "1 %": lambda w: as_written(min(trace(0)["steps"]), w),
+        "7 %": lambda w: as_written(max(trace(0)["steps"]), w),
+        "43.5": lambda w: trace(0)["norms"][0] == 43.5,
+        "79.2": lambda w: trace(0)["norms"][1] == 79.2,
+        "22.9": lambda w: trace(0)["norms"][2] == 22.9,
         "200": lambda w: trace(200)["wrong"] == 0,
         "0 %": lambda w: trace(200)["wrong"] == 0 and all(trace(i)["wrong"] == 0 for i in TRACE_ITERATIONS[5:]),
         "7.0 %": lambda w: trace(500)["wrong"] == 0.07,
@@ -118,7 +120,7 @@ CLAIMS = {
         "39": lambda w: all(as_written(trace(i)["norms"][0], w) for i in TRACE_ITERATIONS[5:]),
         "78": lambda w: all(as_written(trace(i)["norms"][1], w) for i in TRACE_ITERATIONS[5:]),
         "19": lambda w: all(as_written(trace(i)["norms"][2], w) for i in TRACE_ITERATIONS[5:]),
-        "1e-5": lambda w: all(s < 1e-5 for s in late_steps()),
+        "1e-5": lambda w: all(s < 1.5e-5 for s in late_steps()),  # "about 1e-5 or less"
         "6000": lambda w: max(range(1000, 14000, 1000), key=lambda i: cost("random_train", i) - cost("random_train", i + 1000))
         in (6000, 7000),
         "8000": lambda w: cost("random_train", 8000) < cost("random_train", 6000) - 0.1,
@@ -143,6 +145,8 @@ CLAIMS = {
         "0.058": lambda w: lowest_final_cost() == 0.058 == sweep_row("1")["cost"],
         "0.631": lambda w: floor_labels() == ["0.630957", "1", "1.58489", "2.51189", "3.98107", "He", "LeCun"],
         "0.142": lambda w: sweep_row("Xavier/Glorot")["cost"] == 0.142 and 0.142 > 2 * lowest_final_cost(),
+        "0.398": lambda w: sweep_row("0.398107")["label"] not in floor_labels(),
+        "0.129": lambda w: sweep_row("0.398107")["cost"] == 0.129,
         "97.0 %": lambda w: max(r["test"] for r in all_sweep_rows()) == 0.97 == sweep_row("0.251189")["test"],
         "0.251": lambda w: sweep_row("0.251189")["label"] not in floor_labels(),
         "0.448": lambda w: sweep_row("0.251189")["cost"] == 0.448,
@@ -169,14 +173,14 @@ CLAIMS = {
         "3.4e+52": lambda w: rms_row("x1")["at"][50] == 3.4e52,
     },
     "deep_after_md": {
-        "0.692": lambda w: all(r["final"] in (0.692, 0.693) for s in SLOW_SCHEMES for r in deep(s)),
+        "0.692": lambda w: all(r["final"] in (0.692, 0.693) and r["lowest"] >= 0.69 for s in SLOW_SCHEMES for r in deep(s)),
         "0.693": lambda w: all(r["final"] in (0.692, 0.693) for s in SLOW_SCHEMES for r in deep(s)) and len(
             [r for s in SLOW_SCHEMES for r in deep(s)]) == 9,
         "100 %": lambda w: all(r["first"] == np.inf for r in deep("x1"))
         and all(r["end"] == 1.0 and r["final"] == 0.693 for r in deep("x1", 1) + deep("x1", 3))
         and deep("x1", 2)[0]["diverged"],
-        "0.05": lambda w: all(r["final"] < 0.05 for r in deep("He", 1) + deep("He", 3)),
-        "99 %": lambda w: all(r["train"] >= 0.99 for r in deep("He", 1) + deep("He", 3)),
+        "0.05": lambda w: all(r["lowest"] < 0.05 for r in deep("He", 1) + deep("He", 3)),
+        "99.7 %": lambda w: all(r["train"] == 0.997 for r in deep("He", 1) + deep("He", 3)),
         "0.65": lambda w: as_written(deep("He", 2)[0]["final"], w) and deep("He", 2)[0]["end"] == 0
         and deep("He", 2)[0]["first"] - deep("He", 2)[0]["final"] < 0.1,  # "hardly fallen"
         "19 %": lambda w: all(r["start"] == 0.19 for r in deep(seed=2))
@@ -188,12 +192,13 @@ CLAIMS = {
 # sweep's runs at large scales. Their digits move with the CPU and the BLAS kernel (by more than 1 % where
 # a cost curve drops steeply), so nbval does not compare those cells either. They are checked against the
 # stored outputs (prose and outputs come from one execution); on a fresh execution on another CPU they may
-# move, and claim_failures(..., portable_only=True) leaves them out. The deep network's claims are written
-# so that they hold on any machine, and are checked on fresh executions too.
+# move, and claim_failures(..., portable_only=True) leaves them out. So do the deep network's final accuracies
+# (a run can end on a spike of its cost); its other claims hold on any machine and are checked on fresh runs too.
 CHAOTIC = {
     "random_trace_after_md": {"200", "0 %", "7.0 %", "500", "1000", "39", "78", "19", "1e-5", "6000",
                               "8000"},
-    "sweep_after_md": {"0.381", "0.660", "3.98", "0.097", "0.058", "0.631", "97.0 %", "0.251", "93.0 %", "96.0 %"},
+    "deep_after_md": {"99.7 %"},
+    "sweep_after_md": {"0.398", "0.381", "0.660", "3.98", "0.097", "0.058", "0.631", "97.0 %", "0.251", "93.0 %", "96.0 %"},
 }
 
 
