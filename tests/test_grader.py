@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from fixtures.grading.builders import (HE_ANSWER, NAMES, TEMPLATE, answered, cell_number, edited, line_of,
+from fixtures.grading.builders import (HE_ANSWER, ISOLATED, NAMES, TEMPLATE, answered, cell_number, edited, line_of,
                                        rules, scores, with_code, write)
 from notebook_tools import text
 from instructor_tools.grading.cli import main
@@ -19,6 +19,7 @@ from instructor_tools.grading.grader import grade_submission
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOLUTION = os.path.join(ROOT, "notebooks", "source", "Initialization_solution.ipynb")
 GRADE = [sys.executable, "-m", "public_tests.grade"]
+BATCH_ISOLATION = [] if ISOLATED else ["--isolation", "off"]  # a batch refuses to run unisolated unless told
 
 
 def grade(tmp_path, notebook, name="submission.ipynb", **options):
@@ -397,7 +398,7 @@ def test_a_pipe_or_device_named_like_a_notebook_gets_a_verdict_without_blocking(
     os.symlink("/dev/zero", folder / "zero.ipynb")
     write(folder, answered(), "alice.ipynb")
     gradebook = tmp_path / "gradebook.csv"
-    assert main([str(folder), "--csv", str(gradebook), "--timeout", "30"]) == 0
+    assert main([str(folder), "--csv", str(gradebook), "--timeout", "30", *BATCH_ISOLATION]) == 0
     rows = {row["file"]: row for row in csv.DictReader(gradebook.open())}
     assert rows["alice.ipynb"]["score"] == "3"
     assert rows["fifo.ipynb"]["score"] == "0" and "is not a regular file" in rows["fifo.ipynb"]["error"]
@@ -422,7 +423,7 @@ def test_a_symlink_is_refused_without_saying_where_it_points(tmp_path):
         f"{folder / 'mallory.ipynb'} is a symbolic link, not a notebook; the grader reads only regular files. "
         "Submit the notebook file itself.")
     gradebook = tmp_path / "gradebook.csv"
-    assert main([str(folder), "--csv", str(gradebook), "--timeout", "30"]) == 0
+    assert main([str(folder), "--csv", str(gradebook), "--timeout", "30", *BATCH_ISOLATION]) == 0
     rows = {row["file"]: row for row in csv.DictReader(gradebook.open())}
     assert rows["alice.ipynb"]["score"] == "3"
     errors = {name: rows[name]["error"] for name in ("mallory.ipynb", "dangling.ipynb", "loop.ipynb")}

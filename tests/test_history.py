@@ -1,6 +1,6 @@
 import numpy as np
 
-from init_utils import train
+from init_utils import History, train
 from reference import initialize_parameters_he
 
 
@@ -14,3 +14,9 @@ def test_snapshot_index_finds_the_snapshot_at_or_before_an_iteration():
     assert history.snapshot_index(250) == 3
     assert history.snapshot_index(10_000) == 3
     assert "250 iterations" in repr(history) and "array" not in repr(history)
+
+
+def test_repr_names_the_iteration_where_training_diverged():
+    history = History([0.7], [0], [{}], [0], [0.7], {}, 0.01, 10, diverged_at=4)
+    assert repr(history).endswith(", diverged at iteration 4)")
+    assert History([], [], [], [], [], {}, 0.01, 0).diverged_at is None
