@@ -97,7 +97,7 @@ TRACE_ITERATIONS = [0, 100, 200, 300, 500, 1000, 5000, 10000, 14900]
 
 
 def trace(iteration):
-    row = next(r for r in out("random_trace").splitlines()[5:] if r.split()[:1] == [str(iteration)]).split()
+    row = next(r for r in out("random_trace").splitlines()[1:] if r.split()[:1] == [str(iteration)]).split()
     return {"saturated": percent(row[1]), "wrong": percent(row[2]), "steps": [float(v) for v in row[3:6]],
             "norms": [float(v) for v in row[6:9]]}
 

@@ -76,9 +76,11 @@ def test_a_killed_batch_keeps_its_rows_leaves_no_process_and_resumes(tmp_path):
     assert [(r["file"], r["score"]) for r in rows] == [("a.ipynb", "3"), ("b.ipynb", "3"), ("c.ipynb", "3")]
 
 
-FORGER = ("import os, signal\ntry:\n    with open({gradebook!r}, 'a') as handle:\n"
-          "        handle.write('evil.ipynb,3,3,1,1,1,,,isolated\\n')\nexcept OSError:\n    pass\n"
-          "os.kill(os.getppid(), signal.SIGKILL)")
+FORGER = ("import os, signal\ntry:\n    with open({gradebook!r}, 'a+') as handle:\n        handle.seek(0)\n"
+          "        first = 'evil.ipynb' not in handle.read()  # the grader calls this function many times\n"
+          "        if first:\n            handle.write('evil.ipynb,3,3,1,1,1,,,isolated\\n')\n"
+          "except OSError:  # isolated: the gradebook is not there\n    first = True\n"
+          "if first:\n    os.kill(os.getppid(), signal.SIGKILL)")
 
 
 @requires_isolation

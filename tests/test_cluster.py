@@ -198,9 +198,10 @@ def test_a_worker_killed_mid_batch_is_survived_and_every_row_is_written(ready, t
 
 def test_only_the_submission_that_kills_its_worker_alone_gets_a_killed_worker_row(tmp_path):
     """Every task depends on the task that holds the template, so Dask sends them all to the worker that holds it
-    (no queuing, no work stealing, one thread per worker). Sent in one graph, a-mallory.ipynb runs first, with alice and bob waiting on
-    that worker: both deaths take them too. Five workers, because a Nanny whose new worker dies before it has
-    checked in gives up (a Dask race a busy machine can hit), and the four deaths must still leave one worker."""
+    (no queuing, no work stealing, one thread per worker). Sent in one graph, a-mallory.ipynb runs first, with
+    alice and bob waiting on that worker: both deaths take them too. Five workers, because a Nanny whose new
+    worker dies before it has checked in gives up (a Dask race a busy machine can hit), and the four deaths must
+    still leave one worker."""
     from distributed import Client
 
     folder = tmp_path / "class"
