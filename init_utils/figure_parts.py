@@ -110,7 +110,7 @@ def boundary_axes(ax, grid_shape, X, Y, legend=True, ticks=True):
     With ``legend``, the classes' colours, shapes and shading are named beside the axes.
     """
     image = ax.imshow(np.zeros(grid_shape, dtype=np.uint8), extent=(*VIEW, *VIEW), origin="lower", cmap=CMAP,
-                      vmin=0, vmax=1, alpha=0.6, interpolation="nearest")
+                      vmin=0, vmax=1, interpolation="nearest")
     markers = mark_classes(ax, X, Y, markersize=4)
     ax.set_xlim(VIEW)
     ax.set_ylim(VIEW)

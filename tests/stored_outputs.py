@@ -1,9 +1,7 @@
 """Read the solved notebook's stored outputs: printed costs, accuracies and tables, as the prose quotes them.
 
-Every reader looks at ``state.notebook``: the stored notebook, or (inside ``reading(notebook)``) a fresh
-execution of it.
+Every reader looks at ``state.notebook``, the stored solved notebook.
 """
-import contextlib
 import re
 
 from init_utils.sweep import SWEEP_SCALES
@@ -18,16 +16,6 @@ class state:
     """The notebook the readers look at."""
 
     notebook = load(SOURCE)
-
-
-@contextlib.contextmanager
-def reading(notebook):
-    """Point every reader at ``notebook`` for the duration of the block."""
-    stored, state.notebook = state.notebook, notebook
-    try:
-        yield
-    finally:
-        state.notebook = stored
 
 
 def out(gid):
