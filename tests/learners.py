@@ -291,3 +291,17 @@ def assert_passed(out, kind, grader_cases=False):
 
 def ids(table):
     return [f"{kind}-{words[:40]}" for kind, _, words in table]
+
+
+def mistake_tests(table):
+    """Return the two tests of a table of mistakes: the self-check names each, and the grader's path agrees."""
+    @pytest.mark.parametrize("kind, learner, words", table, ids=ids(table))
+    def test_mistake_is_named(kind, learner, words, capsys):
+        assert_mistake_named(kind, learner, words, capsys)
+
+    @pytest.mark.parametrize("kind, learner, words", table, ids=ids(table))
+    def test_portable_data_gives_the_same_verdict(kind, learner, words):
+        """The grader's path: run in one place, keep only plain data, judge elsewhere."""
+        assert_portable_data_gives_the_same_verdict(kind, learner)
+
+    return test_mistake_is_named, test_portable_data_gives_the_same_verdict

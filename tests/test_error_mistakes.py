@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from learners import (CHECKS, HW, RW, ZW, assert_mistake_named, assert_portable_data_gives_the_same_verdict, cell, fresh,
-                      he_scaled, ids, layers, loop, numpy_restored, raising_on_second_call)
+from learners import (mistake_tests, CHECKS, HW, RW, ZW, cell, fresh,
+                      he_scaled, layers, loop, numpy_restored, raising_on_second_call)
 from public_tests import initialize_parameters_he_test, initialize_parameters_zeros_test
 from reference import REFERENCE
 
@@ -41,15 +41,7 @@ ERROR_MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize("kind, learner, words", ERROR_MISTAKES, ids=ids(ERROR_MISTAKES))
-def test_mistake_is_named(kind, learner, words, capsys):
-    assert_mistake_named(kind, learner, words, capsys)
-
-
-@pytest.mark.parametrize("kind, learner, words", ERROR_MISTAKES, ids=ids(ERROR_MISTAKES))
-def test_portable_data_gives_the_same_verdict(kind, learner, words):
-    """The grader's path: run in one place, keep only plain data, judge elsewhere."""
-    assert_portable_data_gives_the_same_verdict(kind, learner)
+test_mistake_is_named, test_portable_data_gives_the_same_verdict = mistake_tests(ERROR_MISTAKES)
 
 
 # Exceptions from the learner's own code: they propagate with their traceback; the report explains them.

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from learners import (HW, assert_mistake_named, assert_portable_data_gives_the_same_verdict, cell, first_call_only,
-                      he_scaled, ids, layers, loop, mutating_zeros, python_random_seed, refills_one_dict,
+from learners import (mistake_tests, HW, cell, first_call_only,
+                      he_scaled, layers, loop, mutating_zeros, python_random_seed, refills_one_dict,
                       seeded_after_loop)
 from public_tests import initialize_parameters_he_test
 from reference import REFERENCE
@@ -36,15 +36,7 @@ JUDGED = [
 ]
 
 
-@pytest.mark.parametrize("kind, learner, words", JUDGED, ids=ids(JUDGED))
-def test_mistake_is_named(kind, learner, words, capsys):
-    assert_mistake_named(kind, learner, words, capsys)
-
-
-@pytest.mark.parametrize("kind, learner, words", JUDGED, ids=ids(JUDGED))
-def test_portable_data_gives_the_same_verdict(kind, learner, words):
-    """The grader's path: run in one place, keep only plain data, judge elsewhere."""
-    assert_portable_data_gives_the_same_verdict(kind, learner)
+test_mistake_is_named, test_portable_data_gives_the_same_verdict = mistake_tests(JUDGED)
 
 
 def test_judge_with_other_observations_confirms_the_rule():

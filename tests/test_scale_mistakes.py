@@ -2,8 +2,7 @@
 import numpy as np
 import pytest
 
-from learners import (RW, assert_mistake_named, assert_portable_data_gives_the_same_verdict, cell, he_scaled, ids,
-                      layers, loop, scaled)
+from learners import (mistake_tests, RW, cell, he_scaled, layers, loop, scaled)
 from reference import REFERENCE
 
 pytestmark = pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix, used on purpose
@@ -63,15 +62,7 @@ SCALE_MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize("kind, learner, words", SCALE_MISTAKES, ids=ids(SCALE_MISTAKES))
-def test_mistake_is_named(kind, learner, words, capsys):
-    assert_mistake_named(kind, learner, words, capsys)
-
-
-@pytest.mark.parametrize("kind, learner, words", SCALE_MISTAKES, ids=ids(SCALE_MISTAKES))
-def test_portable_data_gives_the_same_verdict(kind, learner, words):
-    """The grader's path: run in one place, keep only plain data, judge elsewhere."""
-    assert_portable_data_gives_the_same_verdict(kind, learner)
+test_mistake_is_named, test_portable_data_gives_the_same_verdict = mistake_tests(SCALE_MISTAKES)
 
 
 @pytest.mark.parametrize("source, named, unnamed", [

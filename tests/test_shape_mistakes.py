@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from learners import (HW, ZW, assert_mistake_named, assert_portable_data_gives_the_same_verdict, ids, layers,
+from learners import (mistake_tests, HW, ZW, layers,
                       loop)
 
 pytestmark = pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix, used on purpose
@@ -33,12 +33,4 @@ SHAPE_MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize("kind, learner, words", SHAPE_MISTAKES, ids=ids(SHAPE_MISTAKES))
-def test_mistake_is_named(kind, learner, words, capsys):
-    assert_mistake_named(kind, learner, words, capsys)
-
-
-@pytest.mark.parametrize("kind, learner, words", SHAPE_MISTAKES, ids=ids(SHAPE_MISTAKES))
-def test_portable_data_gives_the_same_verdict(kind, learner, words):
-    """The grader's path: run in one place, keep only plain data, judge elsewhere."""
-    assert_portable_data_gives_the_same_verdict(kind, learner)
+test_mistake_is_named, test_portable_data_gives_the_same_verdict = mistake_tests(SHAPE_MISTAKES)

@@ -2,8 +2,7 @@
 import numpy as np
 import pytest
 
-from learners import (RW, Subclass, ZW, assert_mistake_named, assert_portable_data_gives_the_same_verdict,
-                      biases_from_stream, ids, layers, loop, retyped)
+from learners import (mistake_tests, RW, Subclass, ZW, biases_from_stream, layers, loop, retyped)
 from reference import REFERENCE
 
 pytestmark = pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix, used on purpose
@@ -46,12 +45,4 @@ VALUE_MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize("kind, learner, words", VALUE_MISTAKES, ids=ids(VALUE_MISTAKES))
-def test_mistake_is_named(kind, learner, words, capsys):
-    assert_mistake_named(kind, learner, words, capsys)
-
-
-@pytest.mark.parametrize("kind, learner, words", VALUE_MISTAKES, ids=ids(VALUE_MISTAKES))
-def test_portable_data_gives_the_same_verdict(kind, learner, words):
-    """The grader's path: run in one place, keep only plain data, judge elsewhere."""
-    assert_portable_data_gives_the_same_verdict(kind, learner)
+test_mistake_is_named, test_portable_data_gives_the_same_verdict = mistake_tests(VALUE_MISTAKES)

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from learners import (HW, RW, assert_mistake_named, assert_portable_data_gives_the_same_verdict, biases_from_stream,
-                      ids, layers, loop, random_with_default_rng, reseeding_he,
+from learners import (mistake_tests, HW, RW, biases_from_stream,
+                      layers, loop, random_with_default_rng, reseeding_he,
                       reversed_layers, scaled, warm_up)
 from reference import REFERENCE
 
@@ -68,12 +68,4 @@ WEIGHT_MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize("kind, learner, words", WEIGHT_MISTAKES, ids=ids(WEIGHT_MISTAKES))
-def test_mistake_is_named(kind, learner, words, capsys):
-    assert_mistake_named(kind, learner, words, capsys)
-
-
-@pytest.mark.parametrize("kind, learner, words", WEIGHT_MISTAKES, ids=ids(WEIGHT_MISTAKES))
-def test_portable_data_gives_the_same_verdict(kind, learner, words):
-    """The grader's path: run in one place, keep only plain data, judge elsewhere."""
-    assert_portable_data_gives_the_same_verdict(kind, learner)
+test_mistake_is_named, test_portable_data_gives_the_same_verdict = mistake_tests(WEIGHT_MISTAKES)
