@@ -83,13 +83,18 @@ FORGER = ("import os, signal\ntry:\n    with open({gradebook!r}, 'a+') as handle
           "if first:\n    os.kill(os.getppid(), signal.SIGKILL)")
 
 
-@requires_isolation
-def test_isolated_learner_code_cannot_forge_a_row_in_the_gradebook(tmp_path):
-    folder = tmp_path / "class"
+def class_with_a_forger(tmp_path):
+    """Return a folder holding alice (correct) and evil (FORGER), and the gradebook path evil aims at."""
+    folder, gradebook = tmp_path / "class", tmp_path / "gradebook.csv"
     folder.mkdir()
-    gradebook = tmp_path / "gradebook.csv"
     write(folder, answered(), "alice.ipynb")
     write(folder, with_code(NAMES[0], FORGER.format(gradebook=str(gradebook))), "evil.ipynb")
+    return folder, gradebook
+
+
+@requires_isolation
+def test_isolated_learner_code_cannot_forge_a_row_in_the_gradebook(tmp_path):
+    folder, gradebook = class_with_a_forger(tmp_path)
     done = subprocess.run(GRADE + [str(folder), "--csv", str(gradebook), "--timeout", "60"], capture_output=True,
                           text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
@@ -99,11 +104,7 @@ def test_isolated_learner_code_cannot_forge_a_row_in_the_gradebook(tmp_path):
 
 
 def test_a_row_forged_by_unisolated_learner_code_is_not_resumed_without_isolation_off(tmp_path):
-    folder = tmp_path / "class"
-    folder.mkdir()
-    gradebook = tmp_path / "gradebook.csv"
-    write(folder, answered(), "alice.ipynb")
-    write(folder, with_code(NAMES[0], FORGER.format(gradebook=str(gradebook))), "evil.ipynb")
+    folder, gradebook = class_with_a_forger(tmp_path)
     command = GRADE + [str(folder), "--csv", str(gradebook), "--timeout", "60", "--jobs", "1"]
     done = subprocess.run(command + ["--isolation", "off"], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == -signal.SIGKILL  # evil.ipynb appended its row and killed the grader
