@@ -1,13 +1,9 @@
-"""Grader speed: isolated (bubblewrap) against unisolated, in the same run, single and batched.
+"""Grader speed: isolated (bubblewrap) against unisolated, in the same run, one submission and a --jobs 2 batch.
 
     python benchmarks/bench_grader.py [--rounds 3] [--batch 8] [--before /tmp/grader-before]
 
-Every measurement runs the command line as an instructor would (a fresh interpreter,
-``python -m instructor_tools.grading``), over correct submissions built from the student
-template and the reference answers in tests/reference.py. Rounds alternate between the
-variants so that load from other processes hits them alike. ``--before DIR`` adds a checkout
-of an older grader (``python -m public_tests.grade``, run with PYTHONPATH=DIR from inside DIR)
-as a second baseline.
+Each measurement runs the command line in a fresh interpreter on correct submissions; rounds alternate the
+variants. ``--before DIR`` also times an older checkout's ``python -m public_tests.grade`` (run from DIR).
 """
 import argparse
 import json
@@ -17,22 +13,19 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from common import ratio_line  # noqa: E402
+from common import ratio_line, timed  # noqa: E402
 from notebook_tools import STUDENT, fill_answers, load  # noqa: E402
 
 from instructor_tools.grading.sandbox import isolation  # noqa: E402
 
 
 def run(command, cwd, env=None):
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    seconds, done = timed(subprocess.run, command, cwd=cwd, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
     return seconds

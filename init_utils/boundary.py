@@ -1,19 +1,16 @@
-"""Pure arithmetic behind the explorer's pictures. Imports only numpy.
-
-The explorer shows the course's square view VIEW = [-1.5, 1.5]^2 (every boundary plot of the
-package uses it) and costs on a log axis between COST_LIMITS.
-"""
+"""Pure arithmetic behind the pictures: the course's square view, log cost axes and frames. Imports only numpy."""
 import numpy as np
 
-VIEW = (-1.5, 1.5)
+VIEW = (-1.5, 1.5)  # x1 and x2 limits of every boundary plot
 COST_LIMITS = (1e-3, 10.0)
 
 
-def boundary_grid(step, limits=VIEW):
+def boundary_grid(step):
     """Return the cell centres (2, k) of a grid with spacing ``step`` over the square view, and its shape."""
-    if not step > 0 or step > limits[1] - limits[0]:
-        raise ValueError(f"grid_step must be positive and at most the view's width {limits[1] - limits[0]}; got {step!r}")
-    ticks = np.arange(limits[0] + step / 2, limits[1], step)
+    low, high = VIEW
+    if not 0 < step <= high - low:
+        raise ValueError(f"grid_step must be positive and at most the view's width {high - low}; got {step!r}")
+    ticks = np.arange(low + step / 2, high, step)
     xx, yy = np.meshgrid(ticks, ticks)
     return np.vstack([xx.ravel(), yy.ravel()]), xx.shape
 
@@ -33,7 +30,4 @@ def frame_indices(n_snapshots, every):
     """Return every ``every``-th snapshot index, always ending with the last one."""
     if n_snapshots < 1 or every < 1:
         raise ValueError(f"need at least one snapshot and every >= 1; got {n_snapshots} snapshots, every={every!r}")
-    frames = list(range(0, n_snapshots, every))
-    if frames[-1] != n_snapshots - 1:
-        frames.append(n_snapshots - 1)
-    return frames
+    return list(range(0, n_snapshots - 1, every)) + [n_snapshots - 1]

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .boundary import drawable_costs
-from .figure_parts import boundary_axes, cost_axes, figure_class_legend, widget_figure
+from .figure_parts import boundary_axes, cost_axes, figure_class_legend, show_boundary, widget_figure
 
 COLUMNS = 3
 
@@ -26,7 +26,7 @@ class CompareView:
         self.cost_ax.legend(fontsize=8, ncol=3, loc="lower left")
         figure_class_legend(self.figure, self.figure.axes[0], loc="upper center")
         self.figure.tight_layout(rect=(0, 0, 1, 0.95))
-        self.shown = None
+        self.shown = None  # (runs, iteration) on screen
 
     def show(self, runs, iteration, last_iteration):
         """Show every label's run in ``runs`` (None while it trains) at ``iteration``."""
@@ -36,11 +36,9 @@ class CompareView:
                 image.set_data(np.zeros_like(image.get_array()))
                 self.titles[label].set_text(f"{label}\ntraining…")
                 self.lines[label].set_data([], [])
-                continue
-            k = run.history.snapshot_index(iteration)
-            image.set_data(run.boundaries[k])
-            self.titles[label].set_text(f"{label}\ntrain accuracy {run.train_accuracy[k]:.0%}")
-            self.lines[label].set_data(run.iterations, drawable_costs(run.costs))
+            else:
+                show_boundary(run, iteration, image, self.titles[label])
+                self.lines[label].set_data(run.iterations, drawable_costs(run.costs))
         self.cost_ax.set_xlim(0, max(last_iteration, 1))
         self.now.set_xdata([iteration, iteration])
         self.shown = (dict(runs), iteration)

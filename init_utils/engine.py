@@ -2,12 +2,9 @@
 
 Not pure math: it imports numba (optional); ``train`` loads this module on first use.
 
-One kernel serves every depth and width, without the ~20 numpy calls per iteration. Sums
-run in whatever order is fastest, as BLAS's do, so costs agree with the numpy loop to about
-1e-15, not bit for bit; where the math is exact (the zeros run: every output sigmoid(0) = 0.5,
-every partial sum of the +-0.5 errors exact), so is the engine. The kernel records output
-rows; ``loss.compute_loss`` turns them into costs. numba caches the machine code on disk
-(``make setup`` fills the cache); a first call that compiles says so.
+One kernel serves every depth and width. Sums run in whatever order is fastest, as BLAS's do,
+so costs agree with the numpy loop to about 1e-15, not bit for bit; where the math is exact
+(the zeros run) so is the engine. numba caches the machine code on disk (``make setup`` fills it).
 """
 import os
 import sys
@@ -29,66 +26,73 @@ NOTICE = "init_utils: compiling the training engine for this machine (once; late
 FAST = {"reassoc", "nsz", "arcp", "contract"}
 
 
-def _njit(function):
+def _njit(function, inline="never"):
     # error_model="numpy": IEEE division (1/0 is inf) without a zero check; nogil: the explorer
     # trains in a thread while the widgets stay responsive.
     if numba is None:
         return function
-    return numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=FAST)(function)
+    return numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=FAST, inline=inline)(function)
 
 
-@_njit
-def _offsets(dims, m):
-    """Return where each layer's W, b and activations start in their flat buffers (layer l at [l], [l + 1])."""
-    L = dims.shape[0] - 1
-    w_at, b_at, a_at = np.zeros(L + 2, np.int64), np.zeros(L + 2, np.int64), np.zeros(L + 2, np.int64)
-    for l in range(1, L + 1):
-        w_at[l + 1] = w_at[l] + dims[l] * dims[l - 1]
-        b_at[l + 1] = b_at[l] + dims[l]
-    for l in range(L + 1):
-        a_at[l + 1] = a_at[l] + dims[l] * m
-    return w_at, b_at, a_at
+def _inline(function):
+    """Compile a helper into each kernel that calls it: a call per row would cost more than the row's arithmetic."""
+    return _njit(function, inline="always")
 
 
-@_njit
-def _rows(flat, at, l, width):
-    """Return layer l's part of a flat buffer as a matrix with rows of ``width``."""
-    part = flat[at[l]:at[l + 1]]
-    return part.reshape(part.shape[0] // width, width)
+@_inline
+def _split(flat, rows, cols):
+    """Return views of consecutive parts of flat as matrices (rows[l], cols[l]), one per layer."""
+    views, at = [], 0
+    for r, c in zip(rows, cols):
+        views.append(flat[at:at + r * c].reshape(r, c))
+        at += r * c
+    return views
 
 
-@_njit
-def _product(W, A, out, bias):
-    """Set out to W @ A (+ bias[j] on row j unless bias is None): out (n, m), A (n_in, m); W may be a .T view.
+@_inline
+def _finish(v, last, relu, gate, j, i):
+    """Return v, or after a row's last pass: max(v, 0) keeping NaN if relu, v * (gate > 0) if there is a gate."""
+    if gate is None:
+        return 0.0 if last and relu and v < 0.0 else v
+    return v * (1.0 if (gate[j, i] > 0.0) | (not last) else 0.0)  # a product, as numpy's: inf * 0 is NaN
 
-    Each pass over a row of out adds four rows of A, so out is loaded and stored a quarter
-    as often; the loop over examples is innermost, and the compiler vectorizes it.
+
+@_inline
+def _product(W, A, out, bias, relu, gate):
+    """Set out to W @ A (+ bias[j] on row j unless bias is None), finished by ``_finish``; W may be a .T view.
+
+    Each pass over a row of out adds four rows of A (then two, then one), so out is loaded and stored a quarter
+    as often. The loop over examples is innermost, without branches, and the compiler vectorizes it.
     """
     n_in, m = A.shape
     for j in range(out.shape[0]):
         o, s, k = out[j], 0.0 if bias is None else bias[j], 0
-        if n_in < 4:
-            o[:] = s
-        while k + 4 <= n_in:
-            w0, w1, w2, w3 = W[j, k], W[j, k + 1], W[j, k + 2], W[j, k + 3]
-            a0, a1, a2, a3 = A[k], A[k + 1], A[k + 2], A[k + 3]
-            first = k == 0  # the first pass writes the row instead of adding to it
-            for i in range(m):
-                o[i] = (s if first else o[i]) + ((w0 * a0[i] + w1 * a1[i]) + (w2 * a2[i] + w3 * a3[i]))
-            k += 4
-        for k in range(k, n_in):
-            w, a = W[j, k], A[k]
-            for i in range(m):
-                o[i] += w * a[i]
+        while k < n_in:
+            size = 4 if k + 4 <= n_in else 2 if k + 2 <= n_in else 1
+            first, last = k == 0, k + size == n_in  # the first pass writes the row instead of adding to it
+            if size == 4:
+                w0, w1, w2, w3 = W[j, k], W[j, k + 1], W[j, k + 2], W[j, k + 3]
+                a0, a1, a2, a3 = A[k], A[k + 1], A[k + 2], A[k + 3]
+                for i in range(m):
+                    v = (s if first else o[i]) + ((w0 * a0[i] + w1 * a1[i]) + (w2 * a2[i] + w3 * a3[i]))
+                    o[i] = _finish(v, last, relu, gate, j, i)
+            elif size == 2:
+                w0, w1, a0, a1 = W[j, k], W[j, k + 1], A[k], A[k + 1]
+                for i in range(m):
+                    o[i] = _finish((s if first else o[i]) + (w0 * a0[i] + w1 * a1[i]), last, relu, gate, j, i)
+            else:
+                w0, a0 = W[j, k], A[k]
+                for i in range(m):
+                    o[i] = _finish((s if first else o[i]) + w0 * a0[i], last, relu, gate, j, i)
+            k += size
 
 
-@_njit
+@_inline
 def _dots(D, A, out):
-    """Set out[j, k] to D[j] . A[k] (out = D @ A.T), four rows of A per pass over a row of D."""
+    """Set out[j, k] to D[j] . A[k] (out = D @ A.T), four rows of A per pass over D[j]."""
     n_in, m = A.shape
     for j in range(D.shape[0]):
-        d = D[j]
-        k = 0
+        d, k = D[j], 0
         while k + 4 <= n_in:
             a0, a1, a2, a3 = A[k], A[k + 1], A[k + 2], A[k + 3]
             s0 = s1 = s2 = s3 = 0.0
@@ -106,67 +110,59 @@ def _dots(D, A, out):
             out[j, k] = s
 
 
-@_njit
-def _forward(W, b, dims, w_at, b_at, a_at, A, m):
-    """Fill layers 1..L of the activation buffer A (layer 0 holds X): ReLU inside, sigmoid at the end.
-
-    The ReLU keeps NaN, as np.maximum does, so a diverged run turns NaN as the numpy loop's does.
-    """
-    L = dims.shape[0] - 1
+@_inline
+def _forward(Ws, bs, acts):
+    """Fill acts[1..L] from acts[0] (X): ReLU inside, sigmoid at the end (the ReLU keeps NaN, as np.maximum does)."""
+    L = len(Ws)
     for l in range(1, L + 1):
-        out = _rows(A, a_at, l, m)
-        _product(_rows(W, w_at, l, dims[l - 1]), _rows(A, a_at, l - 1, m), out, b[b_at[l]:b_at[l + 1]])
-        for j in range(dims[l]):
-            z = out[j]
-            if l < L:
-                for i in range(m):
-                    z[i] = 0.0 if z[i] < 0.0 else z[i]
-            else:
-                for i in range(m):
-                    z[i] = 1.0 / (1.0 + np.exp(-z[i]))  # exactly 0.5 at 0; exactly 0 or 1 when saturated
+        _product(Ws[l - 1], acts[l - 1], acts[l], bs[l - 1][:, 0], l < L, None)
+    z = acts[L][0]
+    for i in range(z.shape[0]):
+        z[i] = 1.0 / (1.0 + np.exp(-z[i]))  # exactly 0.5 at 0; exactly 0 or 1 when saturated
 
 
-@_njit
-def _backward(Y, W, dims, w_at, b_at, a_at, A, m, dz, da, dW, db):
-    """Fill dW and db (flat like W and b) from the activations; dz and da are scratch (widest * m each)."""
-    L = dims.shape[0] - 1
-    output = A[a_at[L]:a_at[L + 1]]
+@_inline
+def _backward(Y, Ws, acts, dzs, dWs, dbs):
+    """Fill dWs and dbs from the activations of a forward pass; dzs[l] receives layer l's dz."""
+    L, m = len(Ws), Y.shape[0]
+    output, dz = acts[L][0], dzs[L][0]
     total = 0.0
     for i in range(m):
         error = output[i] - Y[i]
         total += error
         dz[i] = 1.0 / m * error
+    for l in range(L, 0, -1):
+        D, previous = dzs[l], acts[l - 1]
+        if D.shape[0] >= previous.shape[0]:  # block over the longer side: fewer passes
+            _dots(previous, D, dWs[l - 1].T)
+        else:
+            _dots(D, previous, dWs[l - 1])
+        for j in range(D.shape[0]):
+            dbs[l - 1][j, 0] = np.sum(D[j])
+        if l > 1:  # dz of layer l - 1: (W.T @ dz) where the ReLU was on
+            _product(Ws[l - 1].T, D, dzs[l - 1], None, False, previous)
     # The errors are summed before scaling, so a sum the math makes exactly 0 (the zeros run:
     # +-0.5 each, labels balanced) comes out exactly 0 in any order.
-    db[b_at[L]] = total / m
-    for l in range(L, 0, -1):
-        n, n_prev = dims[l], dims[l - 1]
-        D, previous = dz[:n * m].reshape(n, m), _rows(A, a_at, l - 1, m)
-        dWl = _rows(dW, w_at, l, n_prev)
-        if n >= n_prev:  # block over the longer side: fewer passes
-            _dots(previous, D, dWl.T)
-        else:
-            _dots(D, previous, dWl)
-        if l < L:
-            for j in range(n):
-                db[b_at[l] + j] = np.sum(D[j])
-        if l > 1:  # dz of layer l - 1: (W.T @ dz) where the ReLU was on
-            P = da[:n_prev * m].reshape(n_prev, m)
-            _product(_rows(W, w_at, l, n_prev).T, D, P, None)
-            for k in range(n_prev):
-                p, a = P[k], previous[k]
-                for i in range(m):
-                    p[i] *= 1.0 if a[i] > 0.0 else 0.0  # a product, as numpy's: inf * 0 stays NaN
-            dz, da = da, dz
+    dbs[L - 1][0, 0] = total / m
 
 
-@_njit
-def _all_finite(values):
-    """Return True if no value is inf or NaN."""
-    for v in values:
-        if not np.isfinite(v):
-            return False
-    return True
+@_inline
+def _step(values, gradient, learning_rate):
+    """Take values -= learning_rate * gradient in place; return True if no value is now inf or NaN."""
+    finite = True
+    for i in range(values.shape[0]):
+        values[i] -= learning_rate * gradient[i]
+        finite &= abs(values[i]) < np.inf  # not np.isfinite: it computes x - x, which fastmath folds to 0
+    return finite
+
+
+@_inline
+def _network(W, b, X, dims):
+    """Return per-layer views of the flat W and b, and activation buffers headed by X (n_0, m)."""
+    Ws, bs, acts = _split(W, dims[1:], dims[:-1]), _split(b, dims[1:], np.ones_like(dims[1:])), [X]
+    for n in dims[1:]:
+        acts.append(np.empty((n, X.shape[1])))
+    return Ws, bs, acts
 
 
 @_njit
@@ -174,45 +170,31 @@ def _descend(X, Y, W, b, dims, learning_rate, start, stop, record_every, cost_ev
              cost_out):
     """Run iterations [start, stop) in place on W, b; record snapshots and output rows by iteration.
 
-    Return the first iteration whose parameters hold inf or NaN (after the update of the one
-    before), or -1 if none in this range.
+    Return the first iteration whose parameters hold inf or NaN (after the previous update), or -1 if none.
     """
-    L = dims.shape[0] - 1
-    m = Y.shape[0]
-    w_at, b_at, a_at = _offsets(dims, m)
-    A = np.empty(a_at[L + 1])
-    A[:a_at[1]] = X
-    widest = np.max(dims) * m
-    dz, da, dW, db = np.empty(widest), np.empty(widest), np.empty(W.shape[0]), np.empty(b.shape[0])
-    diverged = -1
+    Ws, bs, acts = _network(W, b, X, dims)
+    dW, db = np.empty_like(W), np.empty_like(b)
+    dWs, dbs, dzs = _network(dW, db, X, dims)  # the gradients, shaped as the network (dzs[0] unused)
+    output, diverged = acts[-1][0], -1
     for it in range(start, stop):
-        _forward(W, b, dims, w_at, b_at, a_at, A, m)
+        _forward(Ws, bs, acts)
         if it % record_every == 0:
-            k = it // record_every
-            snap_W[k], snap_b[k], snap_out[k] = W, b, A[a_at[L]:]
+            snap_W[it // record_every], snap_b[it // record_every], snap_out[it // record_every] = W, b, output
         if it % cost_every == 0:
-            cost_out[it // cost_every] = A[a_at[L]:]
-        _backward(Y, W, dims, w_at, b_at, a_at, A, m, dz, da, dW, db)
-        for i in range(W.shape[0]):
-            W[i] -= learning_rate * dW[i]
-        for i in range(b.shape[0]):
-            b[i] -= learning_rate * db[i]
-        if diverged < 0 and not (_all_finite(W) and _all_finite(b)):
+            cost_out[it // cost_every] = output
+        _backward(Y, Ws, acts, dzs, dWs, dbs)
+        if not (_step(W, dW, learning_rate) & _step(b, db, learning_rate)) and diverged < 0:
             diverged = it + 1
     return diverged
 
 
 @_njit
-def _predict_many(X, m, snap_W, snap_b, dims, out):
+def _predict_many(X, snap_W, snap_b, dims, out):
     """Set out[s, i] to whether snapshot s's output on example i is above 0.5."""
-    L = dims.shape[0] - 1
-    w_at, b_at, a_at = _offsets(dims, m)
-    A = np.empty(a_at[L + 1])
-    A[:a_at[1]] = X
     for s in range(snap_W.shape[0]):
-        _forward(snap_W[s], snap_b[s], dims, w_at, b_at, a_at, A, m)
-        for i in range(m):
-            out[s, i] = A[a_at[L] + i] > 0.5
+        Ws, bs, acts = _network(snap_W[s], snap_b[s], X, dims)
+        _forward(Ws, bs, acts)
+        out[s] = acts[-1][0] > 0.5
 
 
 def available():
@@ -232,22 +214,22 @@ def warm():
             return
         notice = threading.Timer(NOTICE_AFTER, print, (NOTICE,), {"file": sys.stderr, "flush": True})
         notice.start()
-        X, Y, dims = np.array([0.5, -1.0, 2.0, 1.0, 0.3, -0.2]), np.array([1.0, 0.0, 1.0]), np.array([2, 2, 1])
+        X, Y, dims = np.array([[0.5, -1.0, 2.0], [1.0, 0.3, -0.2]]), np.array([1.0, 0.0, 1.0]), np.array([2, 2, 1])
         W, b, rows = np.array([0.1, -0.2, 0.3, 0.4, 0.5, -0.6]), np.zeros(3), np.empty((2, 3))
         try:
             _descend(X, Y, W, b, dims, 0.1, 0, 2, 1, 1, np.empty((2, 6)), rows, rows, rows)
-            _predict_many(X, 3, W.reshape(1, -1), b.reshape(1, -1), dims, np.empty((1, 3), dtype=np.bool_))
+            _predict_many(X, W.reshape(1, -1), b.reshape(1, -1), dims, np.empty((1, 3), dtype=np.bool_))
         finally:
             notice.cancel()
         _warmed = True
 
 
 def flatten(parameters):
-    """Return (W, b, layer sizes without the input) flat buffers of a parameters dict."""
-    L = len(parameters) // 2
-    W = np.concatenate([np.asarray(parameters[f"W{l}"], dtype=np.float64).ravel() for l in range(1, L + 1)])
-    b = np.concatenate([np.asarray(parameters[f"b{l}"], dtype=np.float64).ravel() for l in range(1, L + 1)])
-    return W, b, [parameters[f"W{l}"].shape[0] for l in range(1, L + 1)]
+    """Return the flat buffers W and b of a parameters dict, and its layer sizes (input first)."""
+    layers = range(1, len(parameters) // 2 + 1)
+    W = np.concatenate([parameters[f"W{l}"] for l in layers], axis=None, dtype=np.float64)
+    b = np.concatenate([parameters[f"b{l}"] for l in layers], axis=None, dtype=np.float64)
+    return W, b, np.array([parameters["W1"].shape[1]] + [parameters[f"W{l}"].shape[0] for l in layers], dtype=np.int64)
 
 
 def unpack(W, b, dims):
@@ -269,30 +251,25 @@ def predict_snapshots(snapshots, X):
         return np.array([predict_dec(p, X)[0] for p in snapshots], dtype=bool).reshape(len(snapshots), X.shape[1])
     warm()
     flat = [flatten(p) for p in snapshots]
-    dims = np.array([X.shape[0]] + flat[0][2], dtype=np.int64)
     out = np.empty((len(snapshots), X.shape[1]), dtype=np.bool_)
-    _predict_many(np.ascontiguousarray(X, dtype=np.float64).ravel(), X.shape[1], np.array([f[0] for f in flat]),
-                  np.array([f[1] for f in flat]), dims, out)
+    _predict_many(np.ascontiguousarray(X, dtype=np.float64), np.array([f[0] for f in flat]),
+                  np.array([f[1] for f in flat]), flat[0][2], out)
     return out
 
 
 def run(X, Y, parameters, learning_rate, num_iterations, record_every, cost_every, on_chunk):
     """Train from ``parameters`` (left as they are); return (final parameters, snapshots, outputs, diverged_at).
 
-    Snapshot k holds the parameters before the update of iteration k * record_every (plus
-    the final ones), outputs[k] the network's output row there. After each chunk of
-    iterations [.., stop), ``on_chunk(stop, cost_outputs, diverged_at)`` gets the output rows
-    of every cost_every-th iteration (filled below stop) and the first iteration whose
-    parameters hold inf or NaN, or None.
+    Snapshot k holds the parameters before iteration k * record_every (plus the final ones), outputs[k] the
+    output row there. After each chunk ending at stop, call ``on_chunk(stop, cost_outputs, diverged_at)``.
     """
     warm()
-    W, b, sizes = flatten(parameters)
-    dims = np.array([X.shape[0]] + sizes, dtype=np.int64)
+    W, b, dims = flatten(parameters)
     m = X.shape[1]
     n_snapshots = -(-num_iterations // record_every)
     snap_W, snap_b = np.empty((n_snapshots + 1, W.size)), np.empty((n_snapshots + 1, b.size))
     snap_out, cost_out = np.empty((n_snapshots, m)), np.empty((-(-num_iterations // cost_every), m))
-    X = np.ascontiguousarray(X, dtype=np.float64).ravel()
+    X = np.ascontiguousarray(X, dtype=np.float64)
     Y = np.ascontiguousarray(Y, dtype=np.float64).ravel()
     diverged_at = None
     for start in range(0, num_iterations, CHUNK):

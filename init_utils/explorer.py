@@ -4,27 +4,26 @@
                         train_X, train_Y, test_X, test_Y)
     explorer          # display it in JupyterLab
 
-Explorer only wires parts together: Runs (runs.py) trains and caches in the background,
-the views (replay_view, compare_view, inside_view, depth_view) draw, replay_export makes
-the kernel-free animation. Widget callbacks arrive on two kernel threads, so each one runs
-under one lock and ends by rendering what the controls name now ("latest state wins").
+Explorer only wires parts together: Runs trains in the background, the views draw. Widget callbacks
+arrive on two kernel threads, so each runs under one lock and ends by rendering what the controls
+name now ("latest state wins").
 """
 import base64
 import functools
 import threading
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 
-import ipywidgets as widgets
 import numpy as np
 
 from .compare_view import CompareView
 from .depth_view import DepthView
 from .explorer_controls import Controls
-from .figure_parts import figure_png
+from .figure_parts import figure_png, widget_figure
 from .inside_view import InsideView
 from .replay_export import ReplayImage, animated_png, replay_frames
-from .replay_view import ReplayView, render_png, status_text
+from .replay_view import ReplayView, status_text
 from .runs import CUSTOM, LEARNER_LABELS, Config, Runs
 from .schemes import SCALES
 
@@ -43,51 +42,51 @@ class Explorer:
         labels = self.runs.labels
         default = LEARNER_LABELS["he"] if LEARNER_LABELS["he"] in labels else labels[0]
         self.controls = Controls(labels + [CUSTOM], default, learning_rate, num_iterations)
-        self.replay = ReplayView.live(self.data, self.runs.grid_shape, self.lock)
-        self.compare = CompareView(labels, self.data, self.runs.grid_shape, self.lock)
-        self.inside = InsideView(layers_dims, self.data, self.lock)
-        self.depth_view = DepthView(self.lock)
-        self.tabs = widgets.Tab(children=[self.replay.figure.canvas, self.compare.figure.canvas,
-                                          self.inside.figure.canvas,
-                                          self.controls.depth_tab(self.depth_view.figure.canvas)],
-                                titles=("Replay", "Compare all", "Inside the network", "Depth"))
-        self.tabs.add_class("explorer-tabs")
-        self.widget = self.controls.layout(self.tabs)
+        # The first run trains while the figures are built: the engine releases the GIL.
+        with ThreadPoolExecutor(1) as pool:
+            first = pool.submit(self._first_run, [default] + [label for label in labels if label != default])
+            self.replay = ReplayView(self.data, self.runs.grid_shape, widget_figure(9.0, 3.6, self.lock, "explorer-replay"))
+            self.compare = CompareView(labels, self.data, self.runs.grid_shape, self.lock)
+            self.inside = InsideView(layers_dims, self.data, self.lock)
+            self.depth_view = DepthView(self.lock)
+        self.widget, self.tabs = self.controls.layout(*(view.figure.canvas for view in
+                                                        (self.replay, self.compare, self.inside, self.depth_view)))
         self.debounce = DEBOUNCE  # seconds a retraining slider must rest before its run trains
         self.shown_run = None  # the Run whose snapshots the frame slider counts
-        self._adjusting_frame = False  # True while _render itself moves the frame slider
         self._measured_scales = {}  # (label, width) -> std of the weights a learner's initializer draws
         with self.lock:
-            self._start()
+            if first.result() is not None:
+                self.controls.scheme.value = first.result()  # not observed yet
+                self._render()
         self._wire()
 
-    def _start(self):
-        """Train and show the default scheme, or the first one that trains if the learner's is not ready."""
-        scheme = self.controls.scheme
-        for label in [scheme.value] + [o for o in self.runs.labels if o != scheme.value]:
+    def _first_run(self, labels):
+        """Train the first of ``labels`` that trains and return it; say why each one before it cannot."""
+        for label in labels:
             try:
                 self.runs.train_now(self.config(label))
+                return label
             except Exception as error:
                 self.controls.errors.append_stdout(f"{label} cannot be trained yet: {type(error).__name__}: {error}\n")
-                continue
-            scheme.value = label  # not observed yet
-            self._render()
-            return
+        return None
 
     def _wire(self):
         c = self.controls
         c.scheme.observe(self._guarded(lambda _: self._follow_controls(0.0)), "value")
+        self.tabs.observe(self._guarded(lambda _: self._follow_controls(0.0)), "selected_index")
         for widget in c.settings():
             widget.observe(self._guarded(lambda _: self._follow_controls(self.debounce)), "value")
-        for widget in (c.frame, c.depth, c.width):
+        for widget in (c.frame, c.layers, c.width):
             widget.observe(self._guarded(lambda _: self._render()), "value")
-        self.tabs.observe(self._guarded(lambda _: self._follow_controls(0.0)), "selected_index")
-        c.to_start.on_click(self._guarded(lambda _: self._move_to(0)))
-        c.step_back.on_click(self._guarded(lambda _: self._move_to(c.frame.value - 1)))
-        c.step_forward.on_click(self._guarded(lambda _: self._move_to(c.frame.value + 1)))
+        c.start.on_click(self._guarded(lambda _: self._move_to(0)))
+        c.back.on_click(self._guarded(lambda _: self._move_to(c.frame.value - 1)))
+        c.forward.on_click(self._guarded(lambda _: self._move_to(c.frame.value + 1)))
+
+    def _move_to(self, k):
+        self.controls.frame.value = k  # the slider keeps it within its range
 
     def _guarded(self, callback):
-        """Run a callback under the lock; show any error in the errors area, never lose it."""
+        """Wrap a callback to run under the lock and show any error in the errors area, never lose it."""
 
         @functools.wraps(callback)
         def wrapper(*args):
@@ -112,10 +111,6 @@ class Explorer:
         label = self.runs.label(label) if label else c.scheme.value
         scale = round(c.scale.value, 6) if label == CUSTOM else None
         return Config(label, scale, round(c.learning_rate.value, 8), int(c.iterations.value))
-
-    def run_for(self, label=None):
-        """Return the Run of a scheme under the current settings, training it now if needed."""
-        return self.runs.train_now(self.config(label))
 
     def _configs_on_screen(self):
         """Return the configs the open tab shows (the depth view trains nothing)."""
@@ -154,18 +149,12 @@ class Explorer:
             c.readout.value += (f" &nbsp; <b style='color:#b00'>{config.label} cannot be trained: "
                                 f"{type(error).__name__}</b> (details below)")
 
-    def _progress(self, config, finished, i, total):
+    def _progress(self, config, done):
         self.controls.progress.description = f"training {config.label}"
-        self.controls.progress.value = (finished + i / max(total, 1)) / max(len(self._configs_on_screen()), 1)
-
-    def _move_to(self, k):
-        self.controls.frame.value = max(0, min(int(k), self.controls.frame.max))
+        self.controls.progress.value = done
 
     def wait_until_idle(self, timeout=300):
-        """Block until no training waits or runs and no callback is drawing; return False if still busy.
-
-        For tests and scripts: the timeout only matters if something is truly stuck.
-        """
+        """Block until no training waits or runs and no callback is drawing; return False if still busy (for tests)."""
         deadline = time.monotonic() + timeout
         while self.runs.wait(max(deadline - time.monotonic(), 0)):
             with self.lock:  # a callback that began before the last training ended has finished too
@@ -177,30 +166,26 @@ class Explorer:
 
     def _render(self):
         """Show what the controls name in the open tab (the last run stays on screen while one trains)."""
-        if self._adjusting_frame:
-            return
         c = self.controls
         if self.tabs.selected_index == DEPTH:
             c.readout.value = "Depth: stacks at initialization; nothing trains here (the other tabs train the scheme)."
-            self._render_depth()
+            label, layers, width = c.scheme.value, c.layers.value, c.width.value
+            scale = self.depth_scale(label, width)
+            if self.depth_view.shown != (layers, width, scale, label):
+                c.depth_caption.value = self.depth_view.show(layers, width, scale, label)
             return
         run = self.runs.get(self.config())
         if run is None:
             if self.replay.shown is not None:
                 c.readout.value = f"training <b>{c.scheme.value}</b>… still showing " + status_text(*self.replay.shown)
             return
-        k = c.frame.value
-        if run is not self.shown_run:
-            iteration = self.shown_run.iterations[min(k, len(self.shown_run.iterations) - 1)] if self.shown_run else 0
-            k = run.history.snapshot_index(iteration)
-            self._adjusting_frame = True
-            try:
-                c.play.max = c.frame.max = len(run.iterations) - 1
-                c.frame.value = c.play.value = k
-            finally:
-                self._adjusting_frame = False
+        if run is not self.shown_run:  # the slider counts the new run's snapshots, at the same iteration
+            iteration = self.shown_run.iterations[c.frame.value] if self.shown_run else 0
             self.shown_run = run
-        k = min(k, len(run.iterations) - 1)
+            with c.frame.hold_trait_notifications():  # one change of the frame, once its range is right
+                c.play.max = c.frame.max = len(run.iterations) - 1
+                c.frame.value = c.play.value = run.history.snapshot_index(iteration)
+        k = c.frame.value
         c.readout.value = self.replay.show(run, k) if self.replay.shown != (run, k) else status_text(run, k)
         if self.tabs.selected_index == COMPARE:
             runs = {label: self.runs.get(self.config(label)) for label in self.runs.labels}
@@ -210,10 +195,7 @@ class Explorer:
             self.inside.show(run, k)
 
     def depth_scale(self, label, width):
-        """Return the weight scale of a scheme in a width x width layer: named, custom, or measured.
-
-        A learner's initializer is measured: the std of the W1 it draws for ``[width, width]``.
-        """
+        """Return the weight scale of a scheme in a width x width layer: named, custom, or the std of the W1 it draws."""
         if label in SCALES:
             return SCALES[label].factor
         if label == CUSTOM:
@@ -223,63 +205,36 @@ class Explorer:
             self._measured_scales[label, width] = float(np.std(weights))
         return self._measured_scales[label, width]
 
-    def _render_depth(self):
-        c = self.controls
-        label, depth, width = c.scheme.value, int(c.depth.value), int(c.width.value)
-        scale = self.depth_scale(label, width)
-        if self.depth_view.shown != (depth, width, scale, label):
-            c.depth_caption.value = self.depth_view.show(depth, width, scale, label)
-
     def open_depth(self, layers=None, width=None):
         """Open the depth tab (optionally at ``layers`` and ``width``) and return the explorer, to display it there."""
-        c = self.controls
         with self.lock:
             if layers is not None:
-                c.depth.value = layers
+                self.controls.layers.value = layers
             if width is not None:
-                c.width.value = width
+                self.controls.width.value = width
             self.tabs.selected_index = DEPTH
         return self
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        """The live widget, and for static renderings a picture of the open view and a sentence."""
+        """Return the live widget, and for static renderings a picture of the open view and a sentence."""
         bundle = self.widget._repr_mimebundle_()
         with self.lock:
             if self.tabs.selected_index == DEPTH and self.depth_view.shown:
                 depth, width, _, label = self.depth_view.shown
-                png, where = figure_png(self.depth_view.figure), f"depth view: {label}, {depth} layers of {width} units"
+                figure, where = self.depth_view.figure, f"depth view: {label}, {depth} layers of {width} units"
             elif self.replay.shown:
                 run, k = self.replay.shown
-                png, where = self._render_png(run, k), f"{run.label} at iteration {run.iterations[k]}"
+                figure, where = self.replay.figure, f"{run.label} at iteration {run.iterations[k]}"
             else:
-                png, where = None, "nothing trained yet"
-        if png is not None:
-            bundle["image/png"] = base64.b64encode(png).decode("ascii")
+                figure, where = None, "nothing trained yet"
+            if figure is not None:
+                bundle["image/png"] = base64.b64encode(figure_png(figure)).decode("ascii")
         bundle["text/plain"] = f"Initialization explorer ({where}). Run the notebook to use its controls."
         return bundle
 
-    def snapshot_png(self, label=None, k=None, learning_rate=None, num_iterations=None):
-        """Render a cached run's snapshot ``k`` into a fresh figure the replay's size; return PNG bytes.
-
-        Defaults name what the controls show. A browser test compares this with the live canvas.
-        """
-        with self.lock:
-            config = self.config(label)
-            config = Config(config.label, config.scale, round(learning_rate, 8) if learning_rate else
-                            config.learning_rate, int(num_iterations or config.num_iterations))
-            run = self.runs.get(config)
-            if run is None:
-                raise ValueError(f"{config} has not been trained; pick it in the explorer first")
-            return self._render_png(run, self.controls.frame.value if k is None else int(k))
-
-    def _render_png(self, run, k):
-        return render_png(run, k, self.data, self.runs.grid_shape, self.replay.figure)
-
-    # ---- kernel-free replay ------------------------------------------------------------------
-
     def replay_image(self, schemes=("zeros", "random", "he"), every=3, **options):
         """Return an animated PNG (ReplayImage) of ``schemes`` side by side under the current settings."""
-        runs = [self.run_for(name) for name in schemes]
+        runs = [self.runs.train_now(self.config(name)) for name in schemes]
         png = animated_png(replay_frames(runs, self.data, self.runs.grid_shape, every=every), **options)
         names = ", ".join(run.label for run in runs)
         return ReplayImage(png, f"Animated replay of {names}: boundary and cost every {every * self.runs.record_every}"

@@ -1,15 +1,7 @@
-"""The pieces every explorer figure shares: a figure that redraws only what moves, on an
-ipympl canvas drawn under the explorer's lock; the boundary image, the log-scale cost axis
-and the class markers.
+"""Parts every explorer figure shares: a figure that redraws only what moves, its canvas, boundary and cost axes.
 
-The views follow ipympl's examples: change artists with set_data, then ``draw_idle``; the
-browser asks for a frame and ipympl draws it. Two things are added, both with public API:
-- Widget callbacks and the browser's draw requests reach the kernel on two threads (the
-  main shell and the comm subshell), so LockedCanvas (a subclass of ipympl's Canvas) draws
-  and sends each frame while holding the lock the callbacks hold.
-- LayeredFigure keeps the static part of a draw as a background and, while that part is
-  unchanged, draws only its ``moving`` artists over it: a replay frame is about 6 times
-  cheaper than a full draw (benchmarks/bench_explorer.py).
+As in ipympl's examples, views change artists with set_data and call ``draw_idle``; ipympl draws when
+the browser asks, on another kernel thread than the widget callbacks, so under their lock (LockedCanvas).
 """
 import io
 
@@ -23,7 +15,7 @@ from .boundary import COST_LIMITS, VIEW
 from .plotting import CMAP, class_legend, mark_classes
 
 DPI = 80
-PLAIN_LOG_TICKS = FuncFormatter(lambda value, _: f"{value:g}")
+PLAIN_LOG_TICKS = FuncFormatter(lambda value, _: f"{value:g}")  # "0.01", not mathtext's 10^-2, which is slow
 # Not quite opaque: matplotlib's web backend sends a figure with any transparent pixel as a whole
 # image, never as a diff from the last one. JupyterLab replaces an image that is still loading by
 # the next, so a lost diff would leave stale pixels for good; a lost whole frame is simply replaced.
@@ -31,15 +23,10 @@ FACE = (1, 1, 1, 0.99)
 
 
 class LayeredFigure(Figure):
-    """A Figure whose draws reuse a saved background and draw only ``moving`` artists over it.
+    """A Figure that saves its static part and then draws only its ``moving`` artists over it (a sixth of the cost)."""
 
-    A view puts the artists it changes per frame in ``moving`` and calls ``redraw_all()``
-    when anything else changes (a new axis range, say). Any other renderer (a PNG of
-    another size, say) gets a full draw.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, facecolor=FACE, **kwargs)
+    def __init__(self, *args, facecolor=FACE, **kwargs):
+        super().__init__(*args, facecolor=facecolor, **kwargs)
         self.moving = []
         self._background = None  # (renderer, saved pixels)
 
@@ -55,13 +42,18 @@ class LayeredFigure(Figure):
         self._background = None
 
     def draw(self, renderer):
-        if self._background is not None and self._background[0] is renderer:
+        # savefig draws whole and keeps no background (its layout pass draws with drawing disabled);
+        # while it saves, axes draw their animated artists themselves.
+        saving = self.canvas.is_saving()
+        if not saving and self._background is not None and self._background[0] is renderer:
             renderer.restore_region(self._background[1])
-        else:
+        else:  # a first draw, a changed background, a picture, or another renderer
             super().draw(renderer)
-            self._background = (renderer, renderer.copy_from_bbox(self.bbox)) if self.moving else None
+            if not saving:
+                self._background = (renderer, renderer.copy_from_bbox(self.bbox)) if self.moving else None
         for artist in self.moving:
-            artist.draw(renderer)
+            if not (saving and artist.axes):
+                artist.draw(renderer)
         self.stale = False
 
 
@@ -78,7 +70,7 @@ class LockedCanvas(Canvas):
 
 
 def widget_figure(width, height, lock, css_class):
-    """Return a LayeredFigure (width x height inches) on an ipympl canvas drawn under ``lock``."""
+    """Return a LayeredFigure (width x height inches) on an ipympl canvas without chrome, drawn under ``lock``."""
     figure = LayeredFigure(figsize=(width, height), dpi=DPI)
     canvas = LockedCanvas(figure, lock)
     FigureManager(canvas, id(figure))
@@ -88,27 +80,22 @@ def widget_figure(width, height, lock, css_class):
     return figure
 
 
-def agg_figure(like):
-    """Return a LayeredFigure on a plain Agg canvas, the size of the figure ``like``."""
-    figure = LayeredFigure(figsize=like.get_size_inches(), dpi=like.dpi)
+def agg_figure(figsize, dpi=DPI, **kwargs):
+    """Return a LayeredFigure on a plain Agg canvas: pictures that go to no browser."""
+    figure = LayeredFigure(figsize=figsize, dpi=dpi, **kwargs)
     FigureCanvasAgg(figure)
     return figure
 
 
 def figure_png(figure):
-    """Return PNG bytes of ``figure`` drawn now, without sending anything to a browser."""
+    """Return PNG bytes of ``figure`` drawn now as its canvas draws a frame, without sending anything to a browser."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=figure.dpi)
+    figure.canvas.print_png(buffer)
     return buffer.getvalue()
 
 
 def boundary_axes(ax, grid_shape, X, Y, legend=True, ticks=True):
-    """Set up ``ax`` as the square view with a boundary image under the class markers.
-
-    Return (image, markers). The markers are plotting.mark_classes' two marker lines, which
-    draw several times faster than a scatter: they are redrawn over every new boundary.
-    With ``legend``, the classes' colours, shapes and shading are named beside the axes.
-    """
+    """Make ``ax`` the square view: a boundary image under the class markers (fast to redraw); return both."""
     image = ax.imshow(np.zeros(grid_shape, dtype=np.uint8), extent=(*VIEW, *VIEW), origin="lower", cmap=CMAP,
                       vmin=0, vmax=1, interpolation="nearest")
     markers = mark_classes(ax, X, Y, markersize=4)
@@ -126,15 +113,23 @@ def boundary_axes(ax, grid_shape, X, Y, legend=True, ticks=True):
     return image, markers
 
 
+def show_boundary(run, iteration, image, title):
+    """Show ``run``'s boundary at ``iteration`` in ``image`` and its accuracy in ``title``; return the snapshot index."""
+    k = run.history.snapshot_index(iteration)
+    image.set_data(run.boundaries[k])
+    title.set_text(f"{run.label}\ntrain accuracy {run.train_accuracy[k]:.0%}")
+    return k
+
+
 def figure_class_legend(figure, ax, **kwargs):
-    """Name the classes' colours, shapes and shading once for the whole figure; return the legend."""
+    """Name the classes' colours, shapes and shading once for the whole figure."""
     handles = class_legend(ax, regions=True).legend_handles
     ax.get_legend().remove()
-    return figure.legend(handles=handles, fontsize=8, ncol=4, frameon=False, **kwargs)
+    figure.legend(handles=handles, fontsize=8, ncol=4, frameon=False, **kwargs)
 
 
 def cost_axes(ax, title=None):
-    """Use a log cost axis with plain tick labels ("0.01", not mathtext's 10^-2, which is slow)."""
+    """Make ``ax`` a log cost axis with plain tick labels; return it."""
     ax.set_yscale("log")
     ax.set_ylim(COST_LIMITS)
     ax.yaxis.set_major_formatter(PLAIN_LOG_TICKS)

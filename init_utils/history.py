@@ -8,12 +8,10 @@ import numpy as np
 class History:
     """What ``train`` returns: costs, parameter snapshots and the final parameters.
 
-    costs[k] is the cost at cost_iterations[k] (0, 1000, 2000, ...).
-    snapshots[k] is a copy of ``parameters`` before the update of iteration
-    snapshot_iterations[k]; the last snapshot holds the final parameters, at
-    iteration num_iterations. snapshot_costs[k] is the cost of snapshots[k].
-    diverged_at is the first iteration whose parameters hold inf or NaN (the update of the
-    iteration before broke them; the costs from there on mean nothing), or None.
+    costs[k] is the cost at cost_iterations[k] (0, 1000, 2000, ...). snapshots[k] holds the parameters
+    before the update of iteration snapshot_iterations[k], the last one the final parameters; snapshot_costs[k]
+    is its cost. diverged_at is the first iteration whose parameters hold inf or NaN (costs from there on
+    mean nothing), or None.
     """
 
     costs: list
@@ -29,8 +27,7 @@ class History:
 
     def snapshot_index(self, iteration):
         """Return the index of the last snapshot taken at or before ``iteration``."""
-        k = int(np.searchsorted(self.snapshot_iterations, iteration, side="right")) - 1
-        return max(k, 0)
+        return max(int(np.searchsorted(self.snapshot_iterations, iteration, side="right")) - 1, 0)
 
     def __repr__(self):
         last = self.costs[-1] if self.costs else float("nan")

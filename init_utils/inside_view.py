@@ -1,7 +1,4 @@
-"""Inside the network: each layer's activations and the gradient size per layer, at one snapshot.
-
-Reads Runs; never trains. Recomputed only while its tab is open.
-"""
+"""Inside the network: each layer's activations and the gradient size per layer at one snapshot. Reads Runs."""
 from .figure_parts import widget_figure
 from .inspection import layer_statistics
 
@@ -32,7 +29,7 @@ class InsideView:
         axes = self.figure.subplots(1, L + 1)
         self.activation_axes, self.gradient_ax = list(axes[:L]), axes[L]
         self.title = self.figure.suptitle(" ", fontsize=10)
-        self.shown = None
+        self.shown = None  # (run, k) on screen
 
     def show(self, run, k):
         """Draw the histograms and gradient bars of ``run`` at snapshot ``k``."""

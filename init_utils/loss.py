@@ -5,13 +5,11 @@ import numpy as np
 
 
 def compute_loss(a3, Y):
-    """Return the mean cross-entropy of predictions a3 (1, m) against labels Y (1, m).
+    """Return the mean cross-entropy of predictions a3 (1, m) against labels Y (1, m), skipping NaN terms.
 
-    Terms are added skipping NaN, as the course's nansum does, so an output that saturated
-    at exactly 0 or 1 on the wrong side gives ``inf``: that is log(0), not a bug here.
+    An output saturated at exactly 0 or 1 on the wrong side gives ``inf``, log(0), as in the course.
     """
-    m = Y.shape[1]
-    return 1.0 / m * nansum_exact(_cross_entropy_terms(a3, Y))
+    return 1.0 / Y.shape[1] * nansum_exact(_cross_entropy_terms(a3, Y))
 
 
 def compute_losses(outputs, Y):
@@ -31,8 +29,8 @@ def _cross_entropy_terms(a, Y):
 def nansum_exact(values):
     """Return the sum of the non-NaN values, correctly rounded (the same on every CPU).
 
-    np.nansum's rounding depends on the CPU's SIMD width; math.fsum's does not. With all
-    300 terms equal to ln 2 (the zeros run) the cost then prints ln 2 on every machine.
+    np.nansum's rounding depends on the CPU's SIMD width; math.fsum's does not, so the zeros
+    run's 300 terms of ln 2 print ln 2 on every machine.
     """
     values = np.asarray(values, dtype=np.float64)
     kept = values[~np.isnan(values)]
@@ -42,10 +40,5 @@ def nansum_exact(values):
 
 
 def compute_loss_from_logits(zL, Y):
-    """Return the same cost computed from the output layer's pre-activation zL (1, m).
-
-    Numerically stable: uses log(1 + exp(z)) via logaddexp, so it stays finite where
-    ``compute_loss`` gives ``inf``. Use it to see how wrong a saturated network really is.
-    """
-    m = Y.shape[1]
-    return float(np.sum(Y * np.logaddexp(0, -zL) + (1 - Y) * np.logaddexp(0, zL)) / m)
+    """Return the same cost from the output's pre-activation zL (1, m), finite where ``compute_loss`` gives inf."""
+    return float(np.sum(Y * np.logaddexp(0, -zL) + (1 - Y) * np.logaddexp(0, zL)) / Y.shape[1])

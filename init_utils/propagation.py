@@ -1,8 +1,7 @@
 """Forward pass, backward pass and the gradient-descent step. Imports only numpy.
 
-The network has L = len(parameters) // 2 layers: LINEAR -> RELU for layers 1..L-1,
-LINEAR -> SIGMOID for layer L. ``parameters`` maps "W<l>" to (n_l, n_{l-1}) and
-"b<l>" to (n_l, 1). Examples are columns: X is (n_0, m).
+LINEAR -> RELU for layers 1..L-1, LINEAR -> SIGMOID for layer L; ``parameters`` maps "W<l>" to
+(n_l, n_{l-1}) and "b<l>" to (n_l, 1); examples are columns: X is (n_0, m).
 """
 import numpy as np
 
@@ -15,14 +14,9 @@ def num_layers(parameters):
 
 
 def forward_propagation(X, parameters):
-    """Run the network on X (n_0, m); return (aL, cache) with aL of shape (1, m).
-
-    ``cache`` is the flat tuple (z1, a1, W1, b1, ..., zL, aL, WL, bL) that
-    ``backward_propagation`` reads: the course's layout, for any depth.
-    """
+    """Run the network on X (n_0, m); return aL (1, m) and the course's cache (z1, a1, W1, b1, ..., zL, aL, WL, bL)."""
     L = num_layers(parameters)
-    a = X
-    cache = []
+    a, cache = X, []
     for l in range(1, L + 1):
         W = parameters["W" + str(l)]
         b = parameters["b" + str(l)]
@@ -38,11 +32,7 @@ def output_logits(cache):
 
 
 def backward_propagation(X, Y, cache):
-    """Return ``grads`` with "dz<l>", "dW<l>", "db<l>" and "da<l>" for the cached forward pass.
-
-    dW<l> has the shape of W<l>, db<l> the shape of b<l>. The cost is the mean
-    cross-entropy, so dzL = (aL - Y) / m.
-    """
+    """Return ``grads`` with "dz<l>", "dW<l>", "db<l>" and "da<l>" of the mean cross-entropy for the cached pass."""
     m = X.shape[1]
     L = len(cache) // 4
     grads = {}

@@ -1,39 +1,29 @@
-"""A replay that plays without a kernel: an animated PNG of a few runs side by side.
+"""A replay that plays without a kernel: an animated PNG of a few runs side by side. Reads Runs; never trains.
 
-Browsers animate APNG wherever they show an image, so the replay plays in an untrusted
-notebook (JavaScript stripped), in nbconvert's HTML and on static renderers; a viewer
-that does not animate APNG shows the first frame. Reads Runs; never trains.
+Browsers animate APNG wherever they show an image: in an untrusted notebook, in nbconvert's HTML and
+on static renderers (a viewer that does not animate it shows the first frame).
 """
 import base64
 import io
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from PIL import Image, PngImagePlugin
 
 from .boundary import drawable_costs, frame_indices, marker_cost
-from .figure_parts import boundary_axes, cost_axes, figure_class_legend
+from .figure_parts import agg_figure, boundary_axes, cost_axes, figure_class_legend, show_boundary
 
 DPI = 72
 
 
 def replay_frames(runs, data, grid_shape, every=3, column_width=3.3):
-    """Yield RGB frames (height, width, 3) of ``runs`` side by side, every ``every``-th snapshot.
-
-    Each column is one run: boundary above, cost curve with a marker below, all at the
-    same iteration (the first run's snapshots set the clock). The axes are drawn once;
-    each frame redraws only what moves.
-    """
+    """Yield RGB frames of ``runs`` side by side (boundary above, cost below), every ``every``-th snapshot of the first."""
     train_X, train_Y, _, _ = data
-    figure = Figure(figsize=(column_width * len(runs), 6.6), dpi=DPI)
-    canvas = FigureCanvasAgg(figure)
+    figure = agg_figure((column_width * len(runs), 6.6), DPI, facecolor="white")
     axes = figure.subplots(2, len(runs), squeeze=False, gridspec_kw={"height_ratios": [1.25, 1]})
     panels, moving = [], []
     for column, run in enumerate(runs):
-        ax = axes[0, column]
-        image, markers = boundary_axes(ax, grid_shape, train_X, train_Y, legend=False, ticks=False)
-        title = ax.set_title(run.label, fontsize=11)
+        image, markers = boundary_axes(axes[0, column], grid_shape, train_X, train_Y, legend=False, ticks=False)
+        title = axes[0, column].set_title(run.label, fontsize=11)
         cost_ax = cost_axes(axes[1, column])
         cost_ax.set_xlim(0, max(run.iterations[-1], 1))
         cost_ax.plot(run.iterations, drawable_costs(run.costs), color="C0")
@@ -44,33 +34,23 @@ def replay_frames(runs, data, grid_shape, every=3, column_width=3.3):
         moving += [image, *markers, title, marker]
     figure_class_legend(figure, axes[0, 0], loc="lower center")
     heading = figure.suptitle(" ", fontsize=12)
-    moving.append(heading)
     figure.tight_layout(rect=(0, 0.05, 1, 0.95))
-    for artist in moving:
-        artist.set_animated(True)
-    canvas.draw()
-    background = canvas.copy_from_bbox(figure.bbox)
-    clock = runs[0]
-    for frame in frame_indices(len(clock.iterations), every):
-        iteration = clock.iterations[frame]
-        heading.set_text(f"iteration {iteration} of {clock.iterations[-1]}")
+    figure.set_moving(moving + [heading])
+    clock = runs[0].iterations
+    for frame in frame_indices(len(clock), every):
+        heading.set_text(f"iteration {clock[frame]} of {clock[-1]}")
         for run, image, title, marker in panels:
-            k = run.history.snapshot_index(iteration)
-            image.set_data(run.boundaries[k])
-            title.set_text(f"{run.label}\ntrain accuracy {run.train_accuracy[k]:.0%}")
+            k = show_boundary(run, clock[frame], image, title)
             marker.set_data([run.iterations[k]], [marker_cost(run.costs[k])])
-        canvas.restore_region(background)
-        for artist in moving:
-            figure.draw_artist(artist)
-        yield np.asarray(canvas.buffer_rgba())[:, :, :3].copy()
+        figure.canvas.draw()
+        yield np.asarray(figure.canvas.buffer_rgba())[:, :, :3].copy()
 
 
 def animated_png(frames, frame_ms=120, last_frame_ms=2000, colors=64):
     """Encode RGB frames as one looping animated PNG; return its bytes.
 
-    Every frame uses one palette (taken from the first and last frames, which hold every
-    colour in use), and a pixel equal to the previous frame's is stored as transparent, so
-    each frame costs only what changed. Decoding gives back the palette colours exactly.
+    One palette serves every frame (from the first and last, which hold every colour in use), and a
+    pixel equal to the previous frame's is stored as transparent, so each frame costs only what changed.
     """
     frames = list(frames)
     if not frames:
@@ -97,7 +77,7 @@ def animated_png(frames, frame_ms=120, last_frame_ms=2000, colors=64):
 
 
 class ReplayImage:
-    """An animated replay for display: image/png for every front end, plus a sentence for text ones."""
+    """An animated replay for display: image/png for every front end, and a sentence for text ones."""
 
     def __init__(self, png, description):
         self.png, self.description = png, description

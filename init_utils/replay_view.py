@@ -1,17 +1,12 @@
-"""The replay: one run's decision boundary and cost at one snapshot. Reads Runs; never trains.
-
-What changes from frame to frame (the boundary image, the markers drawn over it, the
-title and the cost marker) is the figure's ``moving`` layer: a full draw of this figure
-costs several times more than redrawing that layer over the saved background.
-"""
+"""The replay: one run's decision boundary and cost at one snapshot. Reads Runs; never trains."""
 from .boundary import drawable_costs, marker_cost
-from .figure_parts import agg_figure, boundary_axes, cost_axes, figure_png, widget_figure
+from .figure_parts import boundary_axes, cost_axes
 
 DIVERGED = "<b style='color:#b00'>training diverged at iteration {}</b> (its weights hold inf or NaN from then on)"
 
 
 class ReplayView:
-    """Boundary (left) and cost curve with a marker at the current snapshot (right)."""
+    """Boundary (left) and cost curve with a marker at the current snapshot (right), on a LayeredFigure."""
 
     def __init__(self, data, grid_shape, figure):
         train_X, train_Y, _, _ = data
@@ -27,11 +22,6 @@ class ReplayView:
         # The class markers must stay above the boundary image, so they move with it.
         figure.set_moving([self.image, *markers, self.title, self.cost_line, self.marker])
         self.shown = None  # (run, k) on screen
-
-    @classmethod
-    def live(cls, data, grid_shape, lock, width=9.0, height=3.6):
-        """Return a view on an ipympl canvas drawn under ``lock``."""
-        return cls(data, grid_shape, widget_figure(width, height, lock, "explorer-replay"))
 
     def show(self, run, k):
         """Show snapshot ``k`` of ``run``; return the status text naming it."""
@@ -52,17 +42,9 @@ class ReplayView:
 
 def status_text(run, k):
     """Return the status line (HTML) naming a run's snapshot k and its numbers, and where it diverged."""
-    iteration = run.iterations[k]
-    text = (f"<b>{run.label}</b> &nbsp; iteration <b>{iteration}</b> of {run.iterations[-1]} "
+    text = (f"<b>{run.label}</b> &nbsp; iteration <b>{run.iterations[k]}</b> of {run.iterations[-1]} "
             f"&nbsp; cost <b>{run.costs[k]:.4g}</b> &nbsp; train accuracy <b>{run.train_accuracy[k]:.1%}</b>"
             f" &nbsp; test accuracy <b>{run.test_accuracy[k]:.1%}</b>")
-    if run.diverged_at is not None:
-        text += " &nbsp; " + DIVERGED.format(run.diverged_at)
+    if run.history.diverged_at is not None:
+        text += " &nbsp; " + DIVERGED.format(run.history.diverged_at)
     return text
-
-
-def render_png(run, k, data, grid_shape, like):
-    """Render snapshot ``k`` of ``run`` into a fresh replay figure the size of ``like``; return PNG bytes."""
-    view = ReplayView(data, grid_shape, agg_figure(like))
-    view.show(run, k)
-    return figure_png(view.figure)

@@ -1,11 +1,9 @@
 """What the explorer trains: one Run per configuration, cached, trained in the background.
 
-A Config names a scheme and the settings it trains under. ``train_run`` trains it and
-precomputes everything a frame needs. ``Runs`` keeps the cache and one worker thread:
-``request`` asks for some configs, and a newer request replaces an older one, cancelling
-a training that is no longer wanted. Not pure math: it runs training (and its engine)
-in a thread. Imports no widget or figure code: callers pass callbacks.
+Not pure math: it runs training (and its engine) in a thread. Imports no widget or figure code: callers pass callbacks.
 """
+import functools
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from .training import train
 LEARNER_LABELS = {"zeros": "zeros (yours)", "random": "random x10 (yours)", "he": "He (yours)"}
 BUILTIN = ("Xavier/Glorot", "LeCun", "x0.01")  # named scales (schemes.SCALES) offered beside the learner's
 CUSTOM = "custom scale"
+WORKERS = min(2, os.cpu_count() or 1)  # trainings at once: the engine releases the GIL
 
 
 @dataclass(frozen=True)
@@ -49,18 +48,13 @@ class Run:
     def iterations(self):
         return self.history.snapshot_iterations
 
-    @property
-    def diverged_at(self):
-        """The first iteration whose parameters hold inf or NaN, or None."""
-        return self.history.diverged_at
-
 
 class Cancelled(Exception):
-    """Raised inside a training that a newer request made useless."""
+    """Raised inside a training that the latest request no longer wants."""
 
 
 class Runs:
-    """The cache of trained configurations and the worker that fills it."""
+    """The cache of trained configurations, and WORKERS threads that train what the latest request wants."""
 
     def __init__(self, initializers, data, layers_dims, record_every=100, grid_step=0.025):
         self.labels = [LEARNER_LABELS.get(k, k) for k in initializers] + list(BUILTIN)
@@ -68,9 +62,10 @@ class Runs:
         self._initializers.update({name: builtin_initializer(name) for name in BUILTIN})
         self.data, self.layers_dims, self.record_every = data, list(layers_dims), record_every
         self.grid, self.grid_shape = boundary_grid(grid_step)
-        self._cache, self._pending, self._running = {}, None, None
+        self._cache, self._workers, self._training = {}, [], set()
+        # The latest request: its configs still to train (-> share trained), how many it named, its callbacks.
+        self._wanted, self._requested, self._callbacks, self._due = {}, 0, None, 0.0
         self._condition = threading.Condition()
-        self._worker = None
 
     def label(self, name):
         """Return the label of a scheme given by label or by "zeros", "random", "he"."""
@@ -83,123 +78,94 @@ class Runs:
         """Return the cached Run of ``config``, or None."""
         return self._cache.get(config)
 
-    def train_now(self, config, progress=None, cancelled=None):
-        """Train ``config`` in this thread (unless cached), cache and return its Run."""
-        if config not in self._cache:
-            self._cache[config] = self._train(config, progress, cancelled)
-        return self._cache[config]
-
     def initializer(self, label, scale=None):
         """Return the initializer ``layers_dims -> parameters`` of a scheme label (``scale`` for the custom one)."""
         return custom_initializer(scale) if label == CUSTOM else self._initializers[self.label(label)]
 
-    def _train(self, config, progress=None, cancelled=None):
-        parameters = self.initializer(config.label, config.scale)(list(self.layers_dims))
-        train_X, train_Y, test_X, test_Y = self.data
-
-        def report(i, total):
-            if cancelled is not None and cancelled():
-                raise Cancelled(config)
-            if progress is not None:
-                progress(i, total)
-
-        history = train(train_X, train_Y, parameters, config.learning_rate, config.num_iterations,
-                        print_cost=False, record_every=self.record_every, progress=report)
-        boundaries = predict_snapshots(history.snapshots, self.grid).astype(np.uint8)
-        return Run(config, history, boundaries.reshape(-1, *self.grid_shape),
-                   np.mean(predict_snapshots(history.snapshots, train_X) == train_Y, axis=1),
-                   np.mean(predict_snapshots(history.snapshots, test_X) == test_Y, axis=1),
-                   np.asarray(history.snapshot_costs, dtype=float))
+    def train_now(self, config, progress=None):
+        """Train ``config`` in this thread (unless cached), cache and return its Run; ``progress(i, total)`` may raise."""
+        if config not in self._cache:
+            parameters = self.initializer(config.label, config.scale)(list(self.layers_dims))
+            train_X, train_Y, test_X, test_Y = self.data
+            history = train(train_X, train_Y, parameters, config.learning_rate, config.num_iterations,
+                            print_cost=False, record_every=self.record_every, progress=progress)
+            boundaries = predict_snapshots(history.snapshots, self.grid).astype(np.uint8)
+            self._cache[config] = Run(config, history, boundaries.reshape(-1, *self.grid_shape),
+                                      np.mean(predict_snapshots(history.snapshots, train_X) == train_Y, axis=1),
+                                      np.mean(predict_snapshots(history.snapshots, test_X) == test_Y, axis=1),
+                                      np.asarray(history.snapshot_costs, dtype=float))
+        return self._cache[config]
 
     # ---- background requests -----------------------------------------------------------
 
     def request(self, configs, done, failed, progress=None, delay=0.0):
-        """Train ``configs`` in the background, after ``delay`` seconds, then call ``done()``.
+        """Train ``configs`` in the background after ``delay`` seconds, then call ``done()``; replace any earlier request.
 
-        Replaces any earlier request (its ``done`` is never called) and cancels a training
-        whose config the new request does not need. ``failed(config, error)`` reports an
-        error; ``progress(config, finished, i, total)`` reports each training's progress.
+        A training the new request does not want stops. ``failed(config, error)`` reports an error and
+        ends the request; ``progress(config, share)`` reports the share of the request trained so far.
         """
-        job = _Job(list(configs), done, failed, progress, time.monotonic() + delay)
         with self._condition:
-            if self._pending is not None:
-                self._pending.superseded = True
-            if self._running is not None:
-                self._running.superseded = True
-            self._pending = job
-            if self._worker is None:
-                self._worker = threading.Thread(target=self._work, name="explorer-training", daemon=True)
-                self._worker.start()
+            self._wanted = dict.fromkeys(configs, 0.0)
+            self._requested, self._callbacks, self._due = len(self._wanted), (done, failed, progress), time.monotonic() + delay
+            while len(self._workers) < WORKERS:
+                self._workers.append(threading.Thread(target=self._work, name="explorer-training", daemon=True))
+                self._workers[-1].start()
             self._condition.notify_all()
 
     def cancel(self):
-        """Drop any waiting request and stop a running training: nothing is wanted any more."""
-        with self._condition:
-            for job in (self._pending, self._running):
-                if job is not None:
-                    job.superseded = True
-            self._pending = None
-            self._condition.notify_all()
+        """Drop the latest request: its running trainings stop, its waiting ones never start."""
+        self.request([], None, None)
 
     def busy(self):
         """Return True while a request waits or trains."""
         with self._condition:
-            return self._pending is not None or self._running is not None
+            return bool(self._wanted or self._training)
 
     def wait(self, timeout=120):
-        """Block until no request is waiting or running (for tests and scripts); return True if idle."""
-        deadline = time.monotonic() + timeout
+        """Block until no request waits or trains (for tests and scripts); return True if idle."""
         with self._condition:
-            while self._pending is not None or self._running is not None:
-                if not self._condition.wait(max(deadline - time.monotonic(), 0)) and time.monotonic() >= deadline:
-                    return False
-        return True
-
-    def _still_needed(self, job, config):
-        """A training goes on while its own job stands, or while the newest job needs it too."""
-        with self._condition:
-            newest = self._pending
-        return not job.superseded or (newest is not None and config in newest.configs)
+            return self._condition.wait_for(lambda: not (self._wanted or self._training), timeout)
 
     def _work(self):
         while True:
             with self._condition:
-                while self._pending is None or time.monotonic() < self._pending.due:
-                    wait = None if self._pending is None else self._pending.due - time.monotonic()
-                    self._condition.wait(wait)
-                job, self._pending = self._pending, None
-                self._running = job
+                while (config := self._next()) is None:
+                    remaining = self._due - time.monotonic()
+                    self._condition.wait(remaining if remaining > 0 else None)
+                self._training.add(config)
+            error = None
             try:
-                self._run_job(job)
-            finally:
-                with self._condition:
-                    self._running = None
-                    self._condition.notify_all()
-
-    def _run_job(self, job):
-        missing = [config for config in job.configs if config not in self._cache]
-        for finished, config in enumerate(missing):
-            if job.superseded:
-                return
-            progress = None if job.progress is None else (
-                lambda i, total, c=config, f=finished: job.progress(c, f, i, total))
-            try:
-                self.train_now(config, progress, cancelled=lambda c=config: not self._still_needed(job, c))
+                self.train_now(config, functools.partial(self._report, config))
             except Cancelled:
-                return
-            except Exception as error:  # a learner's initializer may raise anything: report, don't die
-                if not job.superseded:
-                    job.failed(config, error)
-                return
-        if not job.superseded:
-            job.done()
+                pass
+            except Exception as raised:  # a learner's initializer may raise anything: report, don't die
+                error = raised
+            self._finish(config, error)
 
+    def _next(self):
+        """Return a wanted config that no worker trains yet, once the request is due; else None."""
+        if time.monotonic() >= self._due:
+            return next((config for config in self._wanted if config not in self._training), None)
 
-@dataclass
-class _Job:
-    configs: list
-    done: object
-    failed: object
-    progress: object
-    due: float
-    superseded: bool = False
+    def _report(self, config, i, total):
+        with self._condition:
+            if config not in self._wanted:
+                raise Cancelled(config)
+            self._wanted[config] = i / max(total, 1)
+            share = (self._requested - len(self._wanted) + sum(self._wanted.values())) / self._requested
+            progress = self._callbacks[2]
+        if progress is not None:
+            progress(config, share)
+
+    def _finish(self, config, error):
+        with self._condition:
+            self._training.discard(config)
+            wanted = self._wanted.pop(config, None) is not None
+            if wanted and error is not None:
+                self._wanted = {}  # an error ends the request
+            ended, (done, failed, _) = wanted and not self._wanted, self._callbacks
+            self._condition.notify_all()
+        if ended and error is not None:
+            failed(config, error)
+        elif ended:
+            done()

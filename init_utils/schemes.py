@@ -1,11 +1,7 @@
-"""Named weight scales, and the built-in initializations drawn with them. Imports only numpy.
+"""Named weight scales and the seeded standard-normal draws they multiply. Imports only numpy.
 
-SCALES is the one table of named scales (strict names: LeCun = sqrt(1/n_in),
-Xavier/Glorot = sqrt(2/(n_in+n_out)), He = sqrt(2/n_in); some courses call sqrt(1/n_in)
-"Xavier", and the notebook says so once). Every built-in scheme draws standard-normal
-weights from its own generator seeded with 3 (the same numbers as ``np.random.seed(3)``
-then ``np.random.randn``), scales layer l by ``scale(n_l, n_prev)`` and sets biases to
-zero. numpy's global random state is untouched.
+Strict names: LeCun = sqrt(1/n_prev), Xavier/Glorot = sqrt(2/(n_prev+n_l)), He = sqrt(2/n_prev). Draws come
+from their own generator seeded with 3 (the numbers of ``np.random.seed(3)`` then ``np.random.randn``).
 """
 from typing import Callable, NamedTuple
 
@@ -16,16 +12,23 @@ SEED = 3
 
 class Scale(NamedTuple):
     factor: Callable  # (n_l, n_prev) -> what layer l's standard normals are multiplied by
-    formula: str
 
 
 SCALES = {
-    "x0.01": Scale(lambda n_l, n_prev: 0.01, "0.01"),
-    "LeCun": Scale(lambda n_l, n_prev: np.sqrt(1.0 / n_prev), "sqrt(1 / n_prev)"),
-    "Xavier/Glorot": Scale(lambda n_l, n_prev: np.sqrt(2.0 / (n_prev + n_l)), "sqrt(2 / (n_prev + n_l))"),
-    "He": Scale(lambda n_l, n_prev: np.sqrt(2.0 / n_prev), "sqrt(2 / n_prev)"),
-    "x1": Scale(lambda n_l, n_prev: 1.0, "1"),
+    "x0.01": Scale(lambda n_l, n_prev: 0.01),
+    "LeCun": Scale(lambda n_l, n_prev: np.sqrt(1.0 / n_prev)),
+    "Xavier/Glorot": Scale(lambda n_l, n_prev: np.sqrt(2.0 / (n_prev + n_l))),
+    "He": Scale(lambda n_l, n_prev: np.sqrt(2.0 / n_prev)),
+    "x1": Scale(lambda n_l, n_prev: 1.0),
 }
+
+
+def scale_factors(names):
+    """Return the factor of each scale named in SCALES, refusing any unknown name before work starts."""
+    unknown = [name for name in names if name not in SCALES]
+    if unknown:
+        raise ValueError(f"unknown schemes {unknown}; choose among {list(SCALES)}")
+    return [SCALES[name].factor for name in names]
 
 
 def scaled_normal(layers_dims, scale, seed=SEED):
@@ -41,9 +44,8 @@ def scaled_normal(layers_dims, scale, seed=SEED):
 
 def builtin_initializer(name):
     """Return the initializer ``layers_dims -> parameters`` of a scale named in SCALES."""
-    if name not in SCALES:
-        raise ValueError(f"unknown scale {name!r}; choose one of {list(SCALES)}")
-    return lambda layers_dims: scaled_normal(layers_dims, SCALES[name].factor)
+    (factor,) = scale_factors([name])
+    return lambda layers_dims: scaled_normal(layers_dims, factor)
 
 
 def custom_initializer(factor):

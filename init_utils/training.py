@@ -61,10 +61,9 @@ def check_training_inputs(X, Y, parameters, learning_rate, num_iterations, recor
         raise TrainingInputError(f"the last layer W{L} must have 1 row (one output); it has {n_prev}.")
     if not isinstance(learning_rate, numbers.Real) or not learning_rate > 0:
         raise TrainingInputError(f"learning_rate must be a positive number, got {learning_rate!r}.")
-    for name, value in (("num_iterations", num_iterations), ("record_every", record_every)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < (0 if name == "num_iterations" else 1):
-            low = "0 or more" if name == "num_iterations" else "1 or more"
-            raise TrainingInputError(f"{name} must be a whole number, {low}; got {value!r}.")
+    for name, value, low in (("num_iterations", num_iterations, 0), ("record_every", record_every, 1)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+            raise TrainingInputError(f"{name} must be a whole number, {low} or more; got {value!r}.")
 
 
 DIVERGED = ("Training diverged at iteration {}: the weights became inf or NaN, so the costs from there on "
@@ -103,9 +102,8 @@ def update_from(X, Y, parameters, cache, learning_rate):
 class DivergenceWatch:
     """Find the first iteration whose parameters hold inf or NaN, checking only at recorded iterations.
 
-    Checking every iteration would add about an eighth to the numpy loop. When a check fails,
-    the steps since the last good check are taken again, one by one (the same computations,
-    so the same numbers), to name the exact iteration.
+    Checking every iteration would add about an eighth to the numpy loop. When a check fails, the steps
+    since the last good check are taken again, one by one (the same numbers), to name the exact iteration.
     """
 
     def __init__(self, X, Y, learning_rate):
@@ -131,7 +129,7 @@ def train_plain(X, Y, parameters, learning_rate, num_iterations, print_cost, rec
     """Run the course's loop with the course API functions; return a History."""
     parameters = copy_parameters(parameters)
     printer, watch = CostPrinter(print_cost), DivergenceWatch(X, Y, learning_rate)
-    costs, snapshots, snapshot_iterations, snapshot_costs = [], [], [], []
+    costs, snapshots, snapshot_costs = [], [], []
     for i in range(num_iterations + 1):
         aL, cache = forward_propagation(X, parameters)
         last = i == num_iterations
@@ -141,7 +139,6 @@ def train_plain(X, Y, parameters, learning_rate, num_iterations, print_cost, rec
             cost = float(compute_loss(aL, Y))
             if on_snapshot:
                 snapshots.append(copy_parameters(parameters))
-                snapshot_iterations.append(i)
                 snapshot_costs.append(cost)
             if on_cost:
                 costs.append(cost)
@@ -154,8 +151,9 @@ def train_plain(X, Y, parameters, learning_rate, num_iterations, print_cost, rec
     printer.divergence(watch.at)
     if progress is not None and num_iterations % COST_EVERY:
         progress(num_iterations, num_iterations)
-    return History(costs, list(range(0, num_iterations, COST_EVERY)), snapshots, snapshot_iterations,
-                   snapshot_costs, parameters, learning_rate, num_iterations, engine="numpy", diverged_at=watch.at)
+    return History(costs, list(range(0, num_iterations, COST_EVERY)), snapshots,
+                   list(range(0, num_iterations, record_every)) + [num_iterations], snapshot_costs, parameters,
+                   learning_rate, num_iterations, engine="numpy", diverged_at=watch.at)
 
 
 def train_fast(X, Y, parameters, learning_rate, num_iterations, print_cost, record_every, progress=None):
@@ -177,20 +175,18 @@ def train_fast(X, Y, parameters, learning_rate, num_iterations, print_cost, reco
     snapshot_costs = compute_losses(snapshot_outputs, Y)
     snapshot_costs.append(float(compute_loss(forward_propagation(X, final)[0], Y)))
     return History(costs, list(range(0, num_iterations, COST_EVERY)), snapshots,
-                   list(range(0, num_iterations, record_every)) + [num_iterations],
-                   snapshot_costs, final, learning_rate, num_iterations, engine="numba", diverged_at=diverged_at)
+                   list(range(0, num_iterations, record_every)) + [num_iterations], snapshot_costs, final,
+                   learning_rate, num_iterations, engine="numba", diverged_at=diverged_at)
 
 
 def train(X, Y, parameters, learning_rate=0.01, num_iterations=15000, print_cost=True, record_every=100,
           progress=None):
-    """Train from the initial ``parameters`` on X (n_0, m), Y (1, m); return a History.
+    """Train from the initial ``parameters`` (left unmodified) on X (n_0, m), Y (1, m); return a History.
 
-    Prints ``Cost after iteration i: <cost>`` every 1000 iterations when print_cost is
-    true, and one line saying where training diverged if the weights became inf or NaN
-    (``History.diverged_at`` records it either way). ``progress(done, num_iterations)``, if
-    given, is called after every 1000 iterations and once at the end, with the number of
-    iterations done so far. Runs on the compiled engine unless numba is missing or
-    INIT_UTILS_ENGINE=numpy. The caller's ``parameters`` are not modified.
+    Prints ``Cost after iteration i: <cost>`` every 1000 iterations when print_cost is true, and one line
+    saying where training diverged if the weights became inf or NaN (``History.diverged_at`` records it
+    either way). ``progress(done, num_iterations)``, if given, is called after every 1000 iterations and
+    at the end. Runs on the compiled engine unless numba is missing or INIT_UTILS_ENGINE=numpy.
     """
     __tracebackhide__ = True
     check_training_inputs(X, Y, parameters, learning_rate, num_iterations, record_every)

@@ -1,25 +1,11 @@
 """How the size of the signal changes through a deep ReLU stack at initialization. Imports only numpy.
 
-The stack: ``depth`` layers, each ``width`` units wide, fed ``width`` input features.
-Layer l computes Z[l] = W[l] A[l-1] and A[l] = relu(Z[l]); W[l] is standard normal times
-the layer's scale, biases are zero. A[0] is ``samples`` standard-normal inputs (columns).
-
-- Activation RMS of layer l: sqrt(mean(A[l] ** 2)), the size of what layer l passes up.
-- Gradient RMS of layer l: sqrt(mean(dA[l-1] ** 2)), the size of the gradient that
-  reaches layer l's input, when a standard-normal dA[L] (RMS 1, a stand-in for the loss's
-  gradient) is backpropagated from the top: dZ[l] = dA[l] * (Z[l] > 0),
-  dA[l-1] = W[l].T dZ[l]. The gradient of W[l] is dZ[l] A[l-1].T, so its size is the
-  product of the two.
-
-Closed form (the variance argument): with n inputs per unit and weights of scale s, each
-layer multiplies the mean square by n s^2 / 2, forward and backward alike (ReLU keeps
-half of a symmetric signal's second moment). So after crossing k layers the mean square
-is (n s^2 / 2) ** k: He (s^2 = 2/n) keeps it at 1, LeCun (s^2 = 1/n) halves it per layer.
-
-ReLU is positively homogeneous (relu(c z) = c relu(z) for c > 0), so scaling every W by c
-scales A[l] by c ** l and dA[l-1] by c ** (L - l + 1), with the same masks. ReluStack
-therefore draws and propagates one stack (at He's scale) and gets every other scale by
-that factor: a scheme switch costs no propagation at all.
+Layer l of ``width`` units computes A[l] = relu(W[l] A[l-1]), W[l] standard normal times the scale, from
+``samples`` standard-normal inputs A[0]; a standard-normal dA[L] (a stand-in for the loss's gradient) is
+backpropagated. Closed form: each layer multiplies the mean square by width * s^2 / 2, forward and backward
+(ReLU keeps half of a symmetric signal's second moment), so He keeps it at 1 and LeCun halves it. ReLU is
+positively homogeneous: scaling every W by c scales A[l] by c ** l and dA[l-1] by c ** (L - l + 1), so one
+stack propagated at He's scale gives every other scale without propagating again.
 """
 import numbers
 
@@ -30,39 +16,37 @@ SEED = 0
 INPUTS, TOP_GRADIENT, WEIGHTS = range(3)  # the random streams of a stack
 
 
-def scale_function(scale):
-    """Return ``scale`` as a callable (n_l, n_prev) -> factor; a number means the same factor in every layer."""
-    if callable(scale):
-        return scale
-    if isinstance(scale, numbers.Real) and np.isfinite(scale) and scale >= 0:
-        return lambda n_l, n_prev: float(scale)
-    raise ValueError(f"scale must be a number >= 0 or a callable (n_l, n_prev) -> factor; got {scale!r}")
+def scale_at(scale, width):
+    """Return the factor ``scale`` gives a width x width layer: a number >= 0, or a callable (n_l, n_prev) -> it."""
+    s = scale(width, width) if callable(scale) else scale
+    if not isinstance(s, numbers.Real) or not np.isfinite(s) or s < 0:
+        raise ValueError(f"the scale of a {width}x{width} layer must be a number >= 0, or a callable "
+                         f"(n_l, n_prev) -> factor giving one; got {s!r}")
+    return float(s)
 
 
 def layer_factor(scale, width):
     """Return the factor the closed form gives per layer to the mean square: width * s^2 / 2."""
-    s = float(scale_function(scale)(width, width))
+    s = scale_at(scale, width)
     return width * s * s / 2
 
 
-def _check_size(name, value, low, high=None):
-    if not isinstance(value, numbers.Integral) or value < low or (high is not None and value > high):
-        limit = f" and at most {high}" if high is not None else ""
-        raise ValueError(f"{name} must be a whole number at least {low}{limit}; got {value!r}")
+def _check_size(name, value):
+    if not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a whole number at least 1; got {value!r}")
     return int(value)
 
 
 class ReluStack:
     """One random ReLU stack of a given width, grown layer by layer as deeper views ask for it.
 
-    Layer l's weights come from their own seeded stream, so a stack of depth 30 is the
-    first 30 layers of the stack of depth 100, and the numbers never depend on the order
-    in which depths were asked for.
+    Layer l's weights come from their own seeded stream, so a stack of depth 30 is the first 30
+    layers of the stack of depth 100, whatever order the depths were asked for in.
     """
 
     def __init__(self, width, samples=SAMPLES, seed=SEED):
-        self.width = _check_size("width", width, 1)
-        self.samples = _check_size("samples", samples, 1)
+        self.width = _check_size("width", width)
+        self.samples = _check_size("samples", samples)
         self.seed = int(seed)
         self._weights, self._masks = [], []  # at He's scale, float32
         self._activations = self._stream(INPUTS).standard_normal((self.width, self.samples), dtype=np.float32)
@@ -96,17 +80,10 @@ class ReluStack:
         return self._gradient_ms[depth]
 
     def rms(self, depth, scale):
-        """Return (activation_rms, gradient_rms), two float arrays of length ``depth`` (layer 1 first).
-
-        ``scale`` is a number or a callable (n_l, n_prev) -> factor, as in schemes.SCALES.
-        A zero scale gives exact zeros.
-        """
-        depth = _check_size("depth", depth, 1)
+        """Return (activation_rms, gradient_rms) per layer, layer 1 first, for weights of ``scale`` (see scale_at)."""
+        depth = _check_size("depth", depth)
         self._grow(depth)
-        s = float(scale_function(scale)(self.width, self.width))
-        if not np.isfinite(s) or s < 0:
-            raise ValueError(f"the scale of a {self.width}x{self.width} layer must be a number >= 0; got {s!r}")
-        ratio = s / np.sqrt(2.0 / self.width)
+        ratio = scale_at(scale, self.width) / np.sqrt(2.0 / self.width)
         forward = np.sqrt(self._activation_ms[:depth])
         backward = np.sqrt(self._backward(depth))
         with np.errstate(over="ignore", under="ignore", divide="ignore"):
@@ -115,5 +92,5 @@ class ReluStack:
 
 
 def layer_rms(depth, width, scale, samples=SAMPLES, seed=SEED):
-    """Return (activation_rms, gradient_rms) per layer of a fresh ReLU stack (see the module's docstring)."""
+    """Return (activation_rms, gradient_rms) per layer of a fresh ReluStack."""
     return ReluStack(width, samples, seed).rms(depth, scale)

@@ -1,12 +1,6 @@
-"""Answer regions of graded cells: find them, empty them, and tell whether they hold work.
-
-A graded cell starts with ``# GRADED FUNCTION: <name>`` and keeps the learner's code
-between ``# YOUR CODE STARTS HERE`` and ``# YOUR CODE ENDS HERE``. In the solved
-source notebook the solution sits inside that region between ``### BEGIN SOLUTION``
-and ``### END SOLUTION`` (nbgrader's markers).
-"""
+"""Answer regions of graded cells (between the YOUR CODE markers; nbgrader's solution blocks sit inside them)."""
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from public_tests.placeholder import placeholder
 
@@ -24,31 +18,25 @@ def graded_name(source):
     return match.group(1) if match else None
 
 
-@dataclass
-class Region:
-    """Lines [start, end) of a cell's source between the STARTS and ENDS markers."""
+class Region(NamedTuple):
+    """Lines [start, end) of a cell's source (numbered from 0) between the STARTS and ENDS markers."""
 
     start: int
     end: int
-    indent: str
-    lines: list
 
 
 def regions(source):
     """Return the answer regions of ``source`` in order. Raise ValueError on unbalanced markers."""
     found, open_at = [], None
-    lines = source.split("\n")
-    for number, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped == STARTS:
+    for number, line in enumerate(source.split("\n")):
+        if line.strip() == STARTS:
             if open_at is not None:
                 raise ValueError(f"line {number + 1}: '{STARTS}' again before '{ENDS}'")
             open_at = number
-        elif stripped == ENDS:
+        elif line.strip() == ENDS:
             if open_at is None:
                 raise ValueError(f"line {number + 1}: '{ENDS}' without '{STARTS}'")
-            indent = lines[open_at][: len(lines[open_at]) - len(lines[open_at].lstrip())]
-            found.append(Region(open_at + 1, number, indent, lines[open_at + 1:number]))
+            found.append(Region(open_at + 1, number))
             open_at = None
     if open_at is not None:
         raise ValueError(f"line {open_at + 1}: '{STARTS}' is never closed by '{ENDS}'")
@@ -73,10 +61,11 @@ def strip_solutions(source, name):
 
 
 def holds_work(source, name):
-    """Return True if any answer region has code other than the placeholder, comments and blanks."""
-    for region in regions(source):
-        for line in region.lines:
-            code = line.strip()
-            if code and not code.startswith("#") and code != placeholder(name):
-                return True
-    return False
+    """Return True if an answer region has code other than the placeholder, or the markers are broken."""
+    try:
+        found = regions(source)
+    except ValueError:
+        return True
+    lines = source.split("\n")
+    code = {lines[number].strip() for region in found for number in range(region.start, region.end)}
+    return any(line and not line.startswith("#") and line != placeholder(name) for line in code)

@@ -2,8 +2,8 @@
 import errno
 import json
 import os
-import pathlib
 import stat
+import sys
 
 
 class NotebookError(Exception):
@@ -11,39 +11,35 @@ class NotebookError(Exception):
 
 
 def read_notebook(path, max_bytes=None, follow_symlinks=True):
-    """Return the notebook at ``path`` as a dict, or raise NotebookError saying what is wrong.
+    """Return the notebook at ``path`` as a dict, or raise NotebookError saying what is wrong."""
+    return parse_notebook(read_bytes(path, max_bytes, follow_symlinks), display_name(path))
 
-    With ``max_bytes``, a larger file is refused before it is read. With ``follow_symlinks=False``
-    (the grader), a symbolic link is refused without looking at what it points to.
-    """
-    path = pathlib.Path(path)
+
+def read_bytes(path, max_bytes=None, follow_symlinks=True):
+    """Return the bytes of the regular file ``path``, refusing a larger file (or a link) before reading it."""
     shown = display_name(path)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a FIFO must not block the reader
+    link = (f"{shown} is a symbolic link, not a notebook; the grader reads only regular files. "
+            "Submit the notebook file itself.")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a FIFO must not block the reader; Windows has neither flag
     if not follow_symlinks:
         flags |= getattr(os, "O_NOFOLLOW", 0)
-        if os.path.islink(path):  # also where O_NOFOLLOW is missing; the open below closes the race
-            raise NotebookError(_LINK.format(shown=shown))
+        if os.path.islink(path):  # also where O_NOFOLLOW is missing; with it, the open below closes the race
+            raise NotebookError(link)
     try:
-        try:
-            descriptor = os.open(path, flags)
-        except OSError as error:
-            if not follow_symlinks and error.errno == errno.ELOOP:  # the last part of the path is a link
-                raise NotebookError(_LINK.format(shown=shown)) from None
-            raise
-        with open(descriptor, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        with open(os.open(path, flags), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
                 raise NotebookError(f"{shown} is not a regular file (a device, pipe or socket), so it is not a notebook.")
-            if max_bytes is not None:
-                size = os.fstat(handle.fileno()).st_size
-                if size > max_bytes:
-                    raise NotebookError(f"{shown} is {size / 2 ** 20:.1f} MB; the grader reads notebooks of at most "
-                                        f"{max_bytes / 2 ** 20:g} MB. Clear the outputs (Edit > Clear Outputs of All "
-                                        "Cells), save, and submit again.")
-                raw = handle.read(max_bytes + 1)
-                if len(raw) > max_bytes:
-                    raise NotebookError(f"{shown} is over {max_bytes / 2 ** 20:g} MB; clear its outputs and submit again.")
-            else:
-                raw = handle.read()
+            if max_bytes is None:
+                return handle.read()
+            if info.st_size > max_bytes:
+                raise NotebookError(f"{shown} is {info.st_size / 2 ** 20:.1f} MB; the grader reads notebooks of at most "
+                                    f"{max_bytes / 2 ** 20:g} MB. Clear the outputs (Edit > Clear Outputs of All "
+                                    "Cells), save, and submit again.")
+            raw = handle.read(max_bytes + 1)
+            if len(raw) > max_bytes:  # it grew since fstat, or its size lies
+                raise NotebookError(f"{shown} is over {max_bytes / 2 ** 20:g} MB; clear its outputs and submit again.")
+            return raw
     except FileNotFoundError:
         raise NotebookError(f"{shown} does not exist.") from None
     except IsADirectoryError:
@@ -51,7 +47,13 @@ def read_notebook(path, max_bytes=None, follow_symlinks=True):
     except PermissionError:
         raise NotebookError(f"{shown} cannot be read (permission denied).") from None
     except OSError as error:
+        if error.errno == errno.ELOOP and not follow_symlinks:  # the last part of the path became a link
+            raise NotebookError(link) from None
         raise NotebookError(f"{shown} cannot be read ({error.strerror or error}).") from None
+
+
+def parse_notebook(raw, shown):
+    """Return the notebook in the bytes ``raw`` of file ``shown``, or raise NotebookError saying what is wrong."""
     try:
         notebook = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -60,9 +62,9 @@ def read_notebook(path, max_bytes=None, follow_symlinks=True):
         raise NotebookError(f"{shown} is not a notebook (invalid JSON: {error}).") from None
     except RecursionError:
         raise NotebookError(f"{shown} is not a notebook: its JSON is nested too deeply.") from None
-    except ValueError:  # e.g. an integer of more than 4300 digits (Python's int-to-text limit)
+    except ValueError:  # an integer longer than Python's int-to-text limit
         raise NotebookError(f"{shown} is not a notebook: it holds a number too long to read (more than "
-                            f"{_max_digits()} digits).") from None
+                            f"{sys.get_int_max_str_digits()} digits).") from None
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         raise NotebookError(f"{shown} is not a notebook: it has no list of cells.")
     for number, cell in enumerate(notebook["cells"], start=1):
@@ -71,16 +73,6 @@ def read_notebook(path, max_bytes=None, follow_symlinks=True):
             raise NotebookError(f"{shown} is not a valid notebook: cell {number} {problem}. Open it in JupyterLab, "
                                 "fix or re-create that cell, save, and submit again.")
     return notebook
-
-
-_LINK = ("{shown} is a symbolic link, not a notebook; the grader reads only regular files. "
-         "Submit the notebook file itself.")
-
-
-def _max_digits():
-    import sys
-
-    return getattr(sys, "get_int_max_str_digits", lambda: 4300)() or 4300
 
 
 def cell_problem(cell):

@@ -1,7 +1,5 @@
-"""Self-checks for the initialization exercises, e.g. ``initialize_parameters_he_test(initialize_parameters_he)``.
-
-Add ``grader_cases=True`` to also try the deeper and wider networks the grader tries.
-"""
+"""Self-checks for the exercises, e.g. ``initialize_parameters_he_test(initialize_parameters_he)``; ``grader_cases=True`` also
+tries the deeper and wider networks the grader tries."""
 from .initializer_checks import run_check
 
 

@@ -16,26 +16,15 @@ def scale_for(kind, n_l, n_prev):
 
 def seeded_draw(layers_dims, kind=None, seed=SEED, reseed_each_layer=False, sampler="randn", transposed=False,
                 warmup_uniform=0):
-    """Return [W1, ..., WL] drawn after seeding with ``seed``, each times ``scale_for(kind, ...)``.
-
-    sampler "randn" is the legacy normal draw, "rand" the legacy uniform one and "default_rng" the Generator
-    API. ``transposed`` draws (n_prev, n_l) and transposes; ``warmup_uniform`` uniform numbers are thrown away.
-    """
-    weights = []
-    state = RandomState(seed)
-    rng = default_rng(seed) if sampler == "default_rng" else None
-    state.rand(warmup_uniform)
+    """Return [W1, ..., WL] drawn after seeding with ``seed``, times ``scale_for(kind, ...)``; the options are known mistakes."""
+    generator = default_rng if sampler == "default_rng" else RandomState
+    weights, source = [], generator(seed)
+    if warmup_uniform:
+        source.random_sample(warmup_uniform)
     for _, n_l, n_prev in shapes(layers_dims):
-        if reseed_each_layer:
-            state = RandomState(seed)
-            rng = default_rng(seed) if sampler == "default_rng" else None
+        source = generator(seed) if reseed_each_layer else source
         shape = (n_prev, n_l) if transposed else (n_l, n_prev)
-        if sampler == "randn":
-            base = state.randn(*shape)
-        elif sampler == "rand":
-            base = state.rand(*shape)
-        else:
-            base = rng.standard_normal(shape)
+        base = source.random_sample(shape) if sampler == "rand" else source.standard_normal(shape)
         weights.append((base.T if transposed else base) * scale_for(kind, n_l, n_prev))
     return weights
 
@@ -51,23 +40,16 @@ def same_weights(actual, expected):
 
 
 def stream_offsets(weights, layers_dims, kind, extra=4096):
-    """Return, per layer, where W<l> / scale starts in the stream of normals after seed 3, or None if nowhere.
-
-    The reference puts W1 at 0, W2 right after it, and so on: a later start means something drew in between.
-    """
+    """Return, per layer, where W<l> / scale starts in the stream of normals after seed 3 (None: nowhere)."""
     stream = RandomState(SEED).randn(sum(n_l * n_prev for _, n_l, n_prev in shapes(layers_dims)) + extra)
     offsets = []
     for W, (_, n_l, n_prev) in zip(weights, shapes(layers_dims)):
         factor = scale_for(kind, n_l, n_prev)
         base = (W / factor).ravel() if factor else np.full(W.size, np.nan)
-        found = None
-        if base.size and np.all(np.isfinite(base)):
-            for k in np.flatnonzero(np.abs(stream - base[0]) <= 1e-9 * abs(base[0]) + 1e-12):
-                window = stream[k:k + base.size]
-                if window.size == base.size and np.allclose(window, base, **TOLERANCE):
-                    found = int(k)
-                    break
-        offsets.append(found)
+        finite = base.size and np.all(np.isfinite(base))
+        starts = np.flatnonzero(np.abs(stream - base[0]) <= 1e-9 * abs(base[0]) + 1e-12) if finite else []
+        windows = ((int(k), stream[k:k + base.size]) for k in starts)
+        offsets.append(next((k for k, w in windows if w.size == base.size and np.allclose(w, base, **TOLERANCE)), None))
     return offsets
 
 

@@ -17,9 +17,10 @@ def is_signature_error(raised):
     return raised.type_name == "TypeError" and not raised.line and bool(SIGNATURE_ERROR.match(raised.message))
 
 
-def is_type(f, text):
-    """A TypeError whose message contains ``text``."""
-    return f.type_name == "TypeError" and text in f.message
+def raised(type_name, pattern, line=None):
+    """Find: a ``type_name`` exception whose message matches regex ``pattern`` (and its line, spaces removed, ``line``)."""
+    return lambda f: (f.type_name == type_name and re.search(pattern, f.message, re.DOTALL) is not None
+                      and (line is None or re.search(line, f.compact) is not None))
 
 
 def _zeros_shape_hint(f, _):
@@ -54,44 +55,38 @@ def _missing_key(f):
     return key if f.type_name == "KeyError" and re.fullmatch(r"[Wb]\d+", key) else None
 
 
-def _list_as_size(f):
-    return f.type_name == "TypeError" and f.message.startswith("'list' object cannot be interpreted as an integer")
-
-
+LIST_AS_SIZE = r"^'list' object cannot be interpreted as an integer"
 # Read in order; the first that fits explains the exception.
 ERROR_MISTAKES = (
     (lambda f: "seed(" in f.compact and f.type_name in ("TypeError", "ValueError")
      and "not callable" not in f.message,
      "np.random.seed takes a whole number from 0 to 2**32 - 1, as an int: np.random.seed(3) (not 3.0, '3' or a negative "
      "number)."),
-    (lambda f: is_type(f, "object is not callable") and re.search(r"np\.random\.\w+\(", f.compact),
+    (raised("TypeError", "object is not callable", r"np\.random\.\w+\("),
      "a name in numpy's random module no longer holds numpy's function: an assignment such as np.random.seed = 3 replaced it for "
      "the whole notebook. Call it, np.random.seed(3), and restart the kernel to get numpy's function back."),
-    (lambda f: is_type(f, "cannot be interpreted as an integer") and f.message.startswith("'tuple'"),
+    (raised("TypeError", "^'tuple'.*cannot be interpreted as an integer"),
      "np.random.randn takes each size as its own argument: np.random.randn(layers_dims[l], layers_dims[l-1]), without the inner "
      "parentheses. (np.zeros is the one that takes a tuple.)"),
-    (lambda f: is_type(f, "cannot be interpreted as an integer") and f.message.startswith("'list'")
-     and re.search(r"randn\(\[", f.compact),
+    (raised("TypeError", "^'list'.*cannot be interpreted as an integer", r"randn\(\["),
      "np.random.randn takes each size as its own argument, without brackets: np.random.randn(layers_dims[l], layers_dims[l-1]). "
      "(np.zeros is the one that takes the shape as one tuple.)"),
-    (lambda f: is_type(f, "as a data type") or is_type(f, "data type") and "not understood" in f.message,
-     _zeros_shape_hint),
-    (lambda f: f.type_name == "TypeError"
-     and f.message.startswith("'float' object cannot be interpreted as an integer"),
+    (raised("TypeError", "as a data type|data type.*not understood|not understood.*data type"), _zeros_shape_hint),
+    (raised("TypeError", "^'float' object cannot be interpreted as an integer"),
      "a size must be a whole number. The entries of layers_dims are ints; a / or np.sqrt inside a shape makes a float."),
-    (lambda f: _list_as_size(f) and re.search(r"randn\(layers_dims\)|zeros\(layers_dims\)", f.compact),
+    (raised("TypeError", LIST_AS_SIZE, r"randn\(layers_dims\)|zeros\(layers_dims\)"),
      "pass two sizes, layers_dims[l] and layers_dims[l-1], not the whole list."),
-    (_list_as_size, "a list was given where a size belongs: give each size as its own argument, np.random.randn(layers_dims[l], "
-     "layers_dims[l-1]), not the whole layers_dims and not the two sizes inside brackets."),
-    (lambda f: is_type(f, "unexpected keyword argument") and "randn" in f.message,
+    (raised("TypeError", LIST_AS_SIZE), "a list was given where a size belongs: give each size as its own argument, "
+     "np.random.randn(layers_dims[l], layers_dims[l-1]), not the whole layers_dims and not the two sizes inside brackets."),
+    (raised("TypeError", "unexpected keyword argument.*randn|randn.*unexpected keyword argument"),
      "np.random.randn takes the sizes as plain arguments: np.random.randn(layers_dims[l], layers_dims[l-1])."),
-    (lambda f: is_type(f, "can only concatenate str"), "build each key from a string and the layer number: 'W' + str(l)."),
-    (lambda f: is_type(f, "unsupported operand") and "'list'" in f.message,
+    (raised("TypeError", "can only concatenate str"), "build each key from a string and the layer number: 'W' + str(l)."),
+    (raised("TypeError", "unsupported operand.*'list'|'list'.*unsupported operand"),
      "layers_dims is a list: use one of its entries, e.g. layers_dims[l-1], not the whole list."),
-    (lambda f: f.type_name == "IndexError" and "list index out of range" in f.message,
+    (raised("IndexError", "list index out of range"),
      "an index into layers_dims went past its end. With L = len(layers_dims), l runs over range(1, L), and layer l uses "
      "layers_dims[l] and layers_dims[l-1]."),
-    (lambda f: f.type_name == "ValueError" and "negative dimensions" in f.message,
+    (raised("ValueError", "negative dimensions"),
      "a shape has a negative size: each size must be an entry of layers_dims, not a difference."),
     (_undefined_name, lambda f, hint: hint),
     (lambda f: "==" in f.line and _missing_key(f), lambda f, key: (
@@ -99,12 +94,10 @@ ERROR_MISTAKES = (
         "parameters['W' + str(l)] = ...")),
     (_missing_key, lambda f, key: f"parameters has no {key!r} yet: a key exists only once a line such as parameters[{key!r}] = "
      "... has stored it."),
-    (lambda f: f.type_name == "AttributeError" and ("has no attribute 'randn'" in f.message
-                                                      or "has no attribute 'seed'" in f.message),
+    (raised("AttributeError", "has no attribute '(randn|seed)'"),
      "randn and seed live in numpy's random module: np.random.randn, np.random.seed."),
-    (lambda f: f.type_name == "AttributeError" and "numpy.random' has no attribute 'zeros'" in f.message,
-     "zeros lives in numpy itself: np.zeros."),
-    (lambda f: f.type_name == "AttributeError" and f.message.startswith("'dict' object has no attribute"),
+    (raised("AttributeError", "numpy\\.random' has no attribute 'zeros'"), "zeros lives in numpy itself: np.zeros."),
+    (raised("AttributeError", "^'dict' object has no attribute"),
      "parameters is a dict: store and read with brackets, parameters['W' + str(l)] = ..."),
 )
 

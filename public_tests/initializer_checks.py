@@ -7,16 +7,13 @@ from .judging import judge
 from .mistakes import count
 from .observation import PRE_SEEDS, Call, Observation, Opaque, Raised, observe, portable, real_numpy
 
-__all__ = ["EXERCISES", "GRADER_CASES", "PRE_SEEDS", "Call", "Observation", "Opaque", "Raised", "find_problems",
-           "first_failure", "judge", "observe", "portable", "run_check"]
+__all__ = ["EXERCISES", "GRADER_CASES", "PRE_SEEDS", "Call", "Observation", "Opaque", "Raised", "first_failure", "judge",
+           "observe", "portable", "run_check"]
 
 
 def first_failure(exercise, cases, observe_case, probes=(), judging=nullcontext):
-    """Observe and judge each case alone, as the grader does, up to the first failure: (observation, problems).
-
-    (None, []) when every case passes. With ``probes``, the remaining cases and the probes are then
-    observed too: they sharpen the failure's message, never its verdict. ``judging`` wraps each judgement.
-    """
+    """Observe and judge each case alone, as the grader does: (the first failing observation, its problems) or (None, [])."""
+    # probes (and the remaining cases) sharpen the failure's message, never its verdict
     __tracebackhide__ = True
     observations = []
     for layers_dims in cases:
@@ -34,13 +31,6 @@ def first_failure(exercise, cases, observe_case, probes=(), judging=nullcontext)
     observations += [observe_case(d) for d in later]
     with judging():
         return failed, judge(exercise, failed, observations)
-
-
-def find_problems(exercise, target, cases):
-    """Return (layers_dims, problems) of the first failing case, as the grader judges it, or (None, [])."""
-    __tracebackhide__ = True
-    observation, problems = first_failure(exercise, cases, lambda d: observe(target, d))
-    return (None if observation is None else list(observation.layers_dims)), problems
 
 
 def report(exercise, layers_dims, problems, grader_case=False):

@@ -15,8 +15,7 @@ from .weight_mistakes import diagnose_weights
 
 def _parameters(result):
     """The returned dict with each value an array, or an Opaque naming what else it is."""
-    values = {k: dict.__getitem__(result, k) for k in dict.keys(result)}
-    return {k: v if type(v) is np.ndarray or isinstance(v, Opaque) else Opaque.of(v) for k, v in values.items()}
+    return {k: v if type(v) is np.ndarray or isinstance(v, Opaque) else Opaque.of(v) for k, v in dict.items(result)}
 
 
 def _weights(parameters, layers_dims):
@@ -38,8 +37,7 @@ def result_problems(exercise, result, layers_dims, others=()):
     wrong_dims = dims_problem(parameters, layers_dims, others)
     if wrong_dims:
         return [wrong_dims], parameters
-    problems = key_problems(list(parameters), layers_dims) or array_problems(exercise, parameters, layers_dims)
-    return problems, parameters
+    return key_problems(list(parameters), layers_dims) or array_problems(exercise, parameters, layers_dims), parameters
 
 
 def _summary(exercise, observation):
@@ -58,10 +56,7 @@ def _summary(exercise, observation):
 
 
 def judge(exercise, observation, others=()):
-    """Return every problem the observation shows (none: it passes).
-
-    ``others``, observations of the function on other layers_dims, only sharpen the message, never the verdict.
-    """
+    """Return every problem the observation shows (none: it passes); ``others`` only sharpen the message."""
     layers_dims = list(observation.layers_dims)
     summaries = [s for s in (_summary(exercise, o) for o in others if list(o.layers_dims) != layers_dims) if s]
     first = observation.calls[0]
@@ -70,13 +65,11 @@ def judge(exercise, observation, others=()):
     if first.argument_after is not None and list(first.argument_after) != layers_dims:
         return [f"{exercise.name} changed the layers_dims list it was given (now {list(first.argument_after)}). Read "
                 "layers_dims, never modify it."]
-    seen_dims = [(d, implied) for d, implied, _ in summaries if implied is not None]
-    problems, parameters = result_problems(exercise, first.result, layers_dims, seen_dims)
+    problems, parameters = result_problems(exercise, first.result, layers_dims, [(d, seen) for d, seen, _ in summaries])
     if problems:
         return problems
     biases = bias_problems(exercise, parameters, layers_dims)
-    seen_factors = [(d, f) for d, _, f in summaries]
-    return biases + weight_problems(exercise, observation, parameters, bool(biases), seen_factors)
+    return biases + weight_problems(exercise, observation, parameters, bool(biases), [(d, f) for d, _, f in summaries])
 
 
 def _repeated(exercise, call, weights, layers_dims):

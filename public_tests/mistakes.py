@@ -2,11 +2,8 @@
 
 
 def first_message(table, facts):
-    """Return the message of the first (find, say) entry whose ``find(facts)`` finds something, else None.
-
-    ``say`` is the message, a function of (facts, what find returned) when it quotes what was found, or None
-    when what find returned is the message.
-    """
+    """Return the message of the first (find, say) entry whose ``find(facts)`` finds something, else None."""
+    # say: the message; or say(facts, found) when it quotes what was found; or None when found is the message
     for find, say in table:
         found = find(facts)
         if found:

@@ -1,7 +1,6 @@
 """Call a learner's initializer and record what it did: the one observation the self-check and the grader share.
 
-It imports only numpy and the standard library, so the grading child can load it by its path inside
-the sandbox. It judges nothing: ``public_tests.judging.judge`` reads the records it returns.
+It imports only numpy and the standard library: the grading child loads it by its path inside the sandbox.
 """
 import os
 import traceback
@@ -77,10 +76,10 @@ def replaced_functions():
 @contextmanager
 def real_numpy():
     """Run a block with numpy's own functions in place (numpy itself calls some), then put back the learner's."""
-    saved_module = np.__dict__.get("random", _MISSING)
+    saved_module = np.__dict__.get("random", REAL_RANDOM_MODULE)
     np.random = REAL_RANDOM_MODULE
-    saved = [(REAL_RANDOM_MODULE, n, REAL_RANDOM_MODULE.__dict__.get(n, _MISSING), f) for n, f in REAL.items()]
-    saved += [(np, n, np.__dict__.get(n, _MISSING), f) for n, f in REAL_NUMPY.items()]
+    saved = [(owner, name, owner.__dict__.get(name, _MISSING), function)
+             for owner, functions in ((REAL_RANDOM_MODULE, REAL), (np, REAL_NUMPY)) for name, function in functions.items()]
     for owner, name, _, function in saved:
         setattr(owner, name, function)
     try:
@@ -91,7 +90,7 @@ def real_numpy():
                 delattr(owner, name)
             else:
                 setattr(owner, name, before)
-        np.random = saved_module if saved_module is not _MISSING else REAL_RANDOM_MODULE
+        np.random = saved_module
 
 
 def learner_line(error, learner_file):
@@ -106,8 +105,10 @@ def copy_result(result):
     """Copy the arrays of a returned dict, so that a later call that reuses and refills them cannot change them."""
     if not isinstance(result, dict):
         return result
-    return {k: (np.array(dict.__getitem__(result, k), copy=True) if type(dict.__getitem__(result, k)) is np.ndarray
-                else dict.__getitem__(result, k)) for k in dict.keys(result)}
+    # dict's own items(), so that a subclass's methods never run; a str key as the plain str the grader sees
+    # (a str subclass's hash or == may lie)
+    return {str.__str__(k) if isinstance(k, str) else k: np.array(v, copy=True) if type(v) is np.ndarray else v
+            for k, v in dict.items(result)}
 
 
 def _one_call(target, argument, seed, keep, watch_numpy, learner_file):
@@ -136,12 +137,8 @@ def _one_call(target, argument, seed, keep, watch_numpy, learner_file):
 
 
 def observe(target, layers_dims, seeds=PRE_SEEDS, keep=copy_result, watch_numpy=False, learner_file=None):
-    """Call ``target`` once per seed on a fresh copy of ``layers_dims``, up to an exception; return an Observation.
-
-    A Call holds ``keep(result)``. With ``watch_numpy``, a numpy function replaced before or during a call is
-    recorded as a Raised of type REPLACED, and numpy's own functions read and restore the generator's state.
-    ``learner_file``: the file whose traceback line is quoted (default: the one ``target`` was defined in).
-    """
+    """Call ``target`` once per seed on a fresh copy of ``layers_dims``, up to an exception; return an Observation."""
+    # watch_numpy: a numpy function replaced before or during a call is recorded as a Raised of type REPLACED
     __tracebackhide__ = True
     guard = real_numpy if watch_numpy else nullcontext
     learner_file = learner_file or getattr(getattr(target, "__code__", None), "co_filename", None)
@@ -159,12 +156,11 @@ def observe(target, layers_dims, seeds=PRE_SEEDS, keep=copy_result, watch_numpy=
     return Observation(tuple(layers_dims), tuple(calls))
 
 
-def _portable_key(key):
+def _portable(key):
+    """A str or int key as its plain type, anything else as an Opaque."""
     if isinstance(key, str):
-        return str(key)
-    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
-        return int(key)
-    return Opaque.of(key)
+        return str.__str__(key)
+    return int(key) if isinstance(key, (int, np.integer)) and not isinstance(key, bool) else Opaque.of(key)
 
 
 def portable(observation):
@@ -176,7 +172,7 @@ def portable(observation):
     for call in observation.calls:
         result = call.result
         if isinstance(result, dict):
-            result = {_portable_key(k): value(dict.__getitem__(result, k)) for k in dict.keys(result)}
+            result = {_portable(k): value(v) for k, v in dict.items(result)}
         elif result is not None:
             result = Opaque.of(result)
         calls.append(replace(call, result=result, exception=None))

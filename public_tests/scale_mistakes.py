@@ -134,10 +134,7 @@ def named_rule(kind, factors, layers_dims, others=()):
 
 
 def scale_message(kind, factors, layers_dims, others=()):
-    """Explain weights that are the right draw times the wrong factor in some layer (None if every factor is right).
-
-    A rule is named only when it alone gives these factors, here and on ``others`` ((layers_dims, factors) pairs).
-    """
+    """Explain weights that are the right draw times the wrong factor in some layer (None if every factor is right)."""
     wrong = _wrong_layers(kind, factors, layers_dims)
     if not wrong:
         return None
@@ -149,12 +146,9 @@ def scale_message(kind, factors, layers_dims, others=()):
     lead = (f"W{l} has the right random numbers but the wrong scale" if len(wrong) == 1 else
             "the weights have the right random numbers but the wrong scale")
     one_factor = len(set(np.round(factors, 12))) == 1
-    if one_factor and len(factors) > 1:
-        found = f"every layer uses a factor of {factors[0]:.6g}"
-    elif len(wrong) == 1:
-        found = f"it uses a factor of {factors[l - 1]:.6g}"
-    else:
-        found = ", ".join(f"W{k} uses a factor of {f:.6g}" for (k, _, _), f in zip(layers, factors))
+    found = (f"every layer uses a factor of {factors[0]:.6g}" if one_factor and len(factors) > 1 else
+             f"it uses a factor of {factors[l - 1]:.6g}" if len(wrong) == 1 else
+             ", ".join(f"W{k} uses a factor of {f:.6g}" for (k, _, _), f in zip(layers, factors)))
     if kind == "random":
         return (f"{lead}: {found}, where every layer needs a factor of 10: np.random.randn(layers_dims[l], layers_dims[l-1]) * "
                 "10.")

@@ -6,29 +6,19 @@ import numpy as np
 from .mistakes import count, first_message
 
 
-def _shape(*shapes_of):
-    """Find: the actual shape is one of ``shape_of(n_l, n_prev)``."""
-    return lambda f: f.actual in [shape_of(f.n_l, f.n_prev) for shape_of in shapes_of]
-
-
-def _says(text):
-    """Say: the head, then ``text`` (with {l}, the layer number)."""
-    return lambda f, _: f"{f.head}{text.format(l=f.key[1:])}"
-
-
+# (the shapes a mistake gives, from n_l and n_prev; what the message says after its head, {l} being the layer)
 WEIGHT_SHAPES = (
-    (_shape(lambda n, p: (p, n)), _says(": it is transposed. Rows are the units of layer {l} (layers_dims[l]), columns the units "
-                                        "of layer l-1 (layers_dims[l-1]).")),
-    (_shape(lambda n, p: (n, n)), _says(": layers_dims[l] is used for both sizes; the second must be layers_dims[l-1].")),
-    (_shape(lambda n, p: (p, p)), _says(": layers_dims[l-1] is used for both sizes; the first must be layers_dims[l].")),
-    (_shape(lambda n, p: (n,), lambda n, p: (p,)), _says(": it is 1-D. Give both sizes: (layers_dims[l], layers_dims[l-1]).")),
+    (lambda n, p: [(p, n)], ": it is transposed. Rows are the units of layer {l} (layers_dims[l]), columns the units of layer "
+     "l-1 (layers_dims[l-1])."),
+    (lambda n, p: [(n, n)], ": layers_dims[l] is used for both sizes; the second must be layers_dims[l-1]."),
+    (lambda n, p: [(p, p)], ": layers_dims[l-1] is used for both sizes; the first must be layers_dims[l]."),
+    (lambda n, p: [(n,), (p,)], ": it is 1-D. Give both sizes: (layers_dims[l], layers_dims[l-1])."),
 )
 BIAS_SHAPES = (
-    (_shape(lambda n, p: (n,)), _says(": it is 1-D. Write np.zeros((layers_dims[l], 1)) with the trailing 1.")),
-    (_shape(lambda n, p: (1, n)), _says(": it is transposed. Use np.zeros((layers_dims[l], 1)).")),
-    (_shape(lambda n, p: (p, 1)), _says(": it uses the previous layer's size; biases have one entry per unit of layer {l}.")),
-    (_shape(lambda n, p: (n, p)), _says(": it has the weights' shape. A bias has one entry per unit: "
-                                        "np.zeros((layers_dims[l], 1)).")),
+    (lambda n, p: [(n,)], ": it is 1-D. Write np.zeros((layers_dims[l], 1)) with the trailing 1."),
+    (lambda n, p: [(1, n)], ": it is transposed. Use np.zeros((layers_dims[l], 1))."),
+    (lambda n, p: [(p, 1)], ": it uses the previous layer's size; biases have one entry per unit of layer {l}."),
+    (lambda n, p: [(n, p)], ": it has the weights' shape. A bias has one entry per unit: np.zeros((layers_dims[l], 1))."),
 )
 
 
@@ -37,9 +27,9 @@ def shape_problem(key, actual, n_l, n_prev):
     want = (n_l, n_prev) if key[0] == "W" else (n_l, 1)
     if actual == want:
         return None
-    head = f"{key} has shape {actual}; it must be {want}"
-    facts = SimpleNamespace(key=key, actual=actual, n_l=n_l, n_prev=n_prev, head=head)
-    return first_message(WEIGHT_SHAPES if key[0] == "W" else BIAS_SHAPES, facts) or facts.head + "."
+    said = next((text for shapes_of, text in (WEIGHT_SHAPES if key[0] == "W" else BIAS_SHAPES)
+                 if actual in shapes_of(n_l, n_prev)), ".")
+    return f"{key} has shape {actual}; it must be {want}{said.format(l=key[1:])}"
 
 
 def implied_dims(parameters):

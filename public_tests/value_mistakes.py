@@ -10,15 +10,12 @@ from .observation import Opaque
 from .shape_mistakes import shape_problem
 
 
-def _opaque_named(type_name):
-    return lambda f: f.opaque and f.value.type_name == type_name
-
-
+# Arrays that are not plain ndarrays, by their type's name: what the message says after the key.
+ARRAY_KINDS = {"MaskedArray": " is a masked array (np.ma.MaskedArray), which can hide entries from a comparison. Return a plain "
+               "numpy array, built with np.zeros or np.random.randn.",
+               "matrix": " is an np.matrix. Return a plain numpy array (np.zeros, np.random.randn), not np.matrix."}
 TYPE_MISTAKES = (
-    (_opaque_named("MaskedArray"), lambda f, _: f"{f.key} is a masked array (np.ma.MaskedArray), which can hide entries from a "
-     "comparison. Return a plain numpy array, built with np.zeros or np.random.randn."),
-    (_opaque_named("matrix"), lambda f, _: f"{f.key} is an np.matrix. Return a plain numpy array (np.zeros, np.random.randn), "
-     "not np.matrix."),
+    (lambda f: f.opaque and ARRAY_KINDS.get(f.value.type_name), lambda f, said: f.key + said),
     (lambda f: f.opaque and f.value.ndarray_subclass, lambda f, _: f"{f.key} is a {f.value.type_name}, a subclass of numpy's "
      "ndarray. Return a plain np.ndarray, exactly what np.zeros or np.random.randn give."),
     (lambda f: f.opaque, lambda f, _: f"{f.key} is {article(f.value.type_name)}, not a numpy array. Build it with np.zeros or "

@@ -29,10 +29,6 @@ def layers(layers_dims, make_W, make_b=lambda n_l, n_prev: np.zeros((n_l, 1)), s
     return parameters
 
 
-def he_scale(n_l, n_prev):
-    return np.sqrt(2 / n_prev)
-
-
 def reseeding_he(d):
     parameters = {}
     for l in range(1, len(d)):
@@ -50,7 +46,6 @@ def mutating_zeros(d):
 def random_with_default_rng(d):
     rng = np.random.default_rng(3)
     return layers(d, lambda n, p: rng.standard_normal((n, p)) * 10, seed=None)
-
 
 
 def fresh(learner):
@@ -140,7 +135,6 @@ def retyped(kind, convert, which="W"):
     return lambda d: {k: convert(v) if k[0] == which else v for k, v in REFERENCE[kind](d).items()}
 
 
-
 def early_return(d):
     np.random.seed(3)
     parameters = {}
@@ -169,7 +163,6 @@ def fixed_three_layers(d):
             "b2": np.zeros((1, 1)), "W3": np.random.randn(1, 1) * 10, "b3": np.zeros((1, 1))}
 
 
-
 def raising_on_second_call():
     calls = []
 
@@ -180,8 +173,6 @@ def raising_on_second_call():
         return REFERENCE["he"](d)
     initializer.fresh = raising_on_second_call
     return initializer
-
-
 
 
 _CELLS = itertools.count()
@@ -235,7 +226,6 @@ def numpy_restored():
             setattr(np.random, name, function)
         for name, function in REAL_NUMPY.items():
             setattr(np, name, function)
-
 
 
 def assert_mistake_named(kind, learner, words, capsys):
@@ -293,13 +283,19 @@ def ids(table):
     return [f"{kind}-{words[:40]}" for kind, _, words in table]
 
 
-def mistake_tests(table):
-    """Return the two tests of a table of mistakes: the self-check names each, and the grader's path agrees."""
+def mistake_tests(table, in_process_only=()):
+    """Return the two tests of a table of mistakes: the self-check names each, and the grader's path agrees.
+
+    Entries whose words are in ``in_process_only`` are named only in process: the grader's path must differ (xfail).
+    """
     @pytest.mark.parametrize("kind, learner, words", table, ids=ids(table))
     def test_mistake_is_named(kind, learner, words, capsys):
         assert_mistake_named(kind, learner, words, capsys)
 
-    @pytest.mark.parametrize("kind, learner, words", table, ids=ids(table))
+    differs = pytest.mark.xfail(strict=True, reason="the grader knows such a value only by its type")
+    portable_table = [pytest.param(*entry, marks=differs) if entry[2] in in_process_only else entry for entry in table]
+
+    @pytest.mark.parametrize("kind, learner, words", portable_table, ids=ids(table))
     def test_portable_data_gives_the_same_verdict(kind, learner, words):
         """The grader's path: run in one place, keep only plain data, judge elsewhere."""
         assert_portable_data_gives_the_same_verdict(kind, learner)

@@ -9,26 +9,16 @@ import nbformat
 from nbclient import NotebookClient
 
 from instructor_tools.answer_regions import graded_name, placeholder
+from instructor_tools.notebook_files import cell_source as text, grade_id
+from instructor_tools.release import ROOT, SOURCE, STUDENT  # noqa: F401 (the tests import them from here)
 from printed import cost_lines
 from reference import REFERENCE
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-SOURCE = ROOT / "notebooks" / "source" / "Initialization_solution.ipynb"
-STUDENT = ROOT / "notebooks" / "Initialization.ipynb"
 ACCURACY_LINE = re.compile(r"^Accuracy: (\S+)$", re.M)
 
 
 def load(path):
     return json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
-
-
-def text(cell):
-    source = cell["source"]
-    return "".join(source) if isinstance(source, list) else source
-
-
-def grade_id(cell):
-    return cell["metadata"]["nbgrader"]["grade_id"]
 
 
 def cell_by_id(notebook, wanted):

@@ -38,6 +38,7 @@ def test_holds_work_sees_code_but_not_comments():
     stripped = strip_solutions(CELL, "f")
     assert holds_work(stripped.replace(placeholder("f"), "parameters[l] = 0"), "f")
     assert not holds_work(stripped.replace(placeholder("f"), "# thinking..."), "f")
+    assert holds_work(stripped.replace("# YOUR CODE ENDS HERE", ""), "f")  # broken markers: release keeps it safe
 
 
 @pytest.mark.parametrize("broken, message", [

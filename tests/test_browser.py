@@ -109,14 +109,17 @@ def test_replay_plays_in_nbconvert_html(scratch, browser):
 
 RENDER_NAMED_STATE = """
 import base64 as _b64, json as _json, re as _re
-from init_utils.replay_view import status_text as _status
+from init_utils.figure_parts import agg_figure as _agg, figure_png as _png
+from init_utils.replay_view import ReplayView as _View, status_text as _status
 _named = [c for c in explorer.runs._cache if c.label == {label!r} and c.num_iterations == {iterations}
           and abs(c.learning_rate / {learning_rate} - 1) < 0.01 and (c.scale is None or c == explorer.config(c.label))]
 assert len(_named) == 1, (f"the controls name {{len(_named)}} trained runs for {label!r}, {learning_rate}, "
                          f"{iterations}: {{_named}} of {{list(explorer.runs._cache)}}")
 _run = explorer.runs.get(_named[0])
-print(_json.dumps({{"png": _b64.b64encode(explorer.snapshot_png({label!r}, k={k}, learning_rate=_named[0].learning_rate,
-                   num_iterations={iterations})).decode(), "status": _re.sub("<[^>]+>|&nbsp;", " ", _status(_run, {k}))}}))
+_view = _View(explorer.data, explorer.runs.grid_shape, _agg(explorer.replay.figure.get_size_inches()))  # a fresh render
+_view.show(_run, {k})
+print(_json.dumps({{"png": _b64.b64encode(_png(_view.figure)).decode(),
+                   "status": _re.sub("<[^>]+>|&nbsp;", " ", _status(_run, {k}))}}))
 """
 
 

@@ -3,7 +3,6 @@ regraded alone, resume, fail-closed isolation, Dask missing.
 
 One LocalCluster of two one-thread worker processes serves the module; the killer test has its own.
 """
-import copy
 import csv
 import io
 import json
@@ -17,8 +16,9 @@ import time
 
 import pytest
 
-from fixtures.grading.builders import BATCH_FLAGS, BATCH_ISOLATION, gradebook_rows, pids_with, wait_for
-from notebook_tools import STUDENT, answer_lines, cell_by_id, fill_answers, load, text
+from fixtures.grading.builders import BATCH_FLAGS, BATCH_ISOLATION, edited, pids_with, wait_for, with_code
+from fixtures.grading.builders import gradebook_rows as by_file
+from notebook_tools import STUDENT, fill_answers, load
 from instructor_tools.grading.cli import main
 from instructor_tools.grading import cluster, load_template
 from instructor_tools.grading.batch import grade_folder
@@ -33,20 +33,6 @@ ANSWERED = fill_answers(load(STUDENT))
 TIMEOUT = 120  # never reached by the submissions here, however busy the machine
 
 
-def edited(name, old, new):
-    notebook = copy.deepcopy(ANSWERED)
-    cell = cell_by_id(notebook, name)
-    assert old in text(cell), old
-    cell["source"] = text(cell).replace(old, new, 1)
-    return notebook
-
-
-def with_code(name, code):
-    """Return the answered notebook with ``code`` run inside ``name`` just before its answer."""
-    anchor = answer_lines(name)[0]
-    return edited(name, anchor, "\n        ".join(code.split("\n")) + "\n        " + anchor)
-
-
 def write(folder, name, content):
     path = os.path.join(os.fsencode(folder), name if isinstance(name, bytes) else os.fsencode(name))
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -58,10 +44,6 @@ def write(folder, name, content):
 def rows(gradebook):
     with open(gradebook, newline="", encoding="utf-8") as handle:
         return list(csv.reader(handle))
-
-
-def by_file(gradebook):
-    return gradebook_rows(gradebook)
 
 
 def local_batch(folder, gradebook, **options):

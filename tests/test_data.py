@@ -1,25 +1,25 @@
 import numpy as np
 
-from init_utils import load_dataset, make_dataset
+from init_utils import load_dataset
 
 
 def test_dataset_shapes_and_labels():
-    train_X, train_Y, test_X, test_Y = make_dataset()
+    train_X, train_Y, test_X, test_Y = load_dataset(plot=False)
     assert train_X.shape == (2, 300) and train_Y.shape == (1, 300)
     assert test_X.shape == (2, 100) and test_Y.shape == (1, 100)
     assert set(np.unique(train_Y)) == {0, 1} and train_Y.sum() == 150
 
 
 def test_dataset_is_the_seeded_draw_every_time():
-    first = make_dataset()
+    first = load_dataset(plot=False)
     np.random.seed(77)
-    second = make_dataset()
+    second = load_dataset(plot=False)
     for a, b in zip(first, second):
         np.testing.assert_array_equal(a, b)
 
 
 def test_dataset_points_lie_on_two_circles():
-    train_X, train_Y, _, _ = make_dataset()
+    train_X, train_Y, _, _ = load_dataset(plot=False)
     radius = np.hypot(*train_X)
     assert 0.6 < radius[train_Y[0] == 1].mean() < 1.0 < radius[train_Y[0] == 0].mean() + 0.1
 

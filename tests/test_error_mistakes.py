@@ -84,7 +84,6 @@ def test_learners_own_not_implemented_message_is_kept(capsys):
     assert "'deeper nets next week'" in out and "not implemented yet" not in out
 
 
-
 def test_unwritten_function_says_not_implemented(capsys):
     def initialize_parameters_he(layers_dims):
         raise NotImplementedError("initialize_parameters_he: replace this line with your code")

@@ -11,6 +11,7 @@ from init_utils.explorer import DEPTH, Explorer
 from init_utils.runs import CUSTOM
 from init_utils.schemes import SCALES, scaled_normal
 from reference import REFERENCE
+from test_replay_view import fresh_render
 
 ITERATIONS = 2000
 
@@ -45,13 +46,13 @@ def test_slider_and_buttons_move_the_boundary_marker_and_status(explorer):
     np.testing.assert_array_equal(shown(explorer), run.boundaries[-1])
     assert explorer.replay.marker.get_xdata()[0] == ITERATIONS
     assert f"iteration <b>{ITERATIONS}</b>" in explorer.controls.readout.value
-    explorer.controls.step_back.click()
-    explorer.controls.step_back.click()
+    explorer.controls.back.click()
+    explorer.controls.back.click()
     assert explorer.controls.frame.value == explorer.controls.frame.max - 2
-    explorer.controls.to_start.click()
-    explorer.controls.step_back.click()
+    explorer.controls.start.click()
+    explorer.controls.back.click()
     assert explorer.controls.frame.value == 0
-    explorer.controls.step_forward.click()
+    explorer.controls.forward.click()
     np.testing.assert_array_equal(shown(explorer), run.boundaries[1])
 
 
@@ -145,7 +146,7 @@ def test_unwritten_learner_function_falls_back_and_reports_it(data):
 def test_a_run_that_diverges_says_so_in_the_status_line(data):
     huge = {"he": lambda layers_dims: scaled_normal(layers_dims, lambda n_l, n_prev: 1e200)}  # overflows at once
     explorer = Explorer(huge, *data, num_iterations=ITERATIONS)
-    assert explorer.shown_run.diverged_at == 1
+    assert explorer.shown_run.history.diverged_at == 1
     assert "training diverged at iteration 1" in explorer.controls.readout.value
     explorer.controls.scheme.value = "LeCun"
     settle(explorer)
@@ -170,7 +171,7 @@ def test_callbacks_from_three_threads_end_in_the_state_the_controls_name(explore
             elif action == "frame":
                 explorer.controls.frame.value = rng.randint(0, explorer.controls.frame.max)
             elif action == "step":
-                rng.choice([explorer.controls.step_back, explorer.controls.step_forward, explorer.controls.to_start]).click()
+                rng.choice([explorer.controls.back, explorer.controls.forward, explorer.controls.start]).click()
             elif action == "tab":
                 explorer.tabs.selected_index = rng.choice([0, 0, 1, 2, 3])
             else:
@@ -199,7 +200,7 @@ def test_callbacks_from_three_threads_end_in_the_state_the_controls_name(explore
     assert f"<b>{run.label}</b> &nbsp; iteration <b>{run.iterations[k]}</b>" in explorer.controls.readout.value
     canvas.draw()  # what the browser shows after quiet: the last frame sent
     last = np.asarray(Image.open(io.BytesIO(sent[-1])))
-    np.testing.assert_array_equal(last, np.asarray(Image.open(io.BytesIO(explorer.snapshot_png()))))
+    np.testing.assert_array_equal(last, fresh_render(run, k, explorer.data, explorer.runs.grid_shape))
 
 
 def test_depth_tab_follows_scheme_layers_and_width_and_trains_nothing(explorer):
@@ -211,7 +212,7 @@ def test_depth_tab_follows_scheme_layers_and_width_and_trains_nothing(explorer):
     assert len(view.forward.get_xdata()) == 50 and "(closed form)" in c.depth_caption.value
     trained = set(explorer.runs._cache)
     c.scheme.value = "LeCun"
-    c.depth.value = 20
+    c.layers.value = 20
     c.width.value = 64
     assert view.shown == (20, 64, SCALES["LeCun"].factor, "LeCun") and len(view.backward.get_ydata()) == 20
     c.scheme.value = "zeros (yours)"
@@ -232,6 +233,7 @@ def test_open_depth_shows_the_depth_view_also_as_a_static_picture(explorer):
     assert bundle["text/plain"].startswith("Initialization explorer (depth view: He (yours), 30 layers of 128 units)")
     png = Image.open(io.BytesIO(__import__("base64").b64decode(bundle["image/png"])))
     assert png.size == tuple(explorer.depth_view.figure.canvas.get_width_height())
+    assert np.asarray(png)[..., 3].min() > 0  # the whole figure, axes included, not only what moves
 
 
 def test_static_renderings_get_a_picture_and_a_sentence_not_a_widget_repr(explorer):
@@ -239,9 +241,10 @@ def test_static_renderings_get_a_picture_and_a_sentence_not_a_widget_repr(explor
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/plain"] == "Initialization explorer (He (yours) at iteration 0). Run the notebook to use its controls."
     assert "VBox" not in bundle["text/plain"]
-    png = __import__("base64").b64decode(bundle["image/png"])
-    assert Image.open(io.BytesIO(png)).size == (720, 288)
-    assert png == explorer.snapshot_png()  # the replay as the live canvas shows it
+    png = Image.open(io.BytesIO(__import__("base64").b64decode(bundle["image/png"])))
+    assert png.size == (720, 288)
+    run, k = explorer.shown_run, explorer.controls.frame.value  # the replay as the live canvas shows it
+    np.testing.assert_array_equal(np.asarray(png), fresh_render(run, k, explorer.data, explorer.runs.grid_shape))
 
 
 def test_replay_image_is_small_and_animated(explorer):

@@ -23,8 +23,8 @@ def test_layout_holds_every_control_and_the_tabs():
     import ipywidgets
 
     controls = Controls(["a"], "a", 0.01, 15000)
-    tabs = ipywidgets.Tab()
-    box = controls.layout(tabs)
+    canvases = [ipywidgets.HTML() for _ in range(4)]
+    box, tabs = controls.layout(*canvases)
 
     def walk(widget):
         yield widget
@@ -33,4 +33,6 @@ def test_layout_holds_every_control_and_the_tabs():
 
     inside = list(walk(box))
     assert tabs in inside and controls.learning_rate in inside and controls.errors in inside
+    assert all(canvas in inside for canvas in canvases) and controls.layers in inside
+    assert len(tabs.children) == 4 and tabs.titles[3] == "Depth"
     assert "initialization-explorer" in box._dom_classes

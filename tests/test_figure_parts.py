@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image
 
 from init_utils import load_dataset
-from init_utils.figure_parts import agg_figure, boundary_axes, cost_axes, widget_figure
+from init_utils.figure_parts import agg_figure, boundary_axes, cost_axes, figure_png, widget_figure
 
 
 def test_widget_figure_is_an_ipympl_canvas_with_no_chrome():
@@ -62,10 +62,25 @@ def test_every_frame_is_drawn_under_the_lock_and_sent_whole():
     assert not drawing.is_alive() and len(frames) == 3
 
 
-def test_a_frame_drawn_over_the_saved_background_equals_a_full_draw():
-    from matplotlib.figure import Figure
+def test_a_picture_of_a_live_figure_is_its_next_frame_and_savefig_draws_it_whole():
+    figure = widget_figure(3, 2, threading.RLock(), "f")
+    ax = figure.subplots()
+    ax.set_title("static")
+    line, = ax.plot([0, 1], [0, 1])
+    figure.tight_layout()  # leaves a layout engine: savefig first draws with drawing disabled
+    figure.set_moving([line])
+    frames = sent_frames(figure.canvas)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    saved = np.asarray(Image.open(buffer).convert("RGBA"))
+    assert saved[..., 3].min() > 0 and (saved[..., :3] < 128).any()  # the axes too, not only the line
+    picture = np.asarray(Image.open(io.BytesIO(figure_png(figure))).convert("RGBA"))
+    figure.canvas.draw()
+    np.testing.assert_array_equal(frames[-1], picture)
 
-    figure = agg_figure(Figure(figsize=(3, 2), dpi=80))
+
+def test_a_frame_drawn_over_the_saved_background_equals_a_full_draw():
+    figure = agg_figure((3, 2))
     ax = figure.subplots()
     ax.plot([3, 4], [0, 2], color="k")
     image = ax.imshow(np.zeros((4, 4)), extent=(0, 2, 0, 2), vmin=0, vmax=1)

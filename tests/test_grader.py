@@ -191,8 +191,8 @@ FIDELITY = {
 @pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix, run in-process on purpose
 @pytest.mark.parametrize("name, code", FIDELITY.values(), ids=list(FIDELITY))
 def test_sandbox_verdict_equals_the_in_process_self_check(tmp_path, name, code):
-    from instructor_tools.grading.python_cells import python_source
-    from public_tests.initializer_checks import EXERCISES, GRADER_CASES, find_problems
+    from instructor_tools.grading.code_compare import python_source
+    from public_tests.initializer_checks import EXERCISES, GRADER_CASES, first_failure, observe
     import numpy as np
 
     notebook = with_code(name, code)
@@ -204,8 +204,9 @@ def test_sandbox_verdict_equals_the_in_process_self_check(tmp_path, name, code):
     namespace = {"np": np}
     exec(compile(source, "<cell>", "exec"), namespace)
     exercise = next(e for e in EXERCISES.values() if e.name == name)
-    layers_dims, problems = find_problems(exercise, namespace[name], exercise.cases + GRADER_CASES)
+    failed, problems = first_failure(exercise, exercise.cases + GRADER_CASES, lambda d: observe(namespace[name], d))
     assert problems, "the fixture must be wrong"
+    layers_dims = list(failed.layers_dims)
     verdict = grade(tmp_path, notebook)
     index = NAMES.index(name)
     assert verdict["exercises"][index]["feedback"] == f"{name}({layers_dims}): " + " ".join(problems)

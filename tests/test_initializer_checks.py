@@ -83,7 +83,6 @@ RIGHT = [
 ]
 
 
-
 @pytest.mark.parametrize("kind, learner", RIGHT, ids=[f"{k}-{i}" for i, (k, _) in enumerate(RIGHT)])
 def test_correct_initializer_written_differently_passes(kind, learner, capsys):
     CHECKS[kind](learner)
@@ -95,7 +94,6 @@ def test_check_restores_global_random_state_and_leaves_arguments_alone():
     initialize_parameters_he_test(REFERENCE["he"])
     assert np.array_equal(np.random.get_state()[1], before)
     assert np.random.randn() == np.random.RandomState(99).randn()
-
 
 
 def test_passing_something_not_callable_is_explained(capsys):
@@ -147,7 +145,6 @@ CELLS_RIGHT = [
 ]
 
 
-
 @pytest.mark.parametrize("kind, source", CELLS_RIGHT, ids=[f"{k}-{i}" for i, (k, _) in enumerate(CELLS_RIGHT)])
 def test_learner_cell_written_differently_passes(kind, source, capsys):
     CHECKS[kind](cell(source))
@@ -185,13 +182,13 @@ def test_a_public_case_failing_is_not_called_a_grader_case(capsys):
 
 
 def test_the_grader_finds_the_first_failing_case_in_process():
-    from public_tests.initializer_checks import EXERCISES, GRADER_CASES, find_problems
+    from public_tests.initializer_checks import EXERCISES, GRADER_CASES, first_failure, observe
 
-    exercise = EXERCISES["he"]
+    exercise, learner = EXERCISES["he"], cell(FIVE_LAYERS_AT_MOST)
     cases = tuple(exercise.cases) + tuple(GRADER_CASES)
-    layers_dims, problems = find_problems(exercise, cell(FIVE_LAYERS_AT_MOST), cases)
-    assert layers_dims == [1, 1, 1, 1, 1, 1, 1] and "the last layer is missing" in problems[0]
-    assert find_problems(exercise, REFERENCE["he"], cases) == (None, [])
+    failed, problems = first_failure(exercise, cases, lambda d: observe(learner, d))
+    assert list(failed.layers_dims) == [1, 1, 1, 1, 1, 1, 1] and "the last layer is missing" in problems[0]
+    assert first_failure(exercise, cases, lambda d: observe(REFERENCE["he"], d)) == (None, [])
 
 
 def test_print_parameters_prints_each_array(capsys):

@@ -2,8 +2,7 @@
 import numpy as np
 import pytest
 
-from learners import (HW, RW, ZW, assert_mistake_named, assert_portable_data_gives_the_same_verdict,
-                      early_return, fixed_three_layers, ids, layers, loop, renamed)
+from learners import HW, RW, ZW, early_return, fixed_three_layers, layers, loop, mistake_tests, renamed
 from reference import REFERENCE
 
 pytestmark = pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix, used on purpose
@@ -36,18 +35,5 @@ KEY_MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize("kind, learner, words", KEY_MISTAKES, ids=ids(KEY_MISTAKES))
-def test_mistake_is_named(kind, learner, words, capsys):
-    assert_mistake_named(kind, learner, words, capsys)
-
-
-# Keys that are not strings: in the notebook the report quotes them, ('W', 1); the grader only knows their type.
-QUOTED_ONLY_IN_PROCESS = "keys must be strings"
-
-
-@pytest.mark.parametrize("kind, learner, words", [
-    pytest.param(*entry, marks=pytest.mark.xfail(strict=True, reason="the grader shows such a key as <tuple>"))
-    if entry[2] == QUOTED_ONLY_IN_PROCESS else entry for entry in KEY_MISTAKES], ids=ids(KEY_MISTAKES))
-def test_portable_data_gives_the_same_verdict(kind, learner, words):
-    """The grader's path: run in one place, keep only plain data, judge elsewhere."""
-    assert_portable_data_gives_the_same_verdict(kind, learner)
+# Keys that are not strings: in the notebook the report quotes them, ('W', 1); the grader shows them as <tuple>.
+test_mistake_is_named, test_portable_data_gives_the_same_verdict = mistake_tests(KEY_MISTAKES, {"keys must be strings"})

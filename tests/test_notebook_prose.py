@@ -180,7 +180,6 @@ CLAIMS = {
         and all(r["end"] == 1.0 and r["final"] == 0.693 for r in deep("x1", 1) + deep("x1", 3))
         and deep("x1", 2)[0]["diverged"],
         "0.05": lambda w: all(r["lowest"] < 0.05 for r in deep("He", 1) + deep("He", 3)),
-        "99.7 %": lambda w: all(r["train"] == 0.997 for r in deep("He", 1) + deep("He", 3)),
         "0.65": lambda w: as_written(deep("He", 2)[0]["final"], w) and deep("He", 2)[0]["end"] == 0
         and deep("He", 2)[0]["first"] - deep("He", 2)[0]["final"] < 0.1,  # "hardly fallen"
         "19 %": lambda w: all(r["start"] == 0.19 for r in deep(seed=2))

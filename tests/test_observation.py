@@ -33,6 +33,30 @@ def test_portable_keys_stay_strings_when_they_subclass_str():
     assert all(type(k) is str for k in observation.calls[0].result) and judge(EXERCISES["he"], observation) == []
 
 
+
+class LyingKey(str):
+    """A str whose hash changes on every call, as hostile code might return."""
+    calls = 0
+
+    def __hash__(self):
+        LyingKey.calls += 1
+        return LyingKey.calls
+
+    def __str__(self):
+        return "not " + str.__str__(self)
+
+
+@pytest.mark.parametrize("grader_cases", [False, True])
+def test_a_key_whose_hash_lies_is_judged_as_the_plain_str_the_grader_sees(grader_cases, capsys):
+    from public_tests import initialize_parameters_he_test
+    from public_tests.initializer_checks import EXERCISES, judge, observe, portable
+
+    learner = lambda d: {LyingKey(k): v for k, v in REFERENCE["he"](d).items()}  # noqa: E731
+    initialize_parameters_he_test(learner, grader_cases=grader_cases)  # no KeyError from inside the check
+    assert "All public checks" in capsys.readouterr().out
+    observation = portable(observe(learner, [2, 4, 1], watch_numpy=True))
+    assert sorted(observation.calls[0].result) == ["W1", "W2", "b1", "b2"] and judge(EXERCISES["he"], observation) == []
+
 def test_portable_observation_holds_only_plain_types():
     from public_tests.initializer_checks import Opaque, observe, portable
 

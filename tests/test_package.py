@@ -16,10 +16,10 @@ MATH_MODULES = {"activations", "loss", "propagation", "prediction", "history", "
 NUMERIC_MODULES = {"engine": "numba (optional) and a compiler process", "training": "the engine",
                    "runs": "training", "sweep": "training", "deep": "training"}
 # Figures and widgets: read what the modules above compute, never the reverse. data is here too:
-# the course's load_dataset() draws the training set (with scikit-learn behind make_dataset).
+# the course's load_dataset() draws the training set (with scikit-learn) and plots it.
 VIEW_MODULES = {"data", "plotting", "explorer", "explorer_controls", "figure_parts", "replay_view", "compare_view",
                 "inside_view", "replay_export", "depth_view"}
-STANDARD_HELPERS = {"math", "numbers", "dataclasses", "functools", "itertools", "collections", "typing"}
+STANDARD_HELPERS = {"math", "numbers", "dataclasses", "functools", "itertools", "collections", "typing", "html"}
 VIEW_LIBRARIES = {"matplotlib", "ipywidgets", "ipympl", "IPython", "PIL"}
 
 

@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 
 from init_utils import load_dataset, plot_boundary, plot_costs, plot_decision_boundary, train
-from init_utils.plotting import decision_grid
 from reference import initialize_parameters_he
 
 
@@ -14,11 +13,12 @@ def close_figures():
 
 
 def test_decision_grid_uses_step_001_and_pads_by_one():
-    X = np.array([[0.0, 1.0], [0.0, 2.0]])
-    xx, yy = decision_grid(X)
-    assert xx[0, 0] == -1.0 and yy[0, 0] == -1.0
-    assert np.isclose(xx[0, 1] - xx[0, 0], 0.01)
-    assert xx.max() < 2.0 <= xx.max() + 0.01 and yy.max() < 3.0
+    X, asked = np.array([[0.0, 1.0], [0.0, 2.0]]), []
+    plot_decision_boundary(lambda p: asked.append(p) or p[:, 0] > 0, X, np.array([[0, 1]]), ax=plt.subplots()[1])
+    xs, ys = np.unique(asked[0][:, 0]), np.unique(asked[0][:, 1])
+    assert xs[0] == -1.0 and ys[0] == -1.0
+    assert np.isclose(xs[1] - xs[0], 0.01)
+    assert xs.max() < 2.0 <= xs.max() + 0.01 and ys.max() < 3.0
 
 
 def test_decision_boundary_on_given_axes_returns_artists_without_showing(monkeypatch):
@@ -56,7 +56,13 @@ def test_cost_curve_x_axis_is_the_true_iteration_number():
 
 
 def test_classes_differ_in_marker_shape_and_are_named_in_a_legend():
-    from init_utils.plotting import CLASS_STYLE, class_legend, mark_classes, marker_path, scatter_classes
+    from matplotlib.markers import MarkerStyle
+
+    from init_utils.plotting import CLASSES, class_legend, mark_classes, scatter_classes
+
+    def marker_path(marker):
+        style = MarkerStyle(marker)
+        return style.get_path().transformed(style.get_transform())
 
     X, Y, _, _ = load_dataset(plot=False)
     fig, ax = plt.subplots()
@@ -64,10 +70,9 @@ def test_classes_differ_in_marker_shape_and_are_named_in_a_legend():
     assert points.get_offsets().shape == (300, 2)  # one collection, every point, as before
     paths = points.get_paths()
     labels = Y.ravel()
-    circle, triangle = marker_path(CLASS_STYLE[0]["marker"]), marker_path(CLASS_STYLE[1]["marker"])
+    circle, triangle = marker_path(CLASSES[0]["marker"]), marker_path(CLASSES[1]["marker"])
     assert all(np.array_equal(p.vertices, (triangle if l == 1 else circle).vertices) for p, l in zip(paths, labels))
     assert not np.array_equal(circle.vertices, triangle.vertices)
-    points.set_sizes([10])  # the explorer shrinks the dots this way
     lines = mark_classes(ax, X, Y)
     assert lines[0].get_marker() != lines[1].get_marker()
     texts = [t.get_text() for t in class_legend(ax).get_texts()]
@@ -85,12 +90,12 @@ def test_decision_boundary_legend_explains_points_and_shading():
 def test_class_colours_stand_apart_from_both_region_shades():
     from matplotlib.colors import to_rgb
 
-    from init_utils.plotting import CLASS_COLORS, CMAP
+    from init_utils.plotting import CLASSES, CMAP
 
     shades = [np.array(CMAP(c)[:3]) for c in (0, 1)]
-    for colour in CLASS_COLORS.values():
-        assert all(np.abs(np.array(to_rgb(colour)) - shade).sum() > 0.6 for shade in shades)
-    red, blue = (np.array(to_rgb(CLASS_COLORS[c])) for c in (0, 1))
+    for style in CLASSES.values():
+        assert all(np.abs(np.array(to_rgb(style["color"])) - shade).sum() > 0.6 for shade in shades)
+    red, blue = (np.array(to_rgb(CLASSES[c]["color"])) for c in (0, 1))
     assert red[0] > red[2] and blue[2] > blue[0]  # named as drawn: red is red, blue is blue
 
 
@@ -111,8 +116,8 @@ def test_sweep_figure_plots_cost_and_accuracy_on_a_log_scale_axis_and_marks_name
     from init_utils.plotting import plot_sweep
     from init_utils.sweep import SWEEP_SCALES, SweepPoint
 
-    points = [SweepPoint(f"{s:g}", [s] * 3, 0.5, 0.8, 0.8) for s in SWEEP_SCALES]
-    named = [SweepPoint("He", [1.0, 0.447, 0.632], 0.06, 0.99, 0.96)]
+    points = [SweepPoint(f"{s:g}", [s] * 3, 0.5, 0.8, 0.8, 0.0) for s in SWEEP_SCALES]
+    named = [SweepPoint("He", [1.0, 0.447, 0.632], 0.06, 0.99, 0.96, 0.0)]
     fig = plot_sweep(points, named)
     cost_ax, acc_ax = fig.axes[:2]
     assert cost_ax.get_xscale() == "log" and acc_ax.get_xscale() == "log"

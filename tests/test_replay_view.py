@@ -4,11 +4,11 @@ import threading
 
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 from PIL import Image
 
 from init_utils import load_dataset
-from init_utils.replay_view import ReplayView, render_png, status_text
+from init_utils.figure_parts import agg_figure, figure_png, widget_figure
+from init_utils.replay_view import ReplayView, status_text
 from init_utils.runs import Config, Run, Runs
 from reference import REFERENCE
 
@@ -22,15 +22,20 @@ def setup():
     return data, runs, he, x10
 
 
-def fresh_render(setup, run, k):
-    data, runs, _, _ = setup
-    png = render_png(run, k, data, runs.grid_shape, Figure(figsize=(9.0, 3.6), dpi=80))
-    return np.asarray(Image.open(io.BytesIO(png)))
+def fresh_render(run, k, data, grid_shape, size=(9.0, 3.6)):
+    """Render snapshot ``k`` of ``run`` into a new replay figure on a plain Agg canvas; return its pixels."""
+    view = ReplayView(data, grid_shape, agg_figure(size))
+    view.show(run, k)
+    return np.asarray(Image.open(io.BytesIO(figure_png(view.figure))))
+
+
+def live_view(data, grid_shape):
+    return ReplayView(data, grid_shape, widget_figure(9.0, 3.6, threading.RLock(), "explorer-replay"))
 
 
 def test_each_frame_the_browser_asks_for_is_one_whole_image_equal_to_a_fresh_render(setup):
     data, runs, he, x10 = setup
-    view = ReplayView.live(data, runs.grid_shape, threading.RLock())
+    view = live_view(data, runs.grid_shape)
     canvas = view.figure.canvas
     canvas.syncing_data_url = False  # what the browser's "initialized" message sets
     sent = []
@@ -39,9 +44,9 @@ def test_each_frame_the_browser_asks_for_is_one_whole_image_equal_to_a_fresh_ren
         text = view.show(run, k)
         assert f"iteration <b>{run.iterations[k]}</b>" in text and text == status_text(run, k)
         canvas.draw()  # what the browser's draw request runs, after show's draw_idle
-        assert tuple(fresh_render(setup, run, k).shape) == np.asarray(Image.open(io.BytesIO(sent[-1]))).shape
+        assert tuple(fresh_render(run, k, data, runs.grid_shape).shape) == np.asarray(Image.open(io.BytesIO(sent[-1]))).shape
     assert len(sent) == 5
-    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(sent[-1]))), fresh_render(setup, he, 7))
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(sent[-1]))), fresh_render(he, 7, data, runs.grid_shape))
 
 
 def test_a_diverged_run_says_where_in_its_status():
@@ -56,7 +61,7 @@ def test_a_diverged_run_says_where_in_its_status():
 
 def test_artists_follow_the_snapshot(setup):
     data, runs, he, x10 = setup
-    view = ReplayView.live(data, runs.grid_shape, threading.RLock())
+    view = live_view(data, runs.grid_shape)
     view.show(x10, 0)
     np.testing.assert_array_equal(view.image.get_array(), x10.boundaries[0])
     assert view.marker.get_xdata()[0] == 0 and view.marker.get_ydata()[0] == 10.0  # inf cost: top of the axis

@@ -5,7 +5,8 @@ import numpy as np
 
 from init_utils import History
 from init_utils.inspection import TracePoint
-from init_utils.report import Collapsible, comparison_table, lowest_cost, inside_table, layer_rms_table, sweep_table, trace_table
+from init_utils.deep import DeepRun
+from init_utils.report import Collapsible, comparison_table, deep_table, inside_table, layer_rms_table, sweep_table, trace_table
 from init_utils.sweep import SweepPoint
 from reference import REFERENCE
 
@@ -62,10 +63,13 @@ def test_collapsible_folds_the_table_in_html_and_prints_it_plainly():
     assert folded._repr_html_() == "<details><summary>numbers &lt;here&gt;</summary><pre>a &lt; b\n1 &amp; 2</pre></details>"
 
 
-def test_lowest_cost_skips_infinite_costs_and_what_follows_a_divergence():
-    run = History([np.inf], [0], [{}] * 4, [0, 100, 200, 300], [np.inf, 0.5, 0.2, 0.0], {}, 0.01, 300)
-    assert lowest_cost(run) == 0.0
-    run.diverged_at = 250  # the snapshot at 300 holds NaN weights: its cost of 0 means nothing
-    assert lowest_cost(run) == 0.2
-    run.diverged_at = 3
-    assert np.isnan(lowest_cost(run))
+
+def test_deep_table_lowest_cost_skips_infinite_costs_and_what_follows_a_divergence(data):
+    X, Y, _, _ = data
+    p = REFERENCE["he"]([2, 10, 5, 1])
+    run = DeepRun("He", 1, History([np.inf], [0], [p] * 4, [0, 100, 200, 300], [np.inf, 0.5, 0.2, 0.0], p, 0.01, 300))
+    assert deep_table([run], X, Y).splitlines()[1].split()[3] == "0.000"
+    run.history.diverged_at = 250  # the snapshot at 300 holds NaN weights: its cost of 0 means nothing
+    assert deep_table([run], X, Y).splitlines()[1].split()[3] == "0.200"
+    run.history.diverged_at = 3
+    assert deep_table([run], X, Y).splitlines()[1].split()[3] == "-"

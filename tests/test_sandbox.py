@@ -267,17 +267,16 @@ def test_without_a_cgroup_the_per_process_caps_are_tightened(monkeypatch):
 
 
 @pytest.mark.skipif(sandbox.cgroups.probe() is None, reason="no cgroup with a memory controller can be made here")
-def test_groups_left_by_a_killed_grader_are_removed_by_the_next_one(monkeypatch):
+def test_groups_left_by_a_killed_grader_are_removed_by_the_next_one():
     import subprocess
 
     gone = subprocess.Popen(["true"])
     gone.wait()
-    _, bases = sandbox.cgroups.probe()
+    bases = sandbox.cgroups.probe()[1]
     stale = [os.path.join(base, f"grader-{gone.pid}-0badc0de") for base in set(bases.values())]
     for folder in stale:
         os.mkdir(folder)
-    monkeypatch.setattr(sandbox.cgroups, "_PROBED", {})
-    assert sandbox.cgroups.probe() is not None
+    assert sandbox.cgroups.probe.__wrapped__() is not None  # probing afresh, as the next grader does
     assert [folder for folder in stale if os.path.exists(folder)] == []
 
 
@@ -325,3 +324,40 @@ def test_the_cgroup_caps_the_cpus_where_it_can():
         assert live.cgroup.cpu_quota() == (CPU_QUOTA if sandbox.cgroups.caps_cpu() else None)
     finally:
         live.close()
+
+
+CGROUP_FILES = {  # the control files a new group comes with, per hierarchy, as cgroupfs makes them
+    "v2": {"unified": ["memory.max", "memory.swap.max", "pids.max", "cpu.max", "memory.events", "cgroup.procs"]},
+    "v1": {"memory": ["memory.limit_in_bytes", "memory.oom_control", "cgroup.procs"], "pids": ["pids.max", "cgroup.procs"],
+           "cpu": ["cpu.cfs_period_us", "cpu.cfs_quota_us", "cgroup.procs"]},
+}
+
+
+@pytest.mark.parametrize("version", ["v2", "v1"])
+def test_both_cgroup_versions_get_every_cap(tmp_path, monkeypatch, version):
+    import pathlib
+
+    real_mkdir = os.mkdir
+
+    def mkdir(path, *args):
+        real_mkdir(path, *args)
+        for name in CGROUP_FILES[version].get(os.path.basename(os.path.dirname(path)), []):
+            (pathlib.Path(path) / name).write_text("")
+
+    bases = {"memory": str(tmp_path / "unified")} if version == "v2" else {
+        controller: str(tmp_path / controller) for controller in ("memory", "pids", "cpu")}
+    for base in set(bases.values()):
+        os.mkdir(base)
+    monkeypatch.setattr(sandbox.cgroups.os, "mkdir", mkdir)
+    group = sandbox.cgroups._make(version, bases, 600 * 2 ** 20, 8, 0.5)
+    monkeypatch.undo()
+    written = {str(path.relative_to(tmp_path)).split("/", 1)[0] + "/" + path.name: path.read_text()
+               for path in tmp_path.glob("*/grader-*/*") if path.read_text()}
+    expected = {"v2": {"unified/memory.max": str(600 * 2 ** 20), "unified/memory.swap.max": "0", "unified/pids.max": "8",
+                       "unified/cpu.max": "50000 100000"},
+                "v1": {"memory/memory.limit_in_bytes": str(600 * 2 ** 20), "pids/pids.max": "8",
+                       "cpu/cpu.cfs_period_us": "100000", "cpu/cpu.cfs_quota_us": "50000"}}[version]
+    assert written == expected and group.cpu_quota() == 0.5
+    assert len(group.join_files()) == len(bases)
+    group.path("memory", "memory.events" if version == "v2" else "memory.oom_control").write_text("oom 0\noom_kill 2\n")
+    assert group.oom_kills() == 2

@@ -65,7 +65,7 @@ def test_named_points_refuse_a_scheme_the_table_does_not_name(data):
 
 
 def test_valley_floor_keeps_the_runs_within_the_factor_of_the_lowest_final_cost_in_order():
-    points = [SweepPoint(str(s), [s] * 3, cost, 0.9, 0.9) for s, cost in
+    points = [SweepPoint(str(s), [s] * 3, cost, 0.9, 0.9, 0.0) for s, cost in
               ((0.1, 0.69), (0.3, 0.45), (1.0, 0.06), (3.0, 0.12), (10.0, 0.38), (0.5, 0.121))]
     assert [p.label for p in valley_floor(points)] == ["1.0", "3.0"]
     assert [p.label for p in valley_floor(points, factor=2.1)] == ["1.0", "3.0", "0.5"]

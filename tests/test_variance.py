@@ -92,8 +92,9 @@ def test_zero_weights_give_exact_zeros():
 @pytest.mark.parametrize("call, message", [
     (lambda: ReluStack(0), "width must be a whole number at least 1; got 0"),
     (lambda: ReluStack(8).rms(2.5, 1.0), "depth must be a whole number at least 1; got 2.5"),
-    (lambda: ReluStack(8).rms(2, -1.0), "scale must be a number >= 0 or a callable"),
+    (lambda: ReluStack(8).rms(2, -1.0), "the scale of a 8x8 layer must be a number >= 0, or a callable"),
     (lambda: ReluStack(8).rms(2, lambda n_l, n_prev: float("nan")), "the scale of a 8x8 layer must be a number >= 0"),
+    (lambda: ReluStack(8).rms(2, "1"), "the scale of a 8x8 layer must be a number >= 0, or a callable"),
 ])
 def test_bad_sizes_and_scales_say_what_to_change(call, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):

@@ -3,7 +3,7 @@ import os
 import pathlib
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from .gradebook import Gradebook, row_name
 from .grader import grade_submission
@@ -16,39 +16,28 @@ def submissions(folder):
     found = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
-        for file in files:
-            if file.endswith(".ipynb"):
-                path = pathlib.Path(root, file)
-                found.append((row_name(path.relative_to(folder)), path))
+        paths = [pathlib.Path(root, file) for file in files if file.endswith(".ipynb")]
+        found += [(row_name(path.relative_to(folder)), path) for path in paths]
     return sorted(found)
 
 
 def grade_folder(folder, template, csv_path, jobs=2, lenient=False, timeout=60.0, isolate="auto", resume=False,
                  overwrite=False, out=sys.stdout):
-    """Grade every notebook under ``folder``; return {gradebook name: verdict} for the ones graded now.
-
-    Fails closed (see policy.py): raise IsolationRefused, before anything is written, when this
-    machine cannot isolate learner code and ``isolate`` is not "off".
-    """
+    """Grade every notebook under ``folder``; return {gradebook name: verdict}; raise IsolationRefused first if need be."""
     mode = batch_isolation(isolate)
-    names = list(template.graded)
     verdicts = {}
-    with Gradebook(csv_path, names, resume=resume, overwrite=overwrite, isolated=mode != "off") as gradebook:
+    with Gradebook(csv_path, template.graded, resume=resume, overwrite=overwrite, isolated=mode != "off") as gradebook:
         todo = [(name, path) for name, path in submissions(folder) if name not in gradebook.done]
         skipped = len(gradebook.done)
         start = time.monotonic()
         pool = ThreadPoolExecutor(max_workers=max(1, jobs))
         try:
-            pending = {pool.submit(grade_submission, path, template, lenient, timeout, mode): name
-                       for name, path in todo}
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    name = pending.pop(future)
-                    verdict = future.result()
-                    gradebook.write(name, verdict)
-                    verdicts[name] = verdict
-                    print(batch_line(name, verdict), file=out, flush=True)
+            pending = {pool.submit(grade_submission, path, template, lenient, timeout, mode): name for name, path in todo}
+            for future in as_completed(pending):
+                name, verdict = pending[future], future.result()
+                gradebook.write(name, verdict)
+                verdicts[name] = verdict
+                print(batch_line(name, verdict), file=out, flush=True)
         finally:  # on Ctrl-C, start nothing new; submissions already running end within their time limit
             pool.shutdown(wait=True, cancel_futures=True)
         seconds = time.monotonic() - start

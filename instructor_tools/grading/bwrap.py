@@ -1,19 +1,10 @@
-"""The bubblewrap command line of a sandbox: what it shows of the host, read-only, and its one writable place.
+"""The bubblewrap command line of a sandbox: what it shows of the host, all read-only, and /scratch, its one writable place.
 
-The sandbox's root is an empty tmpfs that bwrap fills with read-only binds of Python, the venv,
-the init_utils package, child.py and public_tests/observation.py, then remounts read-only; /dev is a
-minimal device tree, also remounted read-only (so /dev/shm is not writable). The only writable
-place is /scratch, a tmpfs of limits.SCRATCH_BYTES.
-
-As root ("bwrap" mode), the command continues inside the sandbox with setpriv, which becomes the
-session's own user id, and a second bwrap, which makes a user namespace (learner code sees user
-65534) that can make no other, a nested PID namespace and a fresh read-only /dev. /proc is the one
-the first bwrap mounted (a user namespace may not mount another over it): it lists the sandbox's
-own processes, and /proc/1/cmdline is the first bwrap's command line, whose host paths are those
-of the read-only binds, which /proc/self/mountinfo names too.
+As root ("bwrap" mode) it goes on inside with setpriv (the session's own user id) and a second bwrap (a user
+namespace that can make no other, a nested PID namespace); /proc stays the first bwrap's. See docs/grading.md.
 """
 import atexit
-import contextlib
+import functools
 import glob
 import importlib.util
 import os
@@ -21,15 +12,14 @@ import pathlib
 import shutil
 import sys
 import tempfile
-import threading
 
 from .limits import SANDBOX_NOBODY, SCRATCH_BYTES
 
 CHILD = pathlib.Path(__file__).with_name("child.py")
 OBSERVATION = "/grader/observation.py"  # where public_tests/observation.py is inside the sandbox
-NOBODY = str(SANDBOX_NOBODY)
-_FONTS = {}
-_CHOOSING_FONTS = threading.Lock()
+# learner code cannot make user namespaces (nor mount anything in one)
+USER_NAMESPACE = ["--unshare-user", "--uid", str(SANDBOX_NOBODY), "--gid", str(SANDBOX_NOBODY), "--disable-userns"]
+READ_ONLY_DEV = ["--dev", "/dev", "--remount-ro", "/dev"]
 
 
 def package_dir(name):
@@ -45,89 +35,69 @@ def observation_file():
     return os.path.join(package_dir("public_tests"), "observation.py")
 
 
+@functools.cache
 def font_cache():
-    """Return a copy of matplotlib's font list cache that any user can read, so the sandbox need not
-    rebuild it (about 0.5 s), or None."""
-    with _CHOOSING_FONTS:
-        if "path" not in _FONTS:
-            _FONTS["path"] = None
-            folders = [os.environ.get("MPLCONFIGDIR"), os.path.expanduser("~/.cache/matplotlib"),
-                       os.path.expanduser("~/.matplotlib")]
-            for folder in folders:
-                found = sorted(glob.glob(os.path.join(folder, "fontlist-v*.json"))) if folder else []
-                if found:
-                    with contextlib.suppress(OSError):
-                        copy = tempfile.mkdtemp(prefix="grader-fonts-")
-                        os.chmod(copy, 0o755)
-                        target = os.path.join(copy, os.path.basename(found[-1]))
-                        shutil.copyfile(found[-1], target)
-                        os.chmod(target, 0o644)
-                        atexit.register(shutil.rmtree, copy, True)
-                        _FONTS["path"] = target
-                    break
-        return _FONTS["path"]
-
-
-def read_only_trees():
-    """Return the host directories the child needs, without duplicates or nesting."""
-    trees = {"/usr", package_dir("init_utils")}
-    for prefix in (sys.prefix, sys.base_prefix, sys.exec_prefix,
-                   os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))):
-        trees.update((os.path.realpath(prefix), os.path.abspath(prefix)))
-    kept = []
-    for tree in sorted(trees, key=len):
-        if os.path.isdir(tree) and not any(tree == k or tree.startswith(k.rstrip("/") + "/") for k in kept):
-            kept.append(tree)
-    return kept
+    """Return a copy of matplotlib's font list cache that any user can read, or None (rebuilding it takes 0.5 s)."""
+    for folder in (os.environ.get("MPLCONFIGDIR"), os.path.expanduser("~/.cache/matplotlib"),
+                   os.path.expanduser("~/.matplotlib")):
+        found = sorted(glob.glob(os.path.join(folder, "fontlist-v*.json"))) if folder else []
+        if found:
+            try:
+                copy = tempfile.mkdtemp(prefix="grader-fonts-")
+                atexit.register(shutil.rmtree, copy, True)
+                os.chmod(copy, 0o755)
+                target = shutil.copyfile(found[-1], os.path.join(copy, os.path.basename(found[-1])))
+                os.chmod(target, 0o644)
+                return target
+            except OSError:
+                return None
+    return None
 
 
 def _system_binds():
-    command = []
-    for top in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
-        host = "/" + top
-        if os.path.islink(host):
-            command += ["--symlink", os.readlink(host), host]
-        elif os.path.isdir(host):
-            command += ["--ro-bind", host, host]
-    made = {"/usr"}
-    for tree in read_only_trees():
-        parts = pathlib.PurePosixPath(tree).parts
-        for depth in range(2, len(parts)):
-            parent = str(pathlib.PurePosixPath(*parts[:depth]))
-            if parent not in made:
-                command += ["--perms", "0755", "--dir", parent]
-                made.add(parent)
-        command += ["--ro-bind", tree, tree]
+    """Return the options that show /usr, Python, the venv and init_utils read-only, at their host paths."""
+    out = []
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        if os.path.islink(top):
+            out += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            out += ["--ro-bind", top, top]
+    trees = {"/usr", package_dir("init_utils"), os.path.dirname(os.path.dirname(os.path.realpath(sys.executable)))}
+    for prefix in (sys.prefix, sys.base_prefix, sys.exec_prefix):
+        trees.update((os.path.realpath(prefix), os.path.abspath(prefix)))
+    kept, made = [], {"/usr"}
+    for tree in sorted(trees, key=len):  # no tree twice, nor inside another
+        if os.path.isdir(tree) and not any(os.path.commonpath([tree, other]) == other for other in kept):
+            kept.append(tree)
+            parts = pathlib.PurePosixPath(tree).parts
+            for parent in (str(pathlib.PurePosixPath(*parts[:depth])) for depth in range(2, len(parts))):
+                if parent not in made:  # bwrap would make it 0700, closed to the sandbox's user
+                    out += ["--perms", "0755", "--dir", parent]
+                    made.add(parent)
+            out += ["--ro-bind", tree, tree]
     if os.path.exists("/etc/ld.so.cache"):
-        command += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-    return command
+        out += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    return out
 
 
 def command(mode, uid=None, info_fd=None, seccomp_fd=None):
     """Return the bwrap command (ending in "--") for ``mode``; ``uid``: the session's own user id (bwrap mode)."""
     out = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
            "--die-with-parent", "--new-session"]
-    out += ["--info-fd", str(info_fd)] if info_fd is not None else []
-    out += ["--seccomp", str(seccomp_fd)] if seccomp_fd is not None else []
-    if mode == "bwrap-user":  # learner code cannot make user namespaces (nor mount in them)
-        out += ["--unshare-user", "--uid", NOBODY, "--gid", NOBODY, "--disable-userns"]
-    out += _system_binds()
-    out += ["--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev",
-            "--perms", "0755", "--dir", "/grader", "--ro-bind", str(CHILD), "/grader/child.py",
-            "--ro-bind", observation_file(), OBSERVATION,
-            "--perms", "0755", "--dir", "/tmp",
-            "--perms", "1777", "--size", str(SCRATCH_BYTES), "--tmpfs", "/scratch",
-            "--perms", "1777", "--dir", "/scratch/mpl", "--perms", "1777", "--dir", "/scratch/tmp",
-            "--chdir", "/scratch"]
-    fonts = font_cache()
-    if fonts:
-        out += ["--ro-bind", fonts, "/scratch/mpl/" + os.path.basename(fonts)]
-    out += ["--remount-ro", "/"]
+    for option, fd in (("--info-fd", info_fd), ("--seccomp", seccomp_fd)):
+        out += [option, str(fd)] if fd is not None else []
+    out += (USER_NAMESPACE if mode == "bwrap-user" else []) + _system_binds()
+    out += ["--proc", "/proc", *READ_ONLY_DEV, "--perms", "0755", "--dir", "/grader",
+            "--ro-bind", str(CHILD), "/grader/child.py", "--ro-bind", observation_file(), OBSERVATION,
+            "--perms", "0755", "--dir", "/tmp", "--perms", "1777", "--size", str(SCRATCH_BYTES), "--tmpfs", "/scratch",
+            "--perms", "1777", "--dir", "/scratch/mpl", "--perms", "1777", "--dir", "/scratch/tmp", "--chdir", "/scratch"]
+    if font_cache():
+        out += ["--ro-bind", font_cache(), "/scratch/mpl/" + os.path.basename(font_cache())]
+    out += ["--remount-ro", "/", "--"]
     if mode != "bwrap":
-        return out + ["--"]
-    # become the session's user, then a user namespace that can make no other (nor mount in one)
-    uid = str(uid if uid is not None else SANDBOX_NOBODY)
-    return out + ["--", shutil.which("setpriv") or "setpriv", "--reuid", uid, "--regid", uid, "--clear-groups", "--",
-                  shutil.which("bwrap") or "bwrap", "--unshare-user", "--uid", NOBODY, "--gid", NOBODY,
-                  "--disable-userns", "--unshare-pid", "--die-with-parent", "--bind", "/", "/",
-                  "--dev", "/dev", "--remount-ro", "/dev", "--chdir", "/scratch", "--"]
+        return out
+    # become the session's user, then a user namespace that can make no other, with its own PID namespace
+    uid = str(SANDBOX_NOBODY if uid is None else uid)
+    return out + [shutil.which("setpriv") or "setpriv", "--reuid", uid, "--regid", uid, "--clear-groups", "--",
+                  shutil.which("bwrap") or "bwrap", *USER_NAMESPACE, "--unshare-pid", "--die-with-parent",
+                  "--bind", "/", "/", *READ_ONLY_DEV, "--chdir", "/scratch", "--"]

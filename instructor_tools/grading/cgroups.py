@@ -1,91 +1,45 @@
-"""One control group per sandbox: a memory cap (and a process cap) for the whole submission, not per process.
+"""One control group per sandbox session, so that memory (scratch included), processes and CPU count for all of them.
 
-RLIMIT_AS limits each process on its own, so a submission that starts many processes could use
-their sum. A cgroup counts every process the submission starts, and the tmpfs pages it fills, together.
-Creating one needs root and a memory controller we may write to:
-
-- cgroup v2 (``/sys/fs/cgroup/cgroup.controllers``): a group next to the grader's own (its parent
-  must delegate ``memory``), or under the root group. ``memory.max``, ``memory.swap.max`` = 0, ``pids.max``,
-  and ``cpu.max`` where the ``cpu`` controller is delegated.
-- cgroup v1 (``/sys/fs/cgroup/memory``): a group under the grader's own memory group;
-  ``memory.limit_in_bytes`` (and ``memsw``), plus ``pids.max`` in the pids hierarchy and
-  ``cpu.cfs_quota_us`` in the cpu hierarchy when there are.
-
-``probe()`` tries once per process (and removes empty groups that a killed grader left behind);
-``create`` returns None where none of this works (no root, macOS,
-a container without write access), and the sandbox then falls back to tighter per-process limits.
+It needs root and a memory controller to write to: cgroup v2 (next to the grader's own group, or under the root) or
+v1 (a group in each of the memory, pids and cpu hierarchies). Elsewhere the sandbox uses tighter per-process limits.
 """
 import contextlib
+import functools
 import os
+import pathlib
+import re
 import secrets
 import signal
-import threading
 import time
 
 ROOT = "/sys/fs/cgroup"
-_PROBED = {}
-_LOCK = threading.Lock()
-
-
-def _own(controller):
-    """Return the grader's own cgroup path for ``controller`` ("" for the v2 line), or None."""
-    try:
-        with open("/proc/self/cgroup") as handle:
-            for line in handle:
-                number, controllers, path = line.rstrip("\n").split(":", 2)
-                if controller in controllers.split(",") or (controller == "" and number == "0" and controllers == ""):
-                    return path
-    except (OSError, ValueError):
-        return None
-    return None
-
-
-def _read(path):
-    with open(path) as handle:
-        return handle.read()
-
-
-def _write(path, value):
-    with open(path, "w") as handle:
-        handle.write(str(value))
-
-
-def _bases():
-    """Return [(version, {hierarchy: base folder})] worth trying, best first."""
-    out = []
-    if os.path.exists(os.path.join(ROOT, "cgroup.controllers")):
-        own = _own("")
-        if own is not None:
-            own_dir = os.path.join(ROOT, own.lstrip("/"))
-            for base in ([own_dir] if own == "/" else []) + [os.path.dirname(own_dir.rstrip("/"))]:
-                if base.startswith(ROOT):
-                    out.append(("v2", {"memory": base, "pids": base}))
-    elif os.path.isdir(os.path.join(ROOT, "memory")):
-        own = _own("memory")
-        if own is not None:
-            bases = {"memory": os.path.join(ROOT, "memory", own.lstrip("/"))}
-            for controller in ("pids", "cpu"):
-                path = _own(controller)
-                if path is not None and os.path.isdir(os.path.join(ROOT, controller)):
-                    bases[controller] = os.path.join(ROOT, controller, path.lstrip("/"))
-            out.append(("v1", bases))
-    return out
+PERIOD = 100_000  # microseconds of the CPU quota's period
+# (controller, file, value) per version; the first is the memory cap and must be written, the others where they exist
+SETTINGS = {
+    "v2": [("memory", "memory.max", "{memory}"), ("memory", "memory.swap.max", "0"), ("pids", "pids.max", "{processes}"),
+           ("cpu", "cpu.max", "{quota} {period}")],
+    "v1": [("memory", "memory.limit_in_bytes", "{memory}"), ("memory", "memory.memsw.limit_in_bytes", "{memory}"),
+           ("pids", "pids.max", "{processes}"), ("cpu", "cpu.cfs_period_us", "{period}"),
+           ("cpu", "cpu.cfs_quota_us", "{quota}")],
+}
 
 
 class Cgroup:
-    """A cgroup made for one sandbox; remove() it when the sandbox is gone."""
+    """A cgroup made for one session ({controller: folder}; v2 has one folder for all); remove() it at the end."""
 
     def __init__(self, version, folders):
-        self.version, self.folders = version, folders  # {"memory": dir, "pids", "cpu": dir (optional)}
+        self.version, self.folders = version, folders
+
+    def path(self, controller, file):
+        return pathlib.Path(self.folders.get(controller, self.folders["memory"]), file)
 
     def cpu_quota(self):
         """Return the CPUs the group may use at once, or None where it has no CPU quota."""
-        with contextlib.suppress(OSError, ValueError, KeyError):
+        with contextlib.suppress(OSError, ValueError):
             if self.version == "v2":
-                quota, period = _read(os.path.join(self.folders["memory"], "cpu.max")).split()
+                quota, period = self.path("cpu", "cpu.max").read_text().split()
             else:
-                quota = _read(os.path.join(self.folders["cpu"], "cpu.cfs_quota_us"))
-                period = _read(os.path.join(self.folders["cpu"], "cpu.cfs_period_us"))
+                quota, period = (self.path("cpu", f"cpu.cfs_{name}_us").read_text() for name in ("quota", "period"))
             return int(quota) / int(period)
         return None
 
@@ -95,135 +49,117 @@ class Cgroup:
 
     def oom_kills(self):
         """Return how many processes the memory cap killed so far."""
-        name = "memory.events" if self.version == "v2" else "memory.oom_control"
         with contextlib.suppress(OSError, ValueError):
-            for line in _read(os.path.join(self.folders["memory"], name)).splitlines():
+            events = self.path("memory", "memory.events" if self.version == "v2" else "memory.oom_control")
+            for line in events.read_text().splitlines():
                 key, _, value = line.partition(" ")
                 if key == "oom_kill":
                     return int(value)
         return 0
 
-    def kill(self):
-        """Kill every process still in the group (what a PID namespace does in the isolated modes)."""
-        memory = self.folders["memory"]
-        if self.version == "v2" and os.path.exists(os.path.join(memory, "cgroup.kill")):
-            with contextlib.suppress(OSError):
-                _write(os.path.join(memory, "cgroup.kill"), 1)
+    def remove(self):
+        """Kill every process left in the group (as a PID namespace's end does), then remove the group."""
+        if "memory" not in self.folders:
+            return
+        if self.version == "v2":
+            with contextlib.suppress(OSError):  # all at once, where the kernel has cgroup.kill
+                self.path("memory", "cgroup.kill").write_text("1")
         for _ in range(200):
             try:
-                pids = [int(p) for p in _read(os.path.join(memory, "cgroup.procs")).split()]
+                pids = [int(pid) for pid in self.path("memory", "cgroup.procs").read_text().split()]
             except (OSError, ValueError):
-                return
+                break
             if not pids:
-                return
+                break
             for pid in pids:
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
             time.sleep(0.01)
-
-    def remove(self):
-        self.kill()
-        for folder in self.folders.values():
+        for folder in set(self.folders.values()):
             for _ in range(100):  # a killed process leaves its group a moment after it dies
-                try:
+                with contextlib.suppress(OSError):
                     os.rmdir(folder)
+                if not os.path.exists(folder):
                     break
-                except FileNotFoundError:
-                    break
-                except OSError:
-                    time.sleep(0.02)
+                time.sleep(0.02)
 
 
-PERIOD = 100_000  # microseconds of the CPU quota's period
-
-
-def _optional(bases, made, name, controller, files):
-    """Make the v1 group of ``controller`` and write ``files`` into it; leave it out where that fails."""
-    if controller in bases:
-        with contextlib.suppress(OSError):
-            folder = os.path.join(bases[controller], name)
-            os.mkdir(folder)
-            made[controller] = folder
-            for file, value in files:
-                _write(os.path.join(folder, file), value)
-
-
-def _make(version, bases, memory_limit, processes, cpu_quota):
+def _make(version, bases, memory, processes, cpus):
+    """Return a new Cgroup with these caps (bytes, processes, CPUs), or None where its memory cap cannot be set."""
     name = f"grader-{os.getpid()}-{secrets.token_hex(4)}"
-    made = {}
+    group = Cgroup(version, {})
+    values = {"memory": memory, "processes": processes, "quota": int(cpus * PERIOD), "period": PERIOD}
     try:
-        memory = os.path.join(bases["memory"], name)
-        os.mkdir(memory)
-        made["memory"] = memory
-        if version == "v2":
-            _write(os.path.join(memory, "memory.max"), memory_limit)
-            for file, value in (("memory.swap.max", 0), ("pids.max", processes),
-                                ("cpu.max", f"{int(cpu_quota * PERIOD)} {PERIOD}")):
-                if os.path.exists(os.path.join(memory, file)):
-                    _write(os.path.join(memory, file), value)
-        else:
-            _write(os.path.join(memory, "memory.limit_in_bytes"), memory_limit)
-            with contextlib.suppress(OSError):  # only with swap accounting
-                _write(os.path.join(memory, "memory.memsw.limit_in_bytes"), memory_limit)
-            _optional(bases, made, name, "pids", [("pids.max", processes)])
-            _optional(bases, made, name, "cpu", [("cpu.cfs_period_us", PERIOD),
-                                                 ("cpu.cfs_quota_us", int(cpu_quota * PERIOD))])
+        for controller, base in bases.items():  # memory first; v1's pids and cpu groups only where they can be made
+            try:
+                os.mkdir(os.path.join(base, name))
+                group.folders[controller] = os.path.join(base, name)
+            except OSError:
+                if controller == "memory":
+                    raise
+        for index, (controller, file, value) in enumerate(SETTINGS[version]):
+            if index == 0 or group.path(controller, file).exists():
+                group.path(controller, file).write_text(value.format(**values))
     except OSError:
-        Cgroup(version, made).remove()
+        group.remove()
         return None
-    return Cgroup(version, made)
+    return group
+
+
+def _bases():
+    """Return the (version, {controller: parent folder}) worth trying, best first."""
+    own = {}  # controller: the grader's own group ("" names the v2 line)
+    with contextlib.suppress(OSError, ValueError):
+        for line in pathlib.Path("/proc/self/cgroup").read_text().splitlines():
+            number, controllers, path = line.split(":", 2)
+            for controller in controllers.split(",") if controllers else ([""] if number == "0" else []):
+                own[controller] = path.lstrip("/")
+    if os.path.exists(os.path.join(ROOT, "cgroup.controllers")):
+        if "" not in own:
+            return []
+        mine = os.path.join(ROOT, own[""])
+        parents = ([mine] if own[""] == "" else []) + [os.path.dirname(mine.rstrip("/"))]
+        return [("v2", {"memory": base}) for base in parents if base.startswith(ROOT)]
+    bases = {controller: os.path.join(ROOT, controller, own[controller]) for controller in ("memory", "pids", "cpu")
+             if controller in own and os.path.isdir(os.path.join(ROOT, controller))}
+    return [("v1", bases)] if "memory" in bases else []
 
 
 def _sweep(bases):
-    """Remove empty groups left by a grader that was killed before it could (its PID, in the name, is gone)."""
+    """Remove the empty groups of a grader that was killed before it could (its PID, in their name, is gone)."""
     for base in set(bases.values()):
         with contextlib.suppress(OSError):
             for entry in os.listdir(base):
-                parts = entry.split("-")
-                if len(parts) == 3 and parts[0] == "grader" and parts[1].isdigit() and not os.path.exists(
-                        f"/proc/{parts[1]}"):
+                found = re.fullmatch(r"grader-(\d+)-[^-]+", entry)
+                if found and not os.path.exists(f"/proc/{found[1]}"):
                     with contextlib.suppress(OSError):  # not empty, or already gone: leave it
                         os.rmdir(os.path.join(base, entry))
 
 
+@functools.cache
 def probe():
-    """Return (version, bases) of the first place a memory-capped cgroup can be made here, or None (once)."""
-    with _LOCK:
-        if "found" not in _PROBED:
-            _PROBED["found"] = None
-            if hasattr(os, "geteuid") and os.geteuid() == 0:
-                for version, bases in _bases():
-                    if version == "v2":
-                        base = bases["memory"]
-                        for controller in ("memory", "pids", "cpu"):
-                            with contextlib.suppress(OSError):
-                                if controller not in _read(os.path.join(base, "cgroup.subtree_control")).split():
-                                    _write(os.path.join(base, "cgroup.subtree_control"), "+" + controller)
-                    test = _make(version, bases, 64 * 1024 ** 2, 8, 1.0)
-                    if test is not None:
-                        test.remove()
-                        _sweep(bases)
-                        _PROBED["found"] = (version, bases)
-                        break
-        return _PROBED["found"]
+    """Return (version, bases, caps CPU) of the first place a memory-capped cgroup can be made here, or None."""
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0):
+        return None
+    for version, bases in _bases():
+        for controller in ("memory", "pids", "cpu") if version == "v2" else ():  # delegate them, one by one
+            with contextlib.suppress(OSError):
+                pathlib.Path(bases["memory"], "cgroup.subtree_control").write_text("+" + controller)
+        test = _make(version, bases, 64 * 1024 ** 2, 8, 1.0)
+        if test is not None:
+            caps_cpu = test.cpu_quota() is not None
+            test.remove()
+            _sweep(bases)
+            return version, bases, caps_cpu
+    return None
 
 
 def caps_cpu():
     """Say whether the cgroups made here get a CPU quota (the cpu controller is there to write to)."""
-    found = probe()
-    if found is None:
-        return False
-    version, bases = found
-    if version == "v1":
-        return "cpu" in bases
-    with contextlib.suppress(OSError):
-        return "cpu" in _read(os.path.join(bases["memory"], "cgroup.subtree_control")).split()
-    return False
+    return bool(probe() and probe()[2])
 
 
-def create(memory_limit, processes, cpu_quota):
+def create(memory, processes, cpus):
     """Return a new Cgroup capping memory (bytes), processes and CPUs, or None where cgroups are not usable."""
     found = probe()
-    if found is None:
-        return None
-    return _make(found[0], found[1], memory_limit, processes, cpu_quota)
+    return _make(found[0], found[1], memory, processes, cpus) if found else None

@@ -1,30 +1,12 @@
 """The only grading code that runs next to the learner's: run one graded cell, call its function, send back what it returns.
 
-This file runs inside the sandbox as a plain script (``python -I child.py``), one process per
-graded function. It runs the cells through IPython's own InteractiveShell, so magics and
-shell lines behave as in Jupyter, and it observes the function with public_tests/observation.py,
-the same code the learner's self-check uses (the rest of public_tests, with its reference draws,
-is not in the sandbox: a stand-in module holds the self-checks' names). It decides nothing: the parent reads the returned
-values and runs the checks itself. The learner's code runs in this same process and can
-tamper with all of it, so the parent trusts none of it.
-
-Protocol: one JSON object per line. Requests arrive on the channel that was stdin, replies
-leave on the channel that was stdout; fds 0, 1 and 2 then point at /dev/null, so nothing the
-learner prints reaches the parent. After an {"error": ...} reply the child stops.
-
-    {"op": "start", "import_source": str, "paths": [str], "blocked": [str], "stub_names": [str],
-     "observation": path of observation.py, "limits": {...}}
-        -> {"ok": true} | {"error": str}
-    {"op": "define", "name": str, "cell": int, "source": str}              -> {"ok": true} | {"error": str}
-    {"op": "observe", "name": str, "layers_dims": [int], "seeds": [int]}
-        -> {"calls": [{"pre_seed": int, "result": value, "error": raised | null, "argument_after": [..]}]}
-         | {"error": str}  (the learner's code raised SystemExit/KeyboardInterrupt, or returned too much)
-
-A value is {"none": true}, {"dict": [[key, value], ...]}, {"array": {"dtype", "shape", "data"}}
-(a plain ndarray of a numeric dtype, base64 of its little-endian C-order bytes),
-{"array": {"dtype", "shape"}} (other dtypes, or too large: no data) or {"opaque": {"type_name",
-"module", "ndarray_subclass"}}. Keys are {"str": s}, {"int": n} or {"opaque": {...}}. A raised
-exception is {"type_name", "message", "line"}. protocol.py reads all of it.
+It runs in the sandbox as a script (``python -I child.py``), one process per graded function, runs the cells with
+IPython's InteractiveShell and observes the function with public_tests/observation.py. It decides nothing, and the
+parent trusts none of it. Wire format: one JSON object per line, on what were stdin and stdout (fds 0-2 then point
+at /dev/null); requests {"op": "start" | "define" | "observe", ...}, replies {"ok": true}, {"calls": [{"pre_seed",
+"result", "error", "argument_after"}]} or {"error": str}, after which the child stops. A value is {"none": true},
+{"dict": [[key, value], ...]}, {"array": {"dtype", "shape"[, "data": base64 of little-endian C-order bytes]}} or
+{"opaque": {"type_name", "module", "ndarray_subclass"}}; a key {"str"}, {"int"} or an opaque.
 """
 import base64
 import importlib.util
@@ -36,6 +18,8 @@ import traceback
 import types
 
 NUMERIC_KINDS = "biufc"
+STOPPED = ((SystemExit, "called sys.exit() / exit()"), (KeyboardInterrupt, "raised KeyboardInterrupt"),
+           (MemoryError, "ran out of memory (MemoryError)"))
 
 
 class TooLarge(Exception):
@@ -54,8 +38,7 @@ def drop_privileges(uid):
 
 def open_channel():
     """Keep stdin/stdout as the private channel and point fds 0, 1, 2 at /dev/null."""
-    reader = os.fdopen(os.dup(0), "rb")
-    writer = os.fdopen(os.dup(1), "wb", buffering=0)
+    reader, writer = os.fdopen(os.dup(0), "rb"), os.fdopen(os.dup(1), "wb", buffering=0)
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
@@ -65,8 +48,7 @@ def open_channel():
 
 
 class Blocked:
-    """Meta-path entry that makes some imports fail: numba only speeds up training, which grading never runs,
-    and importing it costs more than half a second per session."""
+    """Make some imports fail: numba only speeds up training, which grading never runs, and costs 0.5 s to import."""
 
     def __init__(self, names):
         self.names = set(names)
@@ -89,18 +71,16 @@ def encode_value(value, np, budget, limits):
     if type(value) is not np.ndarray:
         return opaque(value, np)
     dtype, shape = value.dtype, [int(n) for n in value.shape]
-    sendable = len(shape) <= 2 and value.size <= limits["max_data_elements"]
-    if dtype.kind in NUMERIC_KINDS and dtype.itemsize <= 16 and not dtype.fields and sendable:
+    numeric = dtype.kind in NUMERIC_KINDS and not dtype.fields
+    if numeric and dtype.itemsize <= 16 and len(shape) <= 2 and value.size <= limits["max_data_elements"]:
         little = value.astype(dtype.newbyteorder("<")) if dtype.byteorder == ">" else value
         data = np.ascontiguousarray(little).tobytes()
         budget[0] -= len(data)
         if budget[0] < 0:
             raise TooLarge()
         return {"array": {"dtype": little.dtype.str, "shape": shape, "data": base64.b64encode(data).decode("ascii")}}
-    # Any other array (another dtype, more than 2 dimensions, or more entries than any right answer
-    # has): its dtype and shape are enough to judge it, so no data is sent.
-    shown = dtype.str if dtype.kind in NUMERIC_KINDS and not dtype.fields else str(dtype)
-    return {"array": {"dtype": shown[:40], "shape": shape[:limits["max_ndim"]]}}
+    # Another dtype, more than 2 dimensions, or more entries than any right answer has: dtype and shape judge it.
+    return {"array": {"dtype": (dtype.str if numeric else str(dtype))[:40], "shape": shape[:limits["max_ndim"]]}}
 
 
 def encode_key(key, np):
@@ -116,14 +96,11 @@ def encode_key(key, np):
 
 def encode_result(result, np, budget, limits):
     if isinstance(result, dict):
-        keys = list(dict.keys(result))
-        if len(keys) > limits["max_keys"]:
+        items = list(dict.items(result))  # dict's own items(): no subclass method runs, no key is looked up
+        if len(items) > limits["max_keys"]:
             raise TooLarge()
-        return {"dict": [[encode_key(k, np), encode_value(dict.__getitem__(result, k), np, budget, limits)]
-                         for k in keys]}
-    if result is None:
-        return {"none": True}
-    return opaque(result, np)
+        return {"dict": [[encode_key(k, np), encode_value(v, np, budget, limits)] for k, v in items]}
+    return {"none": True} if result is None else opaque(result, np)
 
 
 def shown(item):
@@ -148,13 +125,8 @@ def encode_raised(raised):
 
 def describe(error, cell):
     """Say what the learner's code raised, with its line in the cell."""
-    if isinstance(error, SystemExit):
-        what = "called sys.exit() / exit()"
-    elif isinstance(error, KeyboardInterrupt):
-        what = "raised KeyboardInterrupt"
-    elif isinstance(error, MemoryError):
-        what = "ran out of memory (MemoryError)"
-    else:
+    what = next((words for kind, words in STOPPED if isinstance(error, kind)), None)
+    if what is None:
         try:
             text = str(error)
         except Exception:
@@ -168,8 +140,7 @@ def describe(error, cell):
 
 
 def stub_self_checks(names):
-    """Stand in for public_tests (same public names): the import cell star-imports it, but the self-checks
-    and their reference draws are not in the sandbox, and nothing of theirs runs while grading."""
+    """Stand in for public_tests with its public names: the import cell star-imports it, but no self-check runs here."""
     module = types.ModuleType("public_tests")
 
     def not_here(*args, **kwargs):
@@ -181,27 +152,20 @@ def stub_self_checks(names):
     sys.modules["public_tests"] = module
 
 
-def load_observation(path):
-    """Load public_tests/observation.py, the self-check's own observation, from ``path`` (it imports only numpy)."""
-    spec = importlib.util.spec_from_file_location("observation", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 class Cell:
     """One graded function's session: an IPython shell, the import cell, the graded cell, its observation."""
 
     def __init__(self, request):
-        for path in reversed(request["paths"]):
-            sys.path.insert(0, path)
+        sys.path[:0] = request["paths"]
         sys.meta_path.insert(0, Blocked(request["blocked"]))
         stub_self_checks(request["stub_names"])
         self.limits, self.name, self.cell = request["limits"], None, "?"
         import numpy
 
         # loaded before any learner code runs: it keeps numpy's own seed, get_state and set_state
-        self.np, self.observation = numpy, load_observation(request["observation"])
+        spec = importlib.util.spec_from_file_location("observation", request["observation"])
+        self.np, self.observation = numpy, importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(self.observation)
         self.shell = _shell(self)
         self.run(request["import_source"])
 
@@ -215,16 +179,21 @@ class Cell:
     def define(self, request):
         self.name, self.cell = request["name"], request["cell"]
         self.run(request["source"])
-        return callable(self.shell.user_ns.get(self.name))
+        return {"ok": True} if callable(self.shell.user_ns.get(self.name)) else {
+            "error": f"the cell does not define {self.name}"}
 
     def observe(self, request):
         np, limits, budget = self.np, self.limits, [self.limits["max_reply_bytes"] // 2]
-        seen = self.observation.observe(self.shell.user_ns.get(self.name), request["layers_dims"], request["seeds"],
-                                        keep=lambda result: encode_result(result, np, budget, limits),
-                                        learner_file=f"<cell {self.cell}>")
-        return [{"pre_seed": call.pre_seed, "result": {"none": True} if call.error else call.result,
-                 "error": encode_raised(call.error), "argument_after": encode_argument(call.argument_after)}
-                for call in seen.calls]
+        try:
+            seen = self.observation.observe(self.shell.user_ns.get(self.name), request["layers_dims"], request["seeds"],
+                                            keep=lambda result: encode_result(result, np, budget, limits),
+                                            learner_file=f"<cell {self.cell}>")
+        except TooLarge:
+            return {"error": f"{self.name} returned more data than the grader reads (at most {limits['max_keys']} keys "
+                             f"and about {limits['max_reply_bytes'] // 2048} KB of arrays)"}
+        return {"calls": [{"pre_seed": call.pre_seed, "result": {"none": True} if call.error else call.result,
+                           "error": encode_raised(call.error), "argument_after": encode_argument(call.argument_after)}
+                          for call in seen.calls]}
 
 
 def _shell(session):
@@ -246,18 +215,6 @@ def _shell(session):
     return Shell.instance(config=config, compiler_class=CellNamed)
 
 
-def answer(session, request):
-    """Return the reply to one request."""
-    if request["op"] == "define":
-        return {"ok": True} if session.define(request) else {"error": f"the cell does not define {request['name']}"}
-    try:
-        return {"calls": session.observe(request)}
-    except TooLarge:
-        return {"error": f"{session.name} returned more data than the grader reads (at most "
-                         f"{session.limits['max_keys']} keys and about "
-                         f"{session.limits['max_reply_bytes'] // 2048} KB of arrays)"}
-
-
 def serve(reader, writer):
     """Answer requests until the parent closes the channel or a reply is an error."""
     dumps, write, session = json.dumps, writer.write, None
@@ -265,10 +222,9 @@ def serve(reader, writer):
         request = json.loads(line)
         try:
             if request["op"] == "start":
-                session = Cell(request)
-                reply = {"ok": True}
+                session, reply = Cell(request), {"ok": True}
             else:
-                reply = answer(session, request)
+                reply = session.define(request) if request["op"] == "define" else session.observe(request)
         except BaseException as error:  # the learner's code may raise anything, SystemExit included
             reply = {"error": describe(error, session.cell if session else "?")}
         write((dumps(reply) + "\n").encode("ascii"))
@@ -276,12 +232,7 @@ def serve(reader, writer):
             return
 
 
-def main():
+if __name__ == "__main__":
     if "--uid" in sys.argv:
         drop_privileges(int(sys.argv[sys.argv.index("--uid") + 1]))
-    reader, writer = open_channel()
-    serve(reader, writer)
-
-
-if __name__ == "__main__":
-    main()
+    serve(*open_channel())

@@ -1,12 +1,7 @@
 """Command line: grade one submission, or a folder into a gradebook, here or on a Dask cluster.
 
-    initlab-grade SUBMISSION.ipynb [--json] [--lenient] [--timeout 60] [--isolation auto]
-    initlab-grade FOLDER --csv gradebook.csv [--jobs N | --scheduler ADDRESS] [--resume | --overwrite]
-
-(``python -m public_tests.grade`` is the same command.) Exit status: 0 when every submission
-got a verdict (whatever its score, errors in the file included), 2 for usage errors (and for a
-folder, gradebook or cluster run that would need isolation this machine cannot give), 1 for an
-internal grader error or submissions left without a row, 130 when interrupted.
+Exit status: 0 when every submission got a verdict (whatever its score), 2 for usage errors and refused
+unisolated batches, 1 for a grader error or submissions left without a row, 130 when interrupted.
 """
 import argparse
 import json
@@ -16,35 +11,35 @@ import sys
 
 from ..notebook_files import NotebookError, display_name, read_notebook
 from ..template import student_template
+from . import cluster
 from .batch import grade_folder
+from .cluster.setup import INSTALL
 from .gradebook import GradebookError
 from .grader import grade_submission
 from .limits import MAX_TIMEOUT
 from .policy import CHOICES, IsolationRefused
-from .report import report
+from .report import not_isolated, report
 from .rules import load_template
 
-CLUSTER_INSTALL = "pip install -e '.[cluster]'"
 
 
-def _timeout(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if not math.isfinite(value) or not 0 < value <= MAX_TIMEOUT:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, not {text}")
-    return value
+def _bounded(convert, high, noun, out_of_range):
+    """Return an argparse type that reads ``noun`` with ``convert`` and requires 0 < value <= ``high``."""
+    def read(text):
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {noun}") from None
+        if not (math.isfinite(value) and 0 < value <= high):
+            raise argparse.ArgumentTypeError(out_of_range.format(text=text))
+        return value
+
+    return read
 
 
-def _jobs(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= value <= 64:
-        raise argparse.ArgumentTypeError("must be between 1 and 64")
-    return value
+JOBS = _bounded(int, 64, "a whole number", "must be between 1 and 64")
+TIMEOUT = _bounded(float, MAX_TIMEOUT, "a number of seconds",
+                   f"must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, not {{text}}")
 
 
 def parser():
@@ -56,9 +51,9 @@ def parser():
     p.add_argument("--csv", metavar="GRADEBOOK", help="grade a folder and write one row per notebook as it is graded")
     p.add_argument("--resume", action="store_true", help="continue an existing gradebook: skip files that have a row")
     p.add_argument("--overwrite", action="store_true", help="replace an existing gradebook")
-    p.add_argument("--jobs", type=_jobs, default=2, help="submissions graded at once (default: %(default)s)")
+    p.add_argument("--jobs", type=JOBS, default=2, help="submissions graded at once (default: %(default)s)")
     p.add_argument("--lenient", action="store_true", help="grade exercises that break a rule; report it as a warning")
-    p.add_argument("--timeout", type=_timeout, default=60.0,
+    p.add_argument("--timeout", type=TIMEOUT, default=60.0,
                    help=f"wall-time limit per submission in seconds, at most {MAX_TIMEOUT:g} (default: %(default)s)")
     p.add_argument("--isolation", choices=CHOICES, default="auto",
                    help="auto: bubblewrap when available; without it one notebook is graded and its report says NOT "
@@ -66,7 +61,7 @@ def parser():
                         "without it. off: never isolate (learner code runs with your rights). Default: %(default)s")
     p.add_argument("--template", default=None,
                    help="student template notebook (default: the pristine copy installed with the grader)")
-    group = p.add_argument_group(f"grading on a Dask cluster (needs: {CLUSTER_INSTALL})")
+    group = p.add_argument_group(f"grading on a Dask cluster (needs: {INSTALL})")
     group.add_argument("--scheduler", metavar="ADDRESS",
                        help="grade the folder on Dask: local:N (a LocalCluster of N worker processes here), a "
                             "scheduler address such as tcp://HOST:8786, or a scheduler file (.json)")
@@ -87,16 +82,6 @@ def main(argv=None):
         return 130
 
 
-def read_template(path):
-    """Return the Template in the notebook at ``path``; raise ValueError saying why it is not usable."""
-    try:
-        return load_template(read_notebook(path))
-    except NotebookError as error:
-        raise ValueError(f"cannot read the template: {error}") from None
-    except Exception as error:  # a notebook that is not the Initialization template
-        raise ValueError(f"{display_name(path)} is not a usable template ({type(error).__name__}: {error})") from None
-
-
 def _main(argv):
     args_parser = parser()
     args = args_parser.parse_args(argv)
@@ -110,16 +95,19 @@ def _main(argv):
     template = _template(args, args_parser)
     verdict = grade_submission(path, template, lenient=args.lenient, timeout=args.timeout, isolate=args.isolation)
     print(json.dumps(verdict, indent=2) if args.json else report(verdict, lenient=args.lenient))
-    if verdict["isolation"] and verdict["isolation"].startswith("NOT ISOLATED"):
+    if not_isolated(verdict):
         print(f"WARNING: {verdict['isolation']}", file=sys.stderr)
     return 1 if verdict["error"] and verdict["error"].startswith("grader error") else 0
 
 
 def _template(args, args_parser):
+    path = args.template or student_template()
     try:
-        return read_template(args.template or student_template())
-    except ValueError as error:
-        args_parser.error(str(error))
+        return load_template(read_notebook(path))
+    except NotebookError as error:
+        args_parser.error(f"cannot read the template: {error}")
+    except Exception as error:  # a notebook that is not the Initialization template
+        args_parser.error(f"{display_name(path)} is not a usable template ({type(error).__name__}: {error})")
 
 
 def _grade_folder(args, args_parser, path):
@@ -128,8 +116,6 @@ def _grade_folder(args, args_parser, path):
     if not args.csv:
         args_parser.error(f"{display_name(path)} is a folder: add --csv GRADEBOOK.csv to grade every notebook in it")
     if args.scheduler:
-        from . import cluster  # imports Dask only now
-
         try:
             cluster.check_scheduler(args.scheduler)
             return cluster.grade_on_scheduler(

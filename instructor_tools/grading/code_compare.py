@@ -1,22 +1,13 @@
-"""Compare code the way Python reads it: tokens, not characters.
+"""Read cell code as Python does: magics rewritten by IPython, compared as tokens without comments or docstrings.
 
-Whitespace, blank lines, comments, line endings, tab or space indentation and
-standalone string statements (docstrings) do not change what code does, so they are
-left out of the comparison. Indentation still counts as structure (INDENT/DEDENT),
-so moving ``return parameters`` into the loop is a change.
+Indentation still counts (INDENT/DEDENT), so moving ``return parameters`` into the loop is a change.
 """
+import ast
 import io
 import tokenize
-from dataclasses import dataclass
 
 SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
 STRUCTURE = {tokenize.INDENT, tokenize.DEDENT, tokenize.NEWLINE}
-
-
-@dataclass(frozen=True)
-class Token:
-    key: tuple  # what is compared: (type, text), text empty for INDENT/DEDENT/NEWLINE
-    line: int  # 1-based line in the text it came from
 
 
 def normalize_newlines(text):
@@ -24,67 +15,68 @@ def normalize_newlines(text):
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def python_source(text):
+    """Return the cell ``text`` as the plain Python IPython runs (magics, shell lines and help? rewritten)."""
+    text = normalize_newlines(text)
+    try:
+        ast.parse(text)
+        return text  # IPython leaves plain Python alone, continuation lines that start with % or != included
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        pass
+    from IPython.core.inputtransformer2 import TransformerManager  # only for cells with magics: it takes 0.25 s
+
+    # IPython drops leading blank lines; put them back so that line numbers count the cell's own lines
+    blank = next((number for number, line in enumerate(text.split("\n")) if line.strip()), 0)
+    try:
+        return "\n" * blank + TransformerManager().transform_cell(text)
+    except Exception:  # IPython could not read the cell: let Python report the syntax error itself
+        return text
+
+
 def code_tokens(text):
-    """Return the Tokens of ``text`` that carry meaning; raise ValueError if Python cannot tokenize it."""
+    """Return [(line, key)] of the tokens that carry meaning; raise ValueError if Python cannot tokenize ``text``."""
     try:
         raw = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError) as error:
         raise ValueError(str(error)) from None
-    kept, statement = [], []
-    at_statement_start = True
+    kept, strings, previous = [], [], tokenize.NEWLINE
     for token in raw:
         if token.type in SKIPPED:
             continue
-        item = Token((token.type, "" if token.type in STRUCTURE else token.string), token.start[0])
-        if at_statement_start and token.type == tokenize.STRING or statement and token.type == tokenize.STRING:
-            statement.append(item)
-            at_statement_start = False
-            continue
-        if statement:
-            if token.type == tokenize.NEWLINE:  # a statement made only of string literals: a docstring
-                statement = []
-                at_statement_start = True
-                continue
-            kept.extend(statement)
-            statement = []
-        kept.append(item)
-        at_statement_start = token.type in STRUCTURE
-    kept.extend(statement)
-    return kept
+        item = (token.start[0], (token.type, "" if token.type in STRUCTURE else token.string))
+        if token.type == tokenize.STRING and (strings or previous in STRUCTURE):
+            strings.append(item)
+        elif strings and token.type == tokenize.NEWLINE:  # a statement made only of string literals: a docstring
+            strings = []
+        else:
+            kept += strings + [item]
+            strings = []
+        previous = token.type
+    return kept + strings
 
 
-def fallback_lines(text):
-    """Return [(line number, code)] with whitespace, blank and comment-only lines left out (for untokenizable text)."""
-    out = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        code = "".join(line.split())
-        if code and not code.startswith("#"):
-            out.append((number, code))
-    return out
+def code_lines(text):
+    """Return [(line, code)] with whitespace, blank and comment-only lines left out (for untokenizable text)."""
+    stripped = ((number, "".join(line.split())) for number, line in enumerate(text.split("\n"), start=1))
+    return [(number, code) for number, code in stripped if code and not code.startswith("#")]
 
 
-def first_difference(expected, found):
-    """Return (index, expected item or None, found item or None) where two sequences first differ, or None."""
-    for index, (a, b) in enumerate(zip(expected, found)):
-        if a != b:
-            return index, a, b
-    if len(expected) == len(found):
-        return None
-    index = min(len(expected), len(found))
-    return index, (expected[index] if index < len(expected) else None), (found[index] if index < len(found) else None)
-
-
-def same_code(a, b):
-    """Return True if texts ``a`` and ``b`` are the same code (see the module docstring)."""
+def comparable(*texts):
+    """Return [(line, key)] for each text: its tokens, or its code lines when any of them cannot be tokenized."""
     try:
-        return [t.key for t in code_tokens(a)] == [t.key for t in code_tokens(b)]
+        return [code_tokens(text) for text in texts]
     except ValueError:
-        return [c for _, c in fallback_lines(a)] == [c for _, c in fallback_lines(b)]
+        return [code_lines(text) for text in texts]
 
 
 def code_key(text):
     """Return a hashable key equal for texts that are the same code."""
-    try:
-        return tuple(t.key for t in code_tokens(text))
-    except ValueError:
-        return tuple(c for _, c in fallback_lines(text))
+    return tuple(key for _, key in comparable(text)[0])
+
+
+def first_difference(expected, found):
+    """Return the first index at which two sequences differ, or None when they are equal."""
+    for index, (a, b) in enumerate(zip(expected, found)):
+        if a != b:
+            return index
+    return None if len(expected) == len(found) else min(len(expected), len(found))

@@ -1,18 +1,8 @@
-"""The gradebook CSV: one row per submission, written and flushed as soon as its verdict is ready.
+"""The gradebook CSV: one row per submission, flushed as soon as its verdict is ready, so a stopped run can resume.
 
-A run that stops half-way (a crash, Ctrl-C, a lost machine) keeps every row written so
-far. ``Gradebook(path, names, resume=True)`` continues such a file: it drops a last row
-cut off mid-write, checks the columns, and lists in ``done`` the files that already
-have a row, so a batch skips them.
-
-Every cell is safe to open in a spreadsheet: text that a spreadsheet would run as a formula
-(starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading ``'``, as
-OWASP advises, and so does text that starts with ``'`` itself, so reading the file back is exact.
-
-The last column says how the learner code of each row ran. A run with ``--isolation off`` first
-writes a marker row (no file name, ``NOT ISOLATED``), before any learner code runs, and ``--resume``
-refuses a gradebook with such a row unless ``--isolation off`` is given again: a submission that
-ran with your rights could have appended rows of its own after it.
+Cells a spreadsheet would run as formulas get a leading ' (OWASP). A run with ``--isolation off`` first writes
+a NOT ISOLATED marker row, and resuming it needs ``--isolation off`` again: a submission that ran with your
+rights could have appended rows of its own.
 """
 import csv
 import os
@@ -30,11 +20,6 @@ class GradebookError(Exception):
     """The gradebook cannot be used as asked; the message says what to do."""
 
 
-def columns(names):
-    """Return the header row for the graded functions ``names``."""
-    return ["file", "score", "max_score", *names, "rules", "error", "isolation"]
-
-
 def spreadsheet_safe(text):
     """Return ``text`` as a cell no spreadsheet runs as a formula (a leading ``'`` where needed)."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
@@ -46,12 +31,7 @@ def from_spreadsheet(text):
 
 
 def row_name(relative):
-    """Return the gradebook's name for a submission path relative to the batch folder: printable, one line.
-
-    Different paths always get different names: a byte that is not UTF-8 becomes ``\\xNN``, a
-    backslash ``\\\\``, a newline, tab or carriage return ``\\n``, ``\\t``, ``\\r``, and any other
-    character that is not printable ``\\uNNNN`` (or ``\\UNNNNNNNN``).
-    """
+    """Return the gradebook's name for a path relative to the batch folder: printable, one line, one per path."""
     try:
         text = os.fsencode(os.fspath(relative)).decode("utf-8", "surrogateescape")
     except UnicodeEncodeError:  # not from this file system (a lone surrogate that no byte gives)
@@ -61,10 +41,8 @@ def row_name(relative):
         code = ord(char)
         if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8 (surrogateescape)
             out.append(f"\\x{code - 0xDC00:02x}")
-        elif char == "\\":
-            out.append("\\\\")
-        elif char in _SHORT:
-            out.append(_SHORT[char])
+        elif char in "\\\n\t\r":
+            out.append(char.encode("unicode_escape").decode("ascii"))
         elif not char.isprintable():
             out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
         else:
@@ -72,37 +50,23 @@ def row_name(relative):
     return "".join(out)
 
 
-_SHORT = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
-
-
-def isolation_label(verdict):
-    """Return the isolation cell of ``verdict``: "isolated", "NOT ISOLATED", or "" when no learner code ran."""
-    if not_isolated(verdict):
-        return NOT_ISOLATED
-    return "isolated" if verdict.get("isolation") else ""
-
-
 def verdict_row(name, verdict, names):
     """Return the CSV row of ``verdict`` for the submission called ``name`` (see row_name)."""
     scores = {e["name"]: e["score"] for e in verdict["exercises"]}
-    rules = sorted({v["rule"] for v in verdict["violations"]})
-    error = " ".join((verdict["error"] or "").split())
+    isolated = NOT_ISOLATED if not_isolated(verdict) else "isolated" if verdict.get("isolation") else ""
     return [name, f"{verdict['score']:g}", f"{verdict['max_score']:g}", *(f"{scores.get(n, 0):g}" for n in names),
-            " ".join(rules), error, isolation_label(verdict)]
+            " ".join(sorted({v["rule"] for v in verdict["violations"]})), " ".join((verdict["error"] or "").split()),
+            isolated]
 
 
 class Gradebook:
-    """Append-only CSV writer shared by every thread of a batch (and by cluster runs).
-
-    ``isolated``: whether this run isolates learner code. False writes the marker row at once, and
-    allows resuming a gradebook that has one.
-    """
+    """Append-only CSV writer shared by the threads of a batch; ``isolated=False`` writes the marker row at once."""
 
     def __init__(self, path, names, resume=False, overwrite=False, isolated=True):
         self.path, self.names = os.fspath(path), list(names)
         self.done = set()
         self._lock = threading.Lock()
-        header = columns(self.names)
+        header = ["file", "score", "max_score", *self.names, "rules", "error", "isolation"]
         exists = os.path.exists(self.path) and os.path.getsize(self.path) > 0
         if exists and resume:
             self.done, marked = self._read_rows(header)
@@ -110,18 +74,15 @@ class Gradebook:
                 raise GradebookError(f"cannot resume {self.path}: it was written with --isolation off, so a "
                                      "submission may have added rows to it. Grade into a new gradebook, or add "
                                      "--isolation off to continue it anyway.")
-            mode = "a"
         elif exists and not overwrite:
             raise GradebookError(f"{self.path} already exists: add --resume to continue it (files that have a row "
                                  "are skipped), or --overwrite to start it again.")
-        else:
-            mode = "w"
         try:
-            self._handle = open(self.path, mode, newline="", encoding="utf-8")
+            self._handle = open(self.path, "a" if exists and resume else "w", newline="", encoding="utf-8")
         except OSError as error:
             raise GradebookError(f"cannot write {self.path}: {error.strerror or error}") from None
         self._writer = csv.writer(self._handle)
-        if mode == "w":
+        if not (exists and resume):
             self._writer.writerow(header)
         if not isolated:
             self._writer.writerow(["", "", "", *("" for _ in self.names), "", MARKER, NOT_ISOLATED])

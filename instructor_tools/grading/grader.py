@@ -1,17 +1,17 @@
-"""Grade one submission: read it within limits, apply the rules, run the graded cells in the sandbox, check the results.
+"""Grade one submission: read it within limits, apply the rules, run each graded cell in a sandbox, judge the results.
 
-``grade_submission`` is self-contained and thread-safe, and its verdict is plain data
-(JSON-ready), so a local batch and a cluster worker call it the same way.
+The child only observes the function (public_tests/observation.py); the self-check's ``first_failure`` judges
+its reply here, so no learner code runs in this process and the child decides nothing.
 """
 import time
 
 import public_tests
 
-from public_tests.initializer_checks import EXERCISES
+from public_tests.initializer_checks import EXERCISES, GRADER_CASES, PRE_SEEDS, first_failure
 from ..notebook_files import NotebookError, cell_source, code_cells, display_name, grade_id, read_notebook
-from . import checks
 from .limits import MAX_CELLS, MAX_CODE_CELL_CHARS, MAX_CODE_CELL_LINES, MAX_NOTEBOOK_BYTES, MAX_TOTAL_CODE_CHARS
-from .protocol import CHILD_LIMITS
+from .protocol import CHILD_LIMITS, ProtocolError, decode_observation
+from .report import place
 from .rules import check_submission, most_specific
 from .sandbox import Session, SessionBroken, isolation
 
@@ -19,22 +19,28 @@ BY_NAME = {exercise.name: exercise for exercise in EXERCISES.values()}
 SELF_CHECK_NAMES = list(getattr(public_tests, "__all__", []))
 
 
-def grade_submission(path, template, lenient=False, timeout=60.0, isolate="auto"):
-    """Return the verdict dict for one submission file (fields: see docs/grading.md).
+class LearnerError(Exception):
+    """The learner's code stopped the run (SystemExit, KeyboardInterrupt, too much data, a broken cell)."""
 
-    ``isolate``: "auto" (bubblewrap when available), "required" (refuse without it: the verdict
-    gets an error) or "off". Never raises for anything the submission contains.
-    """
-    verdict = {"submission": display_name(path), "score": 0.0, "max_score": sum(template.points.values()),
-               "exercises": [], "violations": [], "notes": [], "error": None, "isolation": None}
-    exercises = {name: {"name": name, "score": 0.0, "max_score": template.points[name], "passed": False,
-                        "feedback": "Not graded."} for name in template.graded}
+
+def grade_submission(path, template, lenient=False, timeout=60.0, isolate="auto"):
+    """Return the plain-data verdict of one submission file (docs/grading.md); never raise for its content."""
+    verdict = blank_verdict(display_name(path), template)
+    exercises = {exercise["name"]: exercise for exercise in verdict["exercises"]}
     try:
         chosen = isolation(isolate)
         verdict["isolation"] = chosen.describe()
         return _grade(path, template, lenient, timeout, chosen, verdict, exercises)
     except Exception as error:  # a grader bug must give a verdict, not a traceback
         return finish(verdict, exercises, error=f"grader error: {type(error).__name__}: {error}")
+
+
+def blank_verdict(shown, template, feedback="Not graded."):
+    """Return the verdict of ``shown`` before grading: every exercise scored 0 with ``feedback``."""
+    exercises = [{"name": name, "score": 0.0, "max_score": template.points[name], "passed": False, "feedback": feedback}
+                 for name in template.graded]
+    return {"submission": shown, "score": 0.0, "max_score": sum(template.points.values()), "exercises": exercises,
+            "violations": [], "notes": [], "error": None, "isolation": None}
 
 
 def read_submission(path):
@@ -69,9 +75,8 @@ def _grade(path, template, lenient, timeout, chosen, verdict, exercises):
     located, violations, notes = check_submission(template, notebook)
     known_ids = set(template.locked) | set(template.graded)
     if not located and not any(grade_id(c) in known_ids for _, c in code_cells(notebook)):
-        return finish(verdict, exercises, error=(
-            f"{shown} is not the Initialization assignment: none of its graded functions "
-            f"({', '.join(template.graded)}) is in it."))
+        return finish(verdict, exercises, error=f"{shown} is not the Initialization assignment: none of its graded "
+                                                f"functions ({', '.join(template.graded)}) is in it.")
     verdict["violations"] = [v.to_dict() for v in violations]
     verdict["notes"] = [n.to_dict() for n in notes]
     to_run = []
@@ -81,7 +86,7 @@ def _grade(path, template, lenient, timeout, chosen, verdict, exercises):
             exercise["feedback"] = "Not graded: " + (broken[0].message if broken else "the graded cell is missing.")
         elif broken and not lenient:
             first = most_specific(broken)
-            exercise["feedback"] = f"Scored 0: broke rule {first.rule} ({_place(first)}): {first.message}"
+            exercise["feedback"] = f"Scored 0: broke rule {first.rule} ({place(first.cell, first.line)}): {first.message}"
         else:
             to_run.append(name)
     errors = run_exercises(template, located, to_run, exercises, timeout, chosen)
@@ -94,29 +99,22 @@ def run_exercises(template, located, names, exercises, timeout, chosen):
     deadline = time.monotonic() + timeout
     for name in names:
         exercise = exercises[name]
-        if time.monotonic() >= deadline:
-            message = f"not run: the {timeout:g} s time limit was used up before {name}"
+        try:
+            if time.monotonic() >= deadline:
+                raise SessionBroken(f"not run: the {timeout:g} s time limit was used up before {name}")
+            layers_dims, problems = run_one(template, located[name], name, Session(chosen, deadline, timeout))
+        except (LearnerError, SessionBroken) as failed:
+            exercise["feedback"] = f"Not graded: {failed}."
+            errors.append(str(failed))
         else:
-            try:
-                layers_dims, problems = run_one(template, located[name], name, Session(chosen, deadline, timeout))
-            except (checks.LearnerError, SessionBroken) as failed:
-                message = str(failed)
-            else:
-                if problems:
-                    exercise["feedback"] = f"{name}({layers_dims}): " + " ".join(problems)
-                else:
-                    exercise.update(passed=True, score=exercise["max_score"], feedback="All checks passed.")
-                continue
-        exercise["feedback"] = f"Not graded: {message}."
-        errors.append(message)
+            passed = not problems
+            exercise.update(passed=passed, score=exercise["max_score"] if passed else 0.0,
+                            feedback="All checks passed." if passed else f"{name}({layers_dims}): " + " ".join(problems))
     return errors
 
 
 def run_one(template, found, name, session):
-    """In ``session`` (closed at the end), run the import cell and ``name``'s cell, then check the function.
-
-    Nothing a later cell defines is there, so a cell can answer only for itself.
-    """
+    """Run the import cell and only ``name``'s cell in ``session``, then judge; return (layers_dims, problems)."""
     try:
         reply = session.request({"op": "start", "import_source": template.import_source, "paths": session.paths,
                                  "blocked": ["numba"], "stub_names": SELF_CHECK_NAMES,
@@ -127,12 +125,34 @@ def run_one(template, found, name, session):
         reply = session.request({"op": "define", "name": name, "cell": found.cell, "source": found.source},
                                 running=name)
         if reply != {"ok": True}:
-            if set(reply) == {"error"} and isinstance(reply["error"], str):
-                raise checks.LearnerError(reply["error"][:1000])
+            _raise_learner_error(reply)
             raise SessionBroken(f"the grading channel received a malformed reply while defining {name}")
-        return checks.check(session, BY_NAME[name])
+        exercise = BY_NAME[name]
+        failed, problems = first_failure(exercise, tuple(exercise.cases) + tuple(GRADER_CASES), _observer(session, name))
+        return (None if failed is None else list(failed.layers_dims)), problems
     finally:
         session.close()
+
+
+def _raise_learner_error(reply):
+    if set(reply) == {"error"} and isinstance(reply["error"], str):
+        raise LearnerError(reply["error"][:1000])
+
+
+def _observer(session, name):
+    """Return observe_case(layers_dims) -> Observation, observed by ``session``'s child after each seed."""
+    seeds = list(PRE_SEEDS)
+
+    def observe_case(layers_dims):
+        reply = session.request({"op": "observe", "name": name, "layers_dims": list(layers_dims), "seeds": seeds},
+                                running=name)
+        _raise_learner_error(reply)
+        try:
+            return decode_observation(reply, layers_dims, seeds)
+        except ProtocolError as error:
+            raise SessionBroken(f"the grading channel received a malformed reply ({error}) while running {name}") from None
+
+    return observe_case
 
 
 def finish(verdict, exercises, error=None):
@@ -148,10 +168,4 @@ def _printable(value):
         return value.encode("utf-8", "backslashreplace").decode("utf-8")
     if isinstance(value, dict):
         return {k: _printable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_printable(v) for v in value]
-    return value
-
-
-def _place(violation):
-    return f"cell {violation.cell}" + (f", line {violation.line}" if violation.line else "")
+    return [_printable(v) for v in value] if isinstance(value, list) else value

@@ -1,11 +1,8 @@
 """Fail closed: a folder, a gradebook or a cluster run grades with isolation, unless ``--isolation off`` says otherwise.
 
-``--isolation`` means:
-- ``auto`` (the default): bubblewrap when this machine has it. Without it, one notebook is still
-  graded, and its report says NOT ISOLATED; a folder, a gradebook or a cluster run is refused.
-- ``required``: refuse to grade anything without bubblewrap.
-- ``off``: never isolate. Learner code then runs with your rights and can write any file you can,
-  the gradebook included; use it only for submissions you trust.
+``--isolation auto`` (the default) uses bubblewrap when this machine has it; without it one notebook is
+still graded, its report saying NOT ISOLATED, and batches are refused. ``required`` refuses anything
+unisolated; ``off`` never isolates (learner code runs with your rights and can rewrite the gradebook).
 """
 from .sandbox import isolation
 
@@ -25,10 +22,7 @@ def refusal(reason, where="this machine"):
 
 
 def batch_isolation(wanted):
-    """Return what a batch passes to grade_submission for ``--isolation wanted``: "required", or "off" for off.
-
-    Raise IsolationRefused when this machine cannot isolate and ``wanted`` is not "off".
-    """
+    """Return what a batch passes to grade_submission: "off", or "required"; raise IsolationRefused if it cannot isolate."""
     if wanted not in CHOICES:
         raise ValueError(f"isolation must be one of {', '.join(CHOICES)}, not {wanted!r}")
     if wanted == "off":

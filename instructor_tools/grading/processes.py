@@ -3,6 +3,9 @@ import contextlib
 import os
 import signal
 
+SIGNALS = {"SIGSEGV": "crashed (segmentation fault)", "SIGXCPU": "ran out of CPU time", "SIGXFSZ": "wrote too large a file",
+           "SIGKILL": "was killed (out of memory or time)", "SIGABRT": "aborted"}
+
 
 def _pids():
     return [int(entry) for entry in (os.listdir("/proc") if os.path.isdir("/proc") else []) if entry.isdigit()]
@@ -13,32 +16,29 @@ def count_processes(uid):
     count = 0
     for pid in _pids():
         with contextlib.suppress(OSError):
-            if os.stat(f"/proc/{pid}").st_uid == uid:
-                count += 1
+            count += os.stat(f"/proc/{pid}").st_uid == uid
     return count
 
 
 def kill_marked(token):
     """Without a PID namespace, kill what is left of the child's processes, found by their environment (best effort)."""
-    marker = f"GRADER_SANDBOX={token}".encode()
     for pid in _pids():
-        with contextlib.suppress(OSError):
-            with open(f"/proc/{pid}/environ", "rb") as handle:
-                if marker in handle.read().split(b"\0"):
-                    os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/environ", "rb") as handle:
+            if f"GRADER_SANDBOX={token}".encode() in handle.read().split(b"\0"):
+                os.kill(pid, signal.SIGKILL)
 
 
 def describe_exit(code):
     """Say in words why the child ended with return code ``code``."""
     if code is None:
         return "stopped answering"
-    if code < 0:
-        number = -code
-        name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else f"signal {number}"
-        reasons = {"SIGSEGV": "crashed (segmentation fault)", "SIGXCPU": "ran out of CPU time",
-                   "SIGKILL": "was killed (out of memory or time)", "SIGXFSZ": "wrote too large a file",
-                   "SIGABRT": "aborted"}
-        return reasons.get(name, f"was killed by {name}")
-    if code > 128 and code - 128 in signal.Signals._value2member_map_:
-        return describe_exit(128 - code)
-    return f"the interpreter exited (exit code {code}) before finishing, e.g. through os._exit()"
+    if code > 128:
+        with contextlib.suppress(ValueError):  # a shell's way to say a signal killed it
+            code = -signal.Signals(code - 128)
+    if code >= 0:
+        return f"the interpreter exited (exit code {code}) before finishing, e.g. through os._exit()"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        name = f"signal {-code}"
+    return SIGNALS.get(name, f"was killed by {name}")

@@ -1,10 +1,7 @@
-"""Read what the child sends back, trusting nothing: strict shapes, whitelisted dtypes, a size limit.
-
-See child.py for the wire format. Every decode function raises ProtocolError on anything
-unexpected; the caller then treats the child as broken.
-"""
+"""Read what the child sends back (format: child.py), trusting nothing; anything unexpected raises ProtocolError."""
 import base64
 import binascii
+import dataclasses
 import json
 import math
 import re
@@ -26,20 +23,14 @@ class ProtocolError(Exception):
     """A reply from the child is not in the expected format."""
 
 
+@dataclasses.dataclass(frozen=True, repr=False)
 class OpaqueItem:
     """Stands in for an item of layers_dims that is not a number after the call; shows the child's repr."""
 
-    def __init__(self, text):
-        self.text = text
+    text: str
 
     def __repr__(self):
         return self.text
-
-    def __eq__(self, other):
-        return isinstance(other, OpaqueItem) and other.text == self.text
-
-    def __hash__(self):
-        return hash(("OpaqueItem", self.text))
 
 
 def _text(value, limit=300):
@@ -49,8 +40,7 @@ def _text(value, limit=300):
 
 
 def _unique_keys(pairs):
-    keys = [key for key, _ in pairs]
-    if len(set(keys)) != len(keys):
+    if len({key for key, _ in pairs}) != len(pairs):
         raise ProtocolError("a reply with a repeated key")
     return dict(pairs)
 
@@ -73,8 +63,7 @@ def decode_observation(reply, layers_dims, seeds):
         raise ProtocolError("a reply without a list of calls")
     if len(calls) < len(seeds) and (not isinstance(calls[-1], dict) or calls[-1].get("error") is None):
         raise ProtocolError("fewer calls than seeds, and none of them raised")
-    budget = [MAX_ARRAY_ELEMENTS]
-    out = []
+    budget, out = [MAX_ARRAY_ELEMENTS], []
     for index, call in enumerate(calls):
         if not isinstance(call, dict) or set(call) != {"pre_seed", "result", "error", "argument_after"}:
             raise ProtocolError("a malformed call record")
@@ -108,9 +97,7 @@ def decode_result(message, budget):
                 raise ProtocolError("a malformed dict item")
             out[decode_key(item[0])] = decode_value(item[1], budget)
         return out
-    if message == {"none": True}:
-        return None
-    return decode_opaque(message)
+    return None if message == {"none": True} else decode_opaque(message)
 
 
 def decode_opaque(message):
@@ -142,16 +129,14 @@ def decode_value(message, budget):
 
 
 def decode_array(message, budget):
-    """Rebuild an array: from its data (at most 2-D and MAX_DATA_ELEMENTS entries), or from its dtype and shape
-    alone as a stand-in that holds one value and takes no memory (every right answer has data, so a stand-in
-    is judged only by its dtype and shape)."""
+    """Rebuild an array from its data, or a stand-in (no memory, judged by dtype and shape) from its dtype and shape."""
     dtype, shape = message.get("dtype"), message.get("shape")
     if not isinstance(shape, list) or len(shape) > MAX_NDIM or not all(
             type(n) is int and 0 <= n < 2 ** 62 for n in shape) or math.prod(shape) >= 2 ** 62:
         raise ProtocolError("an array with a malformed shape")
-    count = math.prod(shape)
+    count, sendable = math.prod(shape), len(shape) <= 2 and math.prod(shape) <= MAX_DATA_ELEMENTS
     if set(message) == {"dtype", "shape", "data"} and dtype in NUMERIC_DTYPES:
-        if len(shape) > 2 or count > MAX_DATA_ELEMENTS:
+        if not sendable:
             raise ProtocolError("array data of an array that should have come as a stand-in")
         budget[0] -= count
         if budget[0] < 0:
@@ -162,31 +147,22 @@ def decode_array(message, budget):
             data = base64.b64decode(message["data"], validate=True)
         except (binascii.Error, ValueError):
             raise ProtocolError("array data that is not base64") from None
-        kind = np.dtype(dtype)
-        if len(data) != count * kind.itemsize:
+        if len(data) != count * np.dtype(dtype).itemsize:
             raise ProtocolError("array data of the wrong length")
-        return np.frombuffer(data, dtype=kind).reshape(shape).copy()
-    if set(message) == {"dtype", "shape"} and isinstance(dtype, str):
-        if dtype in NUMERIC_DTYPES:
-            if len(shape) <= 2 and count <= MAX_DATA_ELEMENTS:
-                raise ProtocolError("a numeric array without its data")
-            kind = np.dtype(dtype)
-        else:
-            try:
-                kind = np.dtype(dtype) if OTHER_DTYPE.match(dtype) else np.dtype(object)
-            except TypeError:
-                kind = np.dtype(object)
-            if kind.kind in "biufc" or kind.itemsize > 64:
-                kind = np.dtype(object)
-        return stand_in(kind, shape)
-    raise ProtocolError("a malformed array")
-
-
-def stand_in(kind, shape):
-    """Return a read-only array of ``shape`` and dtype ``kind`` whose entries all share one zero (no memory)."""
+        return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
+    if set(message) != {"dtype", "shape"} or not isinstance(dtype, str):
+        raise ProtocolError("a malformed array")
+    if dtype in NUMERIC_DTYPES and sendable:
+        raise ProtocolError("a numeric array without its data")
     try:
-        one = np.zeros(1, dtype=kind)
-        return np.lib.stride_tricks.as_strided(one, shape=tuple(shape), strides=(0,) * len(shape), writeable=False)
+        kind = np.dtype(dtype) if OTHER_DTYPE.match(dtype) else np.dtype(object)
+    except TypeError:
+        kind = np.dtype(object)
+    if dtype not in NUMERIC_DTYPES and (kind.kind in "biufc" or kind.itemsize > 64):
+        kind = np.dtype(object)
+    try:  # read-only, and every entry is one shared zero: no memory behind it
+        return np.lib.stride_tricks.as_strided(np.zeros(1, dtype=kind), shape=tuple(shape), strides=(0,) * len(shape),
+                                               writeable=False)
     except (ValueError, TypeError, MemoryError):
         raise ProtocolError("an array shape numpy cannot hold") from None
 
@@ -208,5 +184,3 @@ def decode_argument(message):
         else:
             raise ProtocolError("a malformed argument item")
     return out
-
-

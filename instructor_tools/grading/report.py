@@ -2,28 +2,11 @@
 
 
 def terminal_safe(text):
-    """Return ``text`` with every character that is not printable shown as an escape (``\\x1b``, ``\\n``, ``\\u202e``).
-
-    ESC, CR, BEL, newlines and the other controls a submission can put in an exception message would
-    otherwise move the cursor, rewrite earlier lines, set the clipboard (OSC 52) or start a new
-    report line; shown escaped, they are only text.
-    """
+    """Return ``text`` with every unprintable character escaped, so no control sequence a submission wrote acts."""
     text = str(text)
     if text.isprintable():
         return text
-    return "".join(char if char.isprintable() else _escape(char) for char in text)
-
-
-_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape(char):
-    if char in _SHORT:
-        return _SHORT[char]
-    code = ord(char)
-    if code <= 0xFF:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)
 
 
 def not_isolated(verdict):
@@ -42,20 +25,21 @@ def report(verdict, lenient=False):
         lines.append(f"  {terminal_safe(exercise['name']):<30} {exercise['score']:g}/{exercise['max_score']:g}  "
                      f"{terminal_safe(exercise['feedback'])}")
     lines.append(f"Total: {verdict['score']:g}/{verdict['max_score']:g}")
-    if verdict["violations"]:
-        lines += ["", "Warnings (--lenient: graded anyway):" if lenient else "Rules broken:"]
-        lines += [_finding(v) for v in verdict["violations"]]
-    if verdict.get("notes"):
-        lines += ["", "Notes (cost nothing):"]
-        lines += [_finding(v) for v in verdict["notes"]]
+    for title, findings in [("Warnings (--lenient: graded anyway):" if lenient else "Rules broken:", verdict["violations"]),
+                            ("Notes (cost nothing):", verdict.get("notes"))]:
+        if findings:
+            lines += ["", title, *map(_finding, findings)]
     return "\n".join(lines)
 
 
+def place(cell, line, exercise=None):
+    """Return where a finding is, "cell 3, line 2[, exercise]", leaving out what is not known."""
+    return ", ".join(part for part in (cell and f"cell {cell}", line and f"line {line}", exercise) if part)
+
+
 def _finding(violation):
-    where = [f"cell {violation['cell']}" if violation["cell"] else None,
-             f"line {violation['line']}" if violation["line"] else None, violation["exercise"]]
-    place = ", ".join(w for w in where if w)
-    return terminal_safe(f"  [{violation['rule']}] {place + ': ' if place else ''}{violation['message']}")
+    where = place(violation["cell"], violation["line"], violation["exercise"])
+    return terminal_safe(f"  [{violation['rule']}] {where + ': ' if where else ''}{violation['message']}")
 
 
 def batch_line(name, verdict):

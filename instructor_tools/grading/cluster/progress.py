@@ -1,58 +1,51 @@
 """What a cluster batch has done so far: rows, errors, submissions without a row, and the lines it prints."""
-import threading
 import time
 
 from ..report import not_isolated, terminal_safe
 
 
 class Progress:
-    """Counts shared by the thread that writes rows and the one that watches the cluster."""
+    """The counts of one batch, and its progress line at most every ``every`` seconds."""
 
     def __init__(self, total, skipped, workers, out, every):
         self.total, self.skipped, self.workers, self.out, self.every = total, skipped, workers, out, every
         self.graded = self.errors = self.not_isolated = 0
         self.failed, self.suspects = {}, []
-        self.start = self._last = time.monotonic()
-        self._lock = threading.Lock()
+        self.start = self.last = time.monotonic()
 
     def record(self, gradebook, name, verdict):
         """Write the row of ``verdict`` and count it."""
-        with self._lock:
-            gradebook.write(name, verdict)
-            self.graded += 1
-            self.errors += bool(verdict["error"])
-            self.not_isolated += not_isolated(verdict)
+        gradebook.write(name, verdict)
+        self.graded += 1
+        self.errors += bool(verdict["error"])
+        self.not_isolated += not_isolated(verdict)
 
     def fail(self, name, reason):
         """Count a submission that got no row because of the cluster, and say so."""
-        with self._lock:
-            self.failed[name] = reason
+        self.failed[name] = reason
         self.say(f"{name}: no row (cluster error: {reason})")
 
     def say(self, text):
         """Print one line, control characters escaped."""
-        with self._lock:
-            print(terminal_safe(text), file=self.out, flush=True)
+        print(terminal_safe(text), file=self.out, flush=True)
 
     def tick(self):
         """Print the progress line if ``every`` seconds have passed since the last one."""
         now = time.monotonic()
-        with self._lock:
-            if now - self._last < self.every:
-                return
-            self._last, seconds = now, now - self.start
-            done = self.graded + len(self.failed)
-            rate = self.graded / seconds if seconds > 0 else 0.0
-            eta = f", about {duration((self.total - done) / rate)} left" if rate > 0 else ""
-            print(f"[{done}/{self.total}] {rate:.2f} submissions/s on {self.workers} worker(s), {self.errors} with an "
-                  f"error{eta}", file=self.out, flush=True)
+        if now - self.last < self.every:
+            return
+        self.last, seconds = now, now - self.start
+        done = self.graded + len(self.failed)
+        rate = self.graded / seconds if seconds > 0 else 0.0
+        eta = f", about {duration((self.total - done) / rate)} left" if rate > 0 else ""
+        print(f"[{done}/{self.total}] {rate:.2f} submissions/s on {self.workers} worker(s), {self.errors} with an "
+              f"error{eta}", file=self.out, flush=True)
 
     def summary(self):
-        """Return the summary dict of the batch (see driver.grade_into)."""
-        with self._lock:
-            return {"graded": self.graded, "errors": self.errors, "skipped": self.skipped, "failed": dict(self.failed),
-                    "suspects": list(self.suspects), "workers": self.workers, "not_isolated": self.not_isolated,
-                    "seconds": time.monotonic() - self.start}
+        """Return the summary dict of the batch; ``failed`` maps each submission left without a row to why."""
+        return {"graded": self.graded, "errors": self.errors, "skipped": self.skipped, "failed": dict(self.failed),
+                "suspects": list(self.suspects), "workers": self.workers, "not_isolated": self.not_isolated,
+                "seconds": time.monotonic() - self.start}
 
 
 def duration(seconds):

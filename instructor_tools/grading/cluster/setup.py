@@ -1,4 +1,5 @@
 """Reach a Dask cluster: import Dask, read --scheduler, start or join the scheduler, check the workers."""
+import contextlib
 import logging
 import os
 import sys
@@ -32,25 +33,28 @@ def require_dask():
 
 
 def parse_scheduler(text):
-    """Return ("local", N), ("file", path) or ("address", address) for a --scheduler value; raise ValueError."""
+    """Return ("local", N), ("file", path) or ("address", address) for a --scheduler value; raise ClusterError."""
     if text.startswith("local:"):
         count = text[len("local:"):]
         if not count.isdigit() or not 1 <= int(count) <= MAX_WORKERS:
-            raise ValueError(f"local:N needs a number of workers from 1 to {MAX_WORKERS}, not {text!r}")
+            raise ClusterError(f"local:N needs a number of workers from 1 to {MAX_WORKERS}, not {text!r}")
         return "local", int(count)
     if text.endswith(".json"):
         return "file", text
     if ":" in text:
         return "address", text
-    raise ValueError(f"{text!r} is not a scheduler: give local:N, an address such as tcp://HOST:8786, "
-                     "or a scheduler file ending in .json")
+    raise ClusterError(f"{text!r} is not a scheduler: give local:N, an address such as tcp://HOST:8786, "
+                       "or a scheduler file ending in .json")
+
+
+def check_scheduler(spec):
+    """Return the kind of ``spec`` ("local", "file" or "address"); raise ClusterError if Dask or the value is unusable."""
+    require_dask()
+    return parse_scheduler(spec)[0]
 
 
 def local_cluster(workers, threads=1, **settings):
-    """Start a LocalCluster of ``workers`` worker processes of ``threads`` threads, set up for grading; return it.
-
-    ``settings``: more Dask configuration for its scheduler, e.g. {"distributed.scheduler.worker-saturation": "inf"}.
-    """
+    """Start a LocalCluster set up for grading; ``settings``: more scheduler configuration, e.g. for a test."""
     import dask
     distributed = require_dask()
     config = {"distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
@@ -60,30 +64,31 @@ def local_cluster(workers, threads=1, **settings):
                                         dashboard_address=":0", silence_logs=logging.ERROR)
 
 
+@contextlib.contextmanager
 def connect(spec, timeout=30):
-    """Return (client, cluster or None) for a --scheduler value; raise ClusterError if it cannot be reached."""
+    """Yield a client of the --scheduler value ``spec`` (for local:N, of a LocalCluster started for it); raise ClusterError."""
     distributed = require_dask()
-    try:
-        kind, value = parse_scheduler(spec)
-    except ValueError as error:
-        raise ClusterError(str(error)) from None
+    kind, value = parse_scheduler(spec)
     if kind == "local":
         try:
             cluster = local_cluster(value)
         except Exception as error:  # no free port, a worker that cannot start, ...
             raise ClusterError(f"could not start a local Dask cluster of {value} worker(s) "
                                f"({type(error).__name__}: {error})") from None
-        return distributed.Client(cluster), cluster
+        with cluster, distributed.Client(cluster) as client:
+            yield client
+        return
     if kind == "file" and not os.path.isfile(value):
         raise ClusterError(f"the scheduler file {value} does not exist (dask scheduler --scheduler-file "
                            f"{value} writes it when the scheduler starts)")
     try:
-        if kind == "file":
-            return distributed.Client(scheduler_file=value, timeout=timeout), None
-        return distributed.Client(value, timeout=timeout), None
+        target = {"scheduler_file": value} if kind == "file" else {"address": value}
+        client = distributed.Client(timeout=timeout, **target)
     except Exception as error:  # OSError, TimeoutError, ValueError for a malformed address
         raise ClusterError(f"cannot reach the Dask scheduler at {value} ({type(error).__name__}: {error}). Start "
                            "one with `dask scheduler` and workers with `dask worker ADDRESS`, or use local:N.") from None
+    with client:
+        yield client
 
 
 def check_workers(client, isolate, folder, ship):

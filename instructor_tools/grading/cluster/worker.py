@@ -1,6 +1,6 @@
 """What runs on a Dask worker: the check before a batch, and the task that grades one submission."""
 import os
-import shutil
+import pathlib
 import tempfile
 
 from ...notebook_files import display_name
@@ -20,29 +20,17 @@ def hold(value):
 
 
 def grade_task(shown, source, template, lenient, timeout, isolate):
-    """Grade one submission on a worker; ``source`` is its path there (str) or its content (bytes).
-
-    Texts in the verdict that name the file the worker read name ``shown`` instead (the local batch's name).
-    Raise RuntimeError, and grade nothing, when ``isolate`` is "required" and this worker cannot isolate:
-    the client then reports the submission as not graded instead of writing a row.
-    """
-    isolation(isolate)
-    scratch = None
-    if isinstance(source, bytes):
-        scratch = tempfile.mkdtemp(prefix="grade-submission-")
-        path = os.path.join(scratch, "submission.ipynb")
-        with open(path, "wb") as handle:
-            handle.write(source)
-    else:
+    """Grade one submission from its path on this worker (str) or its content (bytes); name it ``shown`` in the verdict."""
+    isolation(isolate)  # "required" on a worker that cannot isolate: raise, grade nothing, and the client writes no row
+    if isinstance(source, str) and not os.path.lexists(source):  # a folder not shared with this worker: no row
+        raise FileNotFoundError(f"{display_name(source)} is not visible on this worker; share the folder at the "
+                                "same path on every worker, or use --ship bytes")
+    with tempfile.TemporaryDirectory(prefix="grade-submission-", ignore_cleanup_errors=True) as scratch:
         path = source
-        if not os.path.lexists(path):  # a folder not shared with this worker: no verdict, the client reports it
-            raise FileNotFoundError(f"{display_name(path)} is not visible on this worker; share the folder at the "
-                                    "same path on every worker, or use --ship bytes")
-    try:
+        if isinstance(source, bytes):
+            path = pathlib.Path(scratch, "submission.ipynb")
+            path.write_bytes(source)
         verdict = grade_submission(path, template, lenient=lenient, timeout=timeout, isolate=isolate)
-    finally:
-        if scratch:
-            shutil.rmtree(scratch, ignore_errors=True)
     return renamed(verdict, display_name(path), shown)
 
 

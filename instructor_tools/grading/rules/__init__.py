@@ -1,13 +1,8 @@
-"""The course's submission rules, checked by comparing a submission with the student template.
+"""The course's submission rules, checked by comparing a submission with the student template; nothing here runs it.
 
-Rules that cost points (an exercise whose graded cell breaks one scores 0 unless --lenient):
-renamed-function, changed-signature, global-variable, course-helper, extra-print, missing-cell,
-edited-outside-answer. Rules that cost nothing: extra-cell, and edits of read-only cells.
-Notes (cosmetic-edit) only inform. Nothing here runs the submission's code.
-
-Modules: model (Violation, Template, priorities), template (load_template), cells (find the
-graded cells; extra, moved, missing and read-only cells), graded (inside a graded cell: what
-runs, its signature, globals, helpers), prints (extra-print), outside (edited-outside-answer).
+An exercise whose graded cell breaks a rule scores 0 unless --lenient: renamed-function,
+changed-signature, global-variable, course-helper, extra-print, missing-cell, edited-outside-answer.
+extra-cell and edits of read-only cells cost nothing; cosmetic-edit notes only inform.
 """
 from .cells import check_submission
 from .graded import global_violations

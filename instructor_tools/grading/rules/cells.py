@@ -2,24 +2,19 @@
 import ast
 
 from ...answer_regions import graded_name
-from ...notebook_files import cell_source, code_cells, grade_id
-from ..code_compare import code_key, normalize_newlines
+from ...notebook_files import grade_id
+from ..code_compare import code_key
 from .graded import graded_cell_violations
-from .model import Located, Violation, parse, without_duplicates
+from .model import Located, Violation, code_sources, parse, without_duplicates
 from .outside import code_difference, cosmetic_line
 
 
 def check_submission(template, notebook):
     """Return (located graded cells by exercise, violations, notes)."""
     violations, notes, located = [], [], {}
-    cells = [(number, cell, normalize_newlines(cell_source(cell))) for number, cell in code_cells(notebook)]
-    by_header = {}
-    for number, cell, source in cells:
-        name = graded_name(source)
-        if name:
-            by_header.setdefault(name, []).append((number, cell, source))
+    cells = code_sources(notebook)
     for name in template.graded:
-        found = locate(name, template, cells, by_header, violations)
+        found = locate(name, template, cells, violations)
         if found:
             located[name] = found
             violations += graded_cell_violations(name, template, found, notes)
@@ -28,64 +23,65 @@ def check_submission(template, notebook):
     return located, without_duplicates(violations), notes
 
 
-def locate(name, template, cells, by_header, violations):
+def _missing(name, number, message):
+    return Violation("missing-cell", name, number, None, message)
+
+
+def locate(name, template, cells, violations):
     """Find the graded cell of exercise ``name``; record missing or renamed cells."""
-    headed = by_header.get(name, [])
+    headed = [(number, cell, source) for number, cell, source in cells if graded_name(source) == name]
     if len(headed) > 1:
-        numbers = ", ".join(str(n) for n, _, _ in headed)
-        violations.append(Violation("missing-cell", name, headed[1][0], None,
-                                    f"the graded cell of {name} appears more than once (cells {numbers}); keep only one."))
+        violations.append(_missing(name, headed[1][0], f"the graded cell of {name} appears more than once (cells "
+                                   f"{', '.join(str(n) for n, _, _ in headed)}); keep only one."))
     if headed:
-        number, cell, source = headed[0]
-        same_id = [n for n, c, s in cells if grade_id(c) == name and n != number and not graded_name(s)]
-        if same_id:
-            violations.append(Violation("missing-cell", name, number, None,
-                                        f"the graded cell of {name} was split (its code continues in cell {same_id[0]}); "
-                                        "merge the cells back into one."))
-        return Located(number, source)
+        number = headed[0][0]
+        split = [n for n, c, s in cells if grade_id(c) == name and n != number and not graded_name(s)]
+        if split:
+            violations.append(_missing(name, number, f"the graded cell of {name} was split (its code continues in cell "
+                                       f"{split[0]}); merge the cells back into one."))
+        return Located(number, headed[0][2])
     for number, cell, source in cells:
         if grade_id(cell) == name or graded_name(source) not in (None, *template.graded):
             defined = top_level_functions(source)
-            if name not in defined and defined:
-                violations.append(Violation("renamed-function", name, number, defined[0][1],
-                                            f"the graded cell defines {defined[0][0]} instead of {name}; "
-                                            f"the grader calls {name}, so keep the name and its '# GRADED FUNCTION' line."))
+            if defined and name not in defined:
+                other, line = next(iter(defined.items()))
+                violations.append(Violation("renamed-function", name, number, line,
+                                            f"the graded cell defines {other} instead of {name}; the grader calls "
+                                            f"{name}, so keep the name and its '# GRADED FUNCTION' line."))
                 return None
             if grade_id(cell) == name:
                 violations.append(Violation("edited-outside-answer", name, number, 1,
                                             f"the first line must stay '# GRADED FUNCTION: {name}'."))
                 return Located(number, source)
-    for number, cell, source in cells:
-        if name in [f for f, _ in top_level_functions(source)]:
-            violations.append(Violation("missing-cell", name, number, None,
-                                        f"the graded cell of {name} is gone; {name} is defined in cell {number} instead. "
-                                        "Restore the original cell (re-download the notebook and copy your answer in)."))
+    for number, _, source in cells:
+        if name in top_level_functions(source):
+            violations.append(_missing(name, number, f"the graded cell of {name} is gone; {name} is defined in cell "
+                                       f"{number} instead. Restore the original cell (re-download the notebook and "
+                                       "copy your answer in)."))
             return Located(number, source)
-    violations.append(Violation("missing-cell", name, None, None,
-                                f"the graded cell of {name} was deleted. Restore it from a fresh copy of the notebook."))
+    violations.append(_missing(name, None, f"the graded cell of {name} was deleted. Restore it from a fresh copy of "
+                               "the notebook."))
     return None
 
 
 def top_level_functions(source):
-    """Return [(name, line)] of functions defined at the top level of ``source`` (empty on a SyntaxError)."""
-    tree = parse(source)
-    if tree is None:
-        return []
-    return [(node.name, node.lineno) for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    """Return {name: first line} of the functions defined at the top level of ``source`` (empty on a SyntaxError)."""
+    tree, found = parse(source), {}
+    for node in tree.body if tree else []:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found.setdefault(node.name, node.lineno)
+    return found
 
 
 def order_violations(template, located, cells):
     """Report graded cells that were moved out of the template's order or below their self-check."""
     violations, last = [], 0
-    for name in template.graded:
-        if name not in located:
-            continue
+    for name in [name for name in template.graded if name in located]:
         number = located[name].cell
         check = [n for n, c, _ in cells if grade_id(c) == f"{name}_test"]
         if number < last or (check and check[0] < number):
-            violations.append(Violation("missing-cell", name, number, None,
-                                        f"the graded cell of {name} was moved; put it back where it was, "
-                                        "before its self-check and in the original order."))
+            violations.append(_missing(name, number, f"the graded cell of {name} was moved; put it back where it was, "
+                                       "before its self-check and in the original order."))
         last = max(last, number)
     return violations
 
@@ -104,19 +100,13 @@ def other_cell_violations(template, located, cells, notes):
         if key in template.locked and key not in seen:
             seen.add(key)
             violations += _read_only_edits(template.locked[key], source, number, notes)
-            continue
-        match = by_code.get(code_key(source))
-        if match is not None and match not in seen:
+        elif (match := by_code.get(code_key(source))) not in seen | {None}:
             seen.add(match)
         else:
-            violations.append(Violation("extra-cell", None, number, None,
-                                        "this code cell is not part of the assignment; delete it (keep scratch "
-                                        "work in a separate notebook)."))
-    for key in template.locked:
-        if key not in seen:
-            violations.append(Violation("missing-cell", None, None, None,
-                                        f"the read-only cell '{key}' was deleted; restore it from a fresh copy."))
-    return violations
+            violations.append(Violation("extra-cell", None, number, None, "this code cell is not part of the assignment; "
+                                        "delete it (keep scratch work in a separate notebook)."))
+    return violations + [_missing(None, None, f"the read-only cell '{key}' was deleted; restore it from a fresh copy.")
+                         for key in template.locked if key not in seen]
 
 
 def _read_only_edits(original, source, number, notes):
@@ -127,7 +117,6 @@ def _read_only_edits(original, source, number, notes):
                           f"a read-only cell was changed ({difference[1]}); restore it as it was.")]
     cosmetic = cosmetic_line(original, source)
     if cosmetic:
-        notes.append(Violation("cosmetic-edit", None, number, cosmetic,
-                               "comments, blank lines or spacing in a read-only cell differ from the "
-                               "template; this costs nothing."))
+        notes.append(Violation("cosmetic-edit", None, number, cosmetic, "comments, blank lines or spacing in a read-only "
+                               "cell differ from the template; this costs nothing."))
     return []

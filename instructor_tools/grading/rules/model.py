@@ -2,7 +2,8 @@
 import ast
 from dataclasses import asdict, dataclass, field
 
-from ..python_cells import python_source
+from ...notebook_files import cell_source, code_cells
+from ..code_compare import normalize_newlines, python_source
 
 # Rules in the order a report names them first: the most specific first.
 PRIORITY = ("renamed-function", "changed-signature", "global-variable", "course-helper", "extra-print", "missing-cell",
@@ -60,3 +61,14 @@ def parse(source):
         return ast.parse(python_source(source))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+def shorten(node):
+    """Return the first line of ``node``'s code, cut to 60 characters."""
+    text = ast.unparse(node).split("\n")[0]
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def code_sources(notebook):
+    """Return [(cell number, cell, source with LF line endings)] of the notebook's code cells."""
+    return [(number, cell, normalize_newlines(cell_source(cell))) for number, cell in code_cells(notebook)]

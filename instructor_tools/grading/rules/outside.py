@@ -1,34 +1,28 @@
 """edited-outside-answer: the code of a cell outside its answer regions must stay the template's, token for token."""
 from ...answer_regions import ENDS, STARTS, regions
-from ..code_compare import code_tokens, fallback_lines, first_difference
+from ..code_compare import comparable, first_difference
 from .model import Violation
 
 
 def outside_code(source, template_source=None):
     """Return (text outside the answer regions, [original line number of each of its lines], extra regions).
 
-    With ``template_source`` and more regions than it has, only the template's regions count: each is
-    matched, in order, with the submission's region that follows the same line of code; any other region
-    (markers a learner added) is returned in ``extra`` and its lines stay outside code.
+    With ``template_source``, only its regions count, each matched in order by the code line before it;
+    the others (markers a learner added) are returned in ``extra`` and stay outside code.
     """
     lines = source.split("\n")
-    keep = [True] * len(lines)
-    found = regions(source)
-    extra = []
+    found, extra = regions(source), []
     if template_source is not None and len(found) > len(regions(template_source)):
         wanted = [_anchor(template_source.split("\n"), r) for r in regions(template_source)]
-        kept, position = [], 0
+        kept = []
         for region in found:
-            if position < len(wanted) and _anchor(lines, region) == wanted[position]:
+            if len(kept) < len(wanted) and _anchor(lines, region) == wanted[len(kept)]:
                 kept.append(region)
-                position += 1
             else:
                 extra.append(region)
         found = kept
-    for region in found:
-        for number in range(region.start, region.end):
-            keep[number] = False
-    numbers = [n + 1 for n in range(len(lines)) if keep[n]]
+    inside = {number for region in found for number in range(region.start, region.end)}
+    numbers = [n + 1 for n in range(len(lines)) if n not in inside]
     return "\n".join(lines[n - 1] for n in numbers), numbers, extra
 
 
@@ -50,15 +44,15 @@ def outside_violations(name, template_source, found, notes):
                           f"the answer markers are broken ({error}); put back '{STARTS}' and '{ENDS}' as they were.")]
     theirs, _, _ = outside_code(template_source)
     if extra:
-        count = len(regions(template_source))
         return [Violation("edited-outside-answer", name, found.cell, extra[0].start,
-                          f"answer markers were added: this cell has {count} answer region(s), and only the "
-                          f"template's markers count. Move your code back between the original '{STARTS}' and "
-                          f"'{ENDS}' lines and delete the markers you added.")]
+                          f"answer markers were added: this cell has {len(regions(template_source))} answer region(s), "
+                          f"and only the template's markers count. Move your code back between the original '{STARTS}' "
+                          f"and '{ENDS}' lines and delete the markers you added.")]
     difference = code_difference(theirs, ours)
     if difference:
         line, what = difference
-        return [Violation("edited-outside-answer", name, found.cell, our_lines[line - 1] if line else None,
+        # a DEDENT after the last line has the line number len + 1
+        return [Violation("edited-outside-answer", name, found.cell, our_lines[min(line, len(our_lines)) - 1] if line else None,
                           f"code outside the answer region was changed: {what}. Only write between "
                           f"'{STARTS}' and '{ENDS}'.")]
     cosmetic = cosmetic_line(theirs, ours)
@@ -71,22 +65,12 @@ def outside_violations(name, template_source, found, notes):
 
 def code_difference(expected, found):
     """Return (line in ``found`` or None, description) of the first code difference, or None if the code is the same."""
-    try:
-        a, b = code_tokens(expected), code_tokens(found)
-        keys_a, keys_b = [t.key for t in a], [t.key for t in b]
-        lines_a, lines_b = [t.line for t in a], [t.line for t in b]
-    except ValueError:
-        a, b = fallback_lines(expected), fallback_lines(found)
-        keys_a, keys_b = [c for _, c in a], [c for _, c in b]
-        lines_a, lines_b = [n for n, _ in a], [n for n, _ in b]
-    where = first_difference(keys_a, keys_b)
-    if where is None:
+    a, b = comparable(expected, found)
+    index = first_difference([key for _, key in a], [key for _, key in b])
+    if index is None:
         return None
-    index = where[0]
-    text_a, text_b = expected.split("\n"), found.split("\n")
-    old = text_a[lines_a[index] - 1].strip() if index < len(lines_a) else None
-    new = text_b[lines_b[index] - 1].strip() if index < len(lines_b) else None
-    line = lines_b[index] if index < len(lines_b) else (lines_b[-1] if lines_b else None)
+    old, new = _code_at(expected, a, index), _code_at(found, b, index)
+    line = b[min(index, len(b) - 1)][0] if b else None
     if new is None:
         return line, f"the code {old!r} is missing"
     if old is None:
@@ -96,19 +80,20 @@ def code_difference(expected, found):
     return line, f"expected {old!r}, found {new!r}"
 
 
+def _code_at(text, items, index):
+    """Return the stripped line of ``items[index]`` in ``text``, or None past the end (a DEDENT at the end is there)."""
+    lines = text.split("\n")
+    return lines[items[index][0] - 1].strip() if index < len(items) and items[index][0] <= len(lines) else None
+
+
 def cosmetic_line(expected, found):
-    """Return the first line of ``found`` that differs from ``expected`` beyond trailing spaces and blank lines
-    at either end, or None."""
-    a, b = _trimmed(expected), _trimmed(found)
-    where = first_difference(a[1], b[1])
-    if where is None:
-        return None
-    return b[0] + min(where[0], max(len(b[1]) - 1, 0)) + 1
+    """Return the first line of ``found`` that differs from ``expected`` beyond trailing spaces and blank end lines."""
+    (_, a), (start, b) = _trimmed(expected), _trimmed(found)
+    index = first_difference(a, b)
+    return None if index is None else start + min(index, max(len(b) - 1, 0)) + 1
 
 
 def _trimmed(text):
     lines = [line.rstrip() for line in text.split("\n")]
     filled = [i for i, line in enumerate(lines) if line]
-    if not filled:
-        return 0, []
-    return filled[0], lines[filled[0]:filled[-1] + 1]
+    return (filled[0], lines[filled[0]:filled[-1] + 1]) if filled else (0, [])

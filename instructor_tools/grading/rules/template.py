@@ -3,10 +3,9 @@ import ast
 import importlib
 
 from ...answer_regions import graded_name
-from ...notebook_files import cell_source, code_cells, grade_id
-from ..code_compare import normalize_newlines
-from ..python_cells import python_source
-from .model import Template
+from ...notebook_files import grade_id
+from ..code_compare import python_source
+from .model import Template, code_sources
 
 # The course's own packages: their helpers draw weights too (init_utils.schemes, the self-checks' draws), so a
 # graded function may not use them; it writes its answer with numpy and Python.
@@ -15,30 +14,23 @@ HELPER_PACKAGES = ("init_utils", "public_tests")
 
 def load_template(notebook):
     """Return the Template of a student notebook (see release.py)."""
-    graded, points, locked, import_source = {}, {}, {}, None
-    for _, cell in code_cells(notebook):
-        source = normalize_newlines(cell_source(cell))
+    graded, locked, points, import_source = {}, {}, {}, None
+    for _, cell, source in code_sources(notebook):
+        points[grade_id(cell)] = cell.get("metadata", {}).get("nbgrader", {}).get("points", 1)
         name = graded_name(source)
         if name:
             graded[name] = source
         else:
             locked[grade_id(cell)] = source
-            if import_source is None:
-                import_source = source
-    for _, cell in code_cells(notebook):
-        nbgrader = cell.get("metadata", {}).get("nbgrader", {})
-        for name in graded:
-            if grade_id(cell) == f"{name}_test":
-                points[name] = float(nbgrader.get("points", 1))
+            import_source = source if import_source is None else import_source
     plain = python_source(import_source or "")
     allowed = imported_names(plain) | {"get_ipython", "__builtins__"}  # in every IPython namespace
-    helpers = imported_names(plain, only=HELPER_PACKAGES)
-    return Template(plain, graded, {n: points.get(n, 1.0) for n in graded}, locked, allowed, helpers)
+    return Template(plain, graded, {name: float(points.get(f"{name}_test", 1.0)) for name in graded}, locked, allowed,
+                    imported_names(plain, only=HELPER_PACKAGES))
 
 
 def imported_names(source, only=None):
-    """Return the names an import cell binds, expanding ``from module import *`` (with ``only``: the names
-    bound from those top-level packages)."""
+    """Return the names an import cell binds, ``from module import *`` expanded (with ``only``: from those packages)."""
     names = set()
     try:
         tree = ast.parse(source)
