@@ -11,9 +11,9 @@ import os
 import pathlib
 import shutil
 import sys
-import tempfile
 
 from .limits import SANDBOX_NOBODY, SCRATCH_BYTES
+from .processes import owned_folder
 
 CHILD = pathlib.Path(__file__).with_name("child.py")
 OBSERVATION = "/grader/observation.py"  # where public_tests/observation.py is inside the sandbox
@@ -43,7 +43,7 @@ def font_cache():
         found = sorted(glob.glob(os.path.join(folder, "fontlist-v*.json"))) if folder else []
         if found:
             try:
-                copy = tempfile.mkdtemp(prefix="grader-fonts-")
+                copy = owned_folder("grader-fonts-")
                 atexit.register(shutil.rmtree, copy, True)
                 os.chmod(copy, 0o755)
                 target = shutil.copyfile(found[-1], os.path.join(copy, os.path.basename(found[-1])))

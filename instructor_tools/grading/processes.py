@@ -1,7 +1,11 @@
-"""Host processes, as the sandbox needs them: count a user's, kill an unisolated child's leftovers, name an exit."""
+"""Host processes, as the sandbox needs them: count a user's, clean up after dead ones, name an exit."""
 import contextlib
+import glob
 import os
+import shutil
 import signal
+import tempfile
+import time
 
 SIGNALS = {"SIGSEGV": "crashed (segmentation fault)", "SIGXCPU": "ran out of CPU time", "SIGXFSZ": "wrote too large a file",
            "SIGKILL": "was killed (out of memory or time)", "SIGABRT": "aborted"}
@@ -26,6 +30,28 @@ def kill_marked(token):
         with contextlib.suppress(OSError), open(f"/proc/{pid}/environ", "rb") as handle:
             if f"GRADER_SANDBOX={token}".encode() in handle.read().split(b"\0"):
                 os.kill(pid, signal.SIGKILL)
+
+
+def owned_folder(prefix):
+    """Make a temporary folder named after this process; first remove ``prefix``'s folders of dead processes."""
+    # A grader killed with SIGKILL (the OOM killer, a lost Dask worker, a test) cannot remove its own folders.
+    # An hour's age guards a live grader in another PID namespace that shares this /tmp.
+    for path in glob.glob(os.path.join(tempfile.gettempdir(), glob.escape(prefix) + "[0-9]*-*")):
+        pid = os.path.basename(path)[len(prefix):].split("-")[0]
+        with contextlib.suppress(OSError, ValueError):
+            if not _alive(int(pid)) and time.time() - os.lstat(path).st_mtime > 3600:
+                shutil.rmtree(path, ignore_errors=True)
+    return tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-")
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def describe_exit(code):

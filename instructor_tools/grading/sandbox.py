@@ -12,7 +12,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -25,7 +24,7 @@ from . import bwrap, cgroups, seccomp
 from .isolation import Isolation, isolation  # noqa: F401 (the sandbox's public names)
 from .limits import (CPU_QUOTA, FALLBACK_MEMORY_LIMIT, FALLBACK_PROCESS_LIMIT, FILE_SIZE_LIMIT, MAX_REPLY_BYTES,
                      MEMORY_LIMIT, OPEN_FILES, PROCESS_LIMIT, SANDBOX_UIDS, SUBMISSION_MEMORY_LIMIT)
-from .processes import count_processes, describe_exit, kill_marked
+from .processes import count_processes, describe_exit, kill_marked, owned_folder
 from .protocol import ProtocolError, parse_reply
 
 _UIDS_IN_USE = set()
@@ -74,7 +73,7 @@ def _environment(token, scratch):
 
 def _host_scratch():
     """Make the scratch folder of an unisolated child, with matplotlib's font cache as in the sandbox."""
-    scratch = tempfile.mkdtemp(prefix="grade-")
+    scratch = owned_folder("grade-")
     for folder in ("tmp", "mpl"):
         os.mkdir(os.path.join(scratch, folder))
     if bwrap.font_cache():

@@ -1,10 +1,11 @@
 """What runs on a Dask worker: the check before a batch, and the task that grades one submission."""
 import os
 import pathlib
-import tempfile
+import shutil
 
 from ...notebook_files import display_name
 from ..grader import grade_submission
+from ..processes import owned_folder
 from ..sandbox import isolation
 
 
@@ -25,12 +26,14 @@ def grade_task(shown, source, template, lenient, timeout, isolate):
     if isinstance(source, str) and not os.path.lexists(source):  # a folder not shared with this worker: no row
         raise FileNotFoundError(f"{display_name(source)} is not visible on this worker; share the folder at the "
                                 "same path on every worker, or use --ship bytes")
-    with tempfile.TemporaryDirectory(prefix="grade-submission-", ignore_cleanup_errors=True) as scratch:
-        path = source
+    scratch, path = owned_folder("grade-submission-"), source
+    try:
         if isinstance(source, bytes):
             path = pathlib.Path(scratch, "submission.ipynb")
             path.write_bytes(source)
         verdict = grade_submission(path, template, lenient=lenient, timeout=timeout, isolate=isolate)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return renamed(verdict, display_name(path), shown)
 
 
