@@ -14,7 +14,9 @@ from fixtures.grading.builders import (HE_ANSWER, ISOLATED, NAMES, TEMPLATE, ans
                                        rules, scores, with_code, write)
 from notebook_tools import text
 from instructor_tools.grading.cli import main
-from instructor_tools.grading.grader import grade_submission
+from instructor_tools.grading.grader import grade_submission, read_submission
+from instructor_tools.grading.limits import MAX_TOTAL_CODE_CHARS
+from instructor_tools.notebook_files import NotebookError
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SOLUTION = os.path.join(ROOT, "notebooks", "source", "Initialization_solution.ipynb")
@@ -480,3 +482,19 @@ def test_eval_or_vars_of_builtins_reaching_print_is_extra_print(tmp_path):
     verdict = grade(tmp_path, notebook)
     assert [v[:2] for v in rules(verdict)] == [("extra-print", NAMES[1]), ("extra-print", NAMES[2])]
     assert scores(verdict) == [1, 0, 0]
+
+
+@pytest.mark.parametrize("fillers, refused", [(2, False), (4, True)])
+def test_code_is_counted_once_against_the_total_limit(tmp_path, fillers, refused):
+    notebook = answered()
+    filler = "x = 1  # " + "." * 89 + "\n"  # 100 characters a line, 900 lines a cell: under each cell's limits
+    notebook["cells"] += [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                           "source": filler * 900} for _ in range(fillers)]
+    total = sum(len(text(c)) for c in notebook["cells"] if c["cell_type"] == "code")
+    assert (total > MAX_TOTAL_CODE_CHARS) == refused and total > MAX_TOTAL_CODE_CHARS / 2
+    path = write(tmp_path, notebook)
+    if refused:
+        with pytest.raises(NotebookError, match="characters of code"):
+            read_submission(path)
+    else:
+        assert read_submission(path)["cells"][-1]["source"]
