@@ -12,6 +12,8 @@ import secrets
 import signal
 import time
 
+from .processes import alive
+
 ROOT = "/sys/fs/cgroup"
 PERIOD = 100_000  # microseconds of the CPU quota's period
 # (controller, file, value) per version; the first is the memory cap and must be written, the others where they exist
@@ -131,7 +133,7 @@ def _sweep(bases):
         with contextlib.suppress(OSError):
             for entry in os.listdir(base):
                 found = re.fullmatch(r"grader-(\d+)-[^-]+", entry)
-                if found and not os.path.exists(f"/proc/{found[1]}"):
+                if found and not alive(int(found[1])):
                     with contextlib.suppress(OSError):  # not empty, or already gone: leave it
                         os.rmdir(os.path.join(base, entry))
 

@@ -39,12 +39,13 @@ def owned_folder(prefix):
     for path in glob.glob(os.path.join(tempfile.gettempdir(), glob.escape(prefix) + "[0-9]*-*")):
         pid = os.path.basename(path)[len(prefix):].split("-")[0]
         with contextlib.suppress(OSError, ValueError):
-            if not _alive(int(pid)) and time.time() - os.lstat(path).st_mtime > 3600:
+            if not alive(int(pid)) and time.time() - os.lstat(path).st_mtime > 3600:
                 shutil.rmtree(path, ignore_errors=True)
     return tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-")
 
 
-def _alive(pid):
+def alive(pid):
+    """Say whether process ``pid`` runs (another user's included)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
