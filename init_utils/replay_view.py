@@ -13,21 +13,21 @@ class ReplayView:
         self.figure = figure
         ax, cost_ax = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.35]})
         self.image, markers = boundary_axes(ax, grid_shape, train_X, train_Y)
-        self.title = ax.set_title(" ", fontsize=10)
+        ax.set_title("decision boundary at this snapshot", fontsize=10)
         self.cost_ax = cost_axes(cost_ax, "cost at every snapshot")
         (self.cost_line,) = cost_ax.plot([], [], color="C0", label="cost")
         (self.marker,) = cost_ax.plot([], [], "o", color="crimson", markersize=7, label="this snapshot")
         cost_ax.legend(loc="upper right", fontsize=8)
         figure.tight_layout()
-        # The class markers must stay above the boundary image, so they move with it.
-        figure.set_moving([self.image, *markers, self.title, self.cost_line, self.marker])
+        # The class markers must stay above the boundary image, so they move with it. The readout above
+        # the figure names the snapshot: a title that changed with it would cost a third of each frame.
+        figure.set_moving([self.image, *markers, self.cost_line, self.marker])
         self.shown = None  # (run, k) on screen
 
     def show(self, run, k):
         """Show snapshot ``k`` of ``run``; return the status text naming it."""
         iteration = run.iterations[k]
         self.image.set_data(run.boundaries[k])
-        self.title.set_text(f"{run.label}: iteration {iteration}, train {run.train_accuracy[k]:.1%}")
         self.marker.set_data([iteration], [marker_cost(run.costs[k])])
         if self.shown is None or self.shown[0] is not run:
             self.cost_line.set_data(run.iterations, drawable_costs(run.costs))
