@@ -221,14 +221,14 @@ class Explorer:
         with self.lock:
             if self.tabs.selected_index == DEPTH and self.depth_view.shown:
                 depth, width, _, label = self.depth_view.shown
-                figure, where = self.depth_view.figure, f"depth view: {label}, {depth} layers of {width} units"
+                png, where = figure_png(self.depth_view.figure), f"depth view: {label}, {depth} layers of {width} units"
             elif self.replay.shown:
                 run, k = self.replay.shown
-                figure, where = self.replay.figure, f"{run.label} at iteration {run.iterations[k]}"
+                png, where = self.replay.picture(), f"{run.label} at iteration {run.iterations[k]}"
             else:
-                figure, where = None, "nothing trained yet"
-            if figure is not None:
-                bundle["image/png"] = base64.b64encode(figure_png(figure)).decode("ascii")
+                png, where = None, "nothing trained yet"
+            if png is not None:
+                bundle["image/png"] = base64.b64encode(png).decode("ascii")
         bundle["text/plain"] = f"Initialization explorer ({where}). Run the notebook to use its controls."
         return bundle
 

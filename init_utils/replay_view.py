@@ -1,7 +1,8 @@
 """The replay: one run's decision boundary and cost at one snapshot. Reads Runs; never trains."""
 from .boundary import drawable_costs, marker_cost
-from .figure_parts import boundary_axes, cost_axes
+from .figure_parts import boundary_axes, cost_axes, figure_png
 
+SNAPSHOT = "decision boundary at this snapshot"
 DIVERGED = "<b style='color:#b00'>training diverged at iteration {}</b> (its weights hold inf or NaN from then on)"
 
 
@@ -13,7 +14,7 @@ class ReplayView:
         self.figure = figure
         ax, cost_ax = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.35]})
         self.image, markers = boundary_axes(ax, grid_shape, train_X, train_Y)
-        ax.set_title("decision boundary at this snapshot", fontsize=10)
+        self.title = ax.set_title(SNAPSHOT, fontsize=10)
         self.cost_ax = cost_axes(cost_ax, "cost at every snapshot")
         (self.cost_line,) = cost_ax.plot([], [], color="C0", label="cost")
         (self.marker,) = cost_ax.plot([], [], "o", color="crimson", markersize=7, label="this snapshot")
@@ -38,6 +39,17 @@ class ReplayView:
         self.shown = (run, k)
         self.figure.canvas.draw_idle()
         return status_text(run, k)
+
+    def picture(self):
+        """Return PNG bytes of the snapshot on screen, named in the boundary's title (no readout beside a picture)."""
+        run, k = self.shown
+        self.title.set_text(f"{run.label}: iteration {run.iterations[k]}, train {run.train_accuracy[k]:.1%}")
+        self.figure.redraw_all()  # the title is in the background
+        try:
+            return figure_png(self.figure)
+        finally:
+            self.title.set_text(SNAPSHOT)
+            self.figure.redraw_all()
 
 
 def status_text(run, k):

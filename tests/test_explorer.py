@@ -244,7 +244,8 @@ def test_static_renderings_get_a_picture_and_a_sentence_not_a_widget_repr(explor
     png = Image.open(io.BytesIO(__import__("base64").b64decode(bundle["image/png"])))
     assert png.size == (720, 288)
     run, k = explorer.shown_run, explorer.controls.frame.value  # the replay as the live canvas shows it
-    np.testing.assert_array_equal(np.asarray(png), fresh_render(run, k, explorer.data, explorer.runs.grid_shape))
+    np.testing.assert_array_equal(np.asarray(png), fresh_render(run, k, explorer.data, explorer.runs.grid_shape,
+                                                                picture=True))
 
 
 def test_replay_image_is_small_and_animated(explorer):

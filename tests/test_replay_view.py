@@ -22,11 +22,11 @@ def setup():
     return data, runs, he, x10
 
 
-def fresh_render(run, k, data, grid_shape, size=(9.0, 3.6)):
-    """Render snapshot ``k`` of ``run`` into a new replay figure on a plain Agg canvas; return its pixels."""
+def fresh_render(run, k, data, grid_shape, size=(9.0, 3.6), picture=False):
+    """Render snapshot ``k`` of ``run`` into a new replay figure on a plain Agg canvas (or its picture); return its pixels."""
     view = ReplayView(data, grid_shape, agg_figure(size))
     view.show(run, k)
-    return np.asarray(Image.open(io.BytesIO(figure_png(view.figure))))
+    return np.asarray(Image.open(io.BytesIO(view.picture() if picture else figure_png(view.figure))))
 
 
 def live_view(data, grid_shape):
@@ -69,3 +69,21 @@ def test_artists_follow_the_snapshot(setup):
     text = view.show(he, 20)
     assert view.cost_ax.get_xlim() == (0, 2000) and view.marker.get_xdata()[0] == 2000
     assert "iteration <b>2000</b>" in text and f"train accuracy <b>{he.train_accuracy[20]:.1%}</b>" in text
+
+
+def test_the_picture_names_its_snapshot_and_the_next_frame_is_drawn_as_before(setup):
+    data, runs, he, x10 = setup
+    view = live_view(data, runs.grid_shape)
+    canvas = view.figure.canvas
+    canvas.syncing_data_url = False  # what the browser's "initialized" message sets
+    sent = []
+    canvas.send_binary = sent.append
+    view.show(x10, 30)
+    canvas.draw()
+    picture = np.asarray(Image.open(io.BytesIO(view.picture())))
+    assert picture.shape == fresh_render(x10, 30, data, runs.grid_shape).shape
+    assert not np.array_equal(picture, fresh_render(x10, 30, data, runs.grid_shape))  # the title differs
+    assert view.title.get_text() == "decision boundary at this snapshot"
+    view.show(he, 7)
+    canvas.draw()
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(sent[-1]))), fresh_render(he, 7, data, runs.grid_shape))
