@@ -147,3 +147,47 @@ def test_an_isolated_gradebook_resumes_and_says_isolated_on_every_row(tmp_path):
     with Gradebook(path, NAMES, resume=True) as book:
         assert book.done == {"a.ipynb", "b.ipynb"}
     assert [row["isolation"] for row in csv.DictReader(path.open())] == ["isolated", ""]
+
+
+@pytest.mark.parametrize("text", ["name,grade\nalice,A\nbob,B", "name,grade"], ids=["rows", "header only"])
+def test_resume_leaves_a_csv_that_is_not_a_gradebook_as_it_was(tmp_path, text):
+    from instructor_tools.grading import Gradebook
+    from instructor_tools.grading.gradebook import GradebookError
+
+    path = tmp_path / "other.csv"
+    path.write_text(text)  # no newline at the end: what a cut-off gradebook row also looks like
+    with pytest.raises(GradebookError, match="its columns are not|not a gradebook"):
+        Gradebook(path, NAMES, resume=True)
+    assert path.read_text() == text
+
+
+def test_the_error_column_holds_no_terminal_control_sequence(tmp_path):
+    from instructor_tools.grading import Gradebook
+
+    path = tmp_path / "gradebook.csv"
+    with Gradebook(path, NAMES) as book:
+        book.write("a.ipynb", a_verdict(error="evil\x1b]0;pwned\x07\x1b[2J.ipynb is a symbolic link"))
+    assert "\x1b" not in path.read_text() and "\x07" not in path.read_text()
+    assert gradebook_rows(path)["a.ipynb"]["error"] == "evil\\x1b]0;pwned\\x07\\x1b[2J.ipynb is a symbolic link"
+
+
+def limit_file_size(size):
+    import resource
+
+    return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+
+def test_a_gradebook_that_cannot_be_written_stops_the_batch_with_a_message_and_resume_finishes_it(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("a", "b", "c", "d"):
+        (folder / f"{name}.ipynb").write_text("not json")  # graded at once: "is not a notebook"
+    gradebook = tmp_path / "gradebook.csv"
+    command = GRADE + [str(folder), "--csv", str(gradebook)] + BATCH_FLAGS
+    full = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, preexec_fn=limit_file_size(500))
+    assert full.returncode == 2 and "Traceback" not in full.stderr, full.stderr
+    assert "cannot write" in full.stderr and "File too large" in full.stderr and "--resume" in full.stderr
+    assert 0 < len(gradebook_rows(gradebook)) < 4
+    done = subprocess.run(command + ["--resume"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert sorted(gradebook_rows(gradebook)) == ["a.ipynb", "b.ipynb", "c.ipynb", "d.ipynb"]

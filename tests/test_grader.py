@@ -190,29 +190,41 @@ FIDELITY = {
 }
 
 
-@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix, run in-process on purpose
-@pytest.mark.parametrize("name, code", FIDELITY.values(), ids=list(FIDELITY))
-def test_sandbox_verdict_equals_the_in_process_self_check(tmp_path, name, code):
+def in_process_self_check(notebook, name):
+    """Run ``name``'s cell of ``notebook`` here, as the notebook does, and return the self-check's (failed, problems)."""
     from instructor_tools.grading.code_compare import python_source
     from public_tests.initializer_checks import EXERCISES, GRADER_CASES, first_failure, observe
+    import linecache
     import numpy as np
 
-    notebook = with_code(name, code)
     cell = notebook["cells"][cell_number(notebook, name) - 1]
-    import linecache
-
     source = python_source(text(cell))
     linecache.cache["<cell>"] = (len(source), None, source.splitlines(True), "<cell>")  # as IPython does
     namespace = {"np": np}
     exec(compile(source, "<cell>", "exec"), namespace)
     exercise = next(e for e in EXERCISES.values() if e.name == name)
-    failed, problems = first_failure(exercise, exercise.cases + GRADER_CASES, lambda d: observe(namespace[name], d))
+    return first_failure(exercise, exercise.cases + GRADER_CASES, lambda d: observe(namespace[name], d))
+
+
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix, run in-process on purpose
+@pytest.mark.parametrize("name, code", FIDELITY.values(), ids=list(FIDELITY))
+def test_sandbox_verdict_equals_the_in_process_self_check(tmp_path, name, code):
+    notebook = with_code(name, code)
+    failed, problems = in_process_self_check(notebook, name)
     assert problems, "the fixture must be wrong"
     layers_dims = list(failed.layers_dims)
     verdict = grade(tmp_path, notebook)
     index = NAMES.index(name)
     assert verdict["exercises"][index]["feedback"] == f"{name}({layers_dims}): " + " ".join(problems)
     assert scores(verdict)[index] == 0 and verdict["error"] is None and verdict["violations"] == []
+
+
+def test_numpy_numbers_written_back_into_layers_dims_pass_as_they_do_in_the_self_check(tmp_path):
+    notebook = with_code(NAMES[2], "layers_dims[l] = np.int64(layers_dims[l])")
+    notebook = with_code(NAMES[0], "layers_dims[l - 1] = np.int32(layers_dims[l - 1])", notebook)
+    assert in_process_self_check(notebook, NAMES[2])[1] == in_process_self_check(notebook, NAMES[0])[1] == []
+    verdict = grade(tmp_path, notebook)
+    assert (scores(verdict), verdict["violations"], verdict["error"]) == ([1, 1, 1], [], None)
 
 
 # ---- 1. cosmetic edits cost nothing ---------------------------------------------------------------

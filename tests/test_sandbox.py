@@ -15,7 +15,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def session(timeout=30, chosen=None):
     chosen = chosen or isolation("auto")
-    live = Session(chosen, time.monotonic() + timeout, timeout)
+    live = Session(chosen, timeout)
     assert start(live) == {"ok": True}
     return live
 
@@ -228,7 +228,7 @@ def test_learner_code_cannot_create_a_user_namespace():
 
 @pytest.mark.skipif(sandbox.cgroups.probe() is None, reason="no cgroup with a memory controller can be made here")
 def test_the_memory_cap_counts_every_process_of_the_submission_together():
-    live = Session(isolation("auto"), time.monotonic() + 120, 120, total_memory=600 * 2 ** 20)
+    live = Session(isolation("auto"), 120, total_memory=600 * 2 ** 20)
     try:
         assert start(live) == {"ok": True}
         # Each child takes 250 MB, says so (or dies), then holds it until the parent lets go: all four at once.

@@ -19,7 +19,7 @@ def wire(value):
 
 def record(result, error=None, argument=(2, 1)):
     return {"pre_seed": 101, "result": wire(result) if error is None else {"none": True}, "error": error,
-            "argument_after": child.encode_argument(list(argument))}
+            "argument_after": child.encode_argument(list(argument), np)}
 
 
 def test_results_come_back_as_initializer_checks_portable_makes_them():

@@ -83,13 +83,23 @@ def encode_value(value, np, budget, limits):
     return {"array": {"dtype": (dtype.str if numeric else str(dtype))[:40], "shape": shape[:limits["max_ndim"]]}}
 
 
+def plain_number(value, np):
+    """Return an int, float or numpy number as the plain int or float it equals (below 2**53), else None."""
+    if isinstance(value, (float, np.floating)):
+        return float.__float__(value) if isinstance(value, float) else float(value)  # a subclass's methods never run
+    if isinstance(value, (int, np.integer)):
+        number = int.__index__(value) if isinstance(value, int) else int(value)
+        return number if abs(number) < 2 ** 53 else None
+    return None
+
+
 def encode_key(key, np):
     """Send a key as observation.portable leaves it: str subclasses as str, integers as int."""
     if isinstance(key, str):
         return {"str": str.__str__(key)[:200]}
     if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
-        number = int.__index__(key) if isinstance(key, int) else int(key)
-        if abs(number) < 2 ** 53:
+        number = plain_number(key, np)
+        if number is not None:
             return {"int": number}
     return opaque(key, np)
 
@@ -110,9 +120,10 @@ def shown(item):
         return f"<{type(item).__name__}>"
 
 
-def encode_argument(argument):
-    out = [item if type(item) is int and abs(item) < 2 ** 53 or type(item) is float else {"other": shown(item)}
-           for item in list(argument)[:100]]
+def encode_argument(argument, np):
+    """Send layers_dims as the call left it: a number as the plain number it equals, as the self-check compares it."""
+    numbers = [plain_number(int(item) if isinstance(item, np.bool_) else item, np) for item in list(argument)[:100]]
+    out = [{"other": shown(item)} if number is None else number for item, number in zip(argument, numbers)]
     return out + ([{"other": "..."}] if len(argument) > 100 else [])
 
 
@@ -192,7 +203,7 @@ class Cell:
             return {"error": f"{self.name} returned more data than the grader reads (at most {limits['max_keys']} keys "
                              f"and about {limits['max_reply_bytes'] // 2048} KB of arrays)"}
         return {"calls": [{"pre_seed": call.pre_seed, "result": {"none": True} if call.error else call.result,
-                           "error": encode_raised(call.error), "argument_after": encode_argument(call.argument_after)}
+                           "error": encode_raised(call.error), "argument_after": encode_argument(call.argument_after, np)}
                           for call in seen.calls]}
 
 

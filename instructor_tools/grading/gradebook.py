@@ -4,11 +4,12 @@ Cells a spreadsheet would run as formulas get a leading ' (OWASP). A run with ``
 a NOT ISOLATED marker row, and resuming it needs ``--isolation off`` again: a submission that ran with your
 rights could have appended rows of its own.
 """
+import contextlib
 import csv
 import os
 import threading
 
-from .report import not_isolated
+from .report import not_isolated, terminal_safe
 
 NOT_ISOLATED = "NOT ISOLATED"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
@@ -55,8 +56,8 @@ def verdict_row(name, verdict, names):
     scores = {e["name"]: e["score"] for e in verdict["exercises"]}
     isolated = NOT_ISOLATED if not_isolated(verdict) else "isolated" if verdict.get("isolation") else ""
     return [name, f"{verdict['score']:g}", f"{verdict['max_score']:g}", *(f"{scores.get(n, 0):g}" for n in names),
-            " ".join(sorted({v["rule"] for v in verdict["violations"]})), " ".join((verdict["error"] or "").split()),
-            isolated]
+            " ".join(sorted({v["rule"] for v in verdict["violations"]})),
+            terminal_safe(" ".join((verdict["error"] or "").split())), isolated]
 
 
 class Gradebook:
@@ -82,39 +83,50 @@ class Gradebook:
         except OSError as error:
             raise GradebookError(f"cannot write {self.path}: {error.strerror or error}") from None
         self._writer = csv.writer(self._handle)
-        if not (exists and resume):
-            self._writer.writerow(header)
-        if not isolated:
-            self._writer.writerow(["", "", "", *("" for _ in self.names), "", MARKER, NOT_ISOLATED])
-        self._handle.flush()
+        self._write(([] if exists and resume else [header]) +
+                    ([] if isolated else [["", "", "", *("" for _ in self.names), "", MARKER, NOT_ISOLATED]]))
 
     def _read_rows(self, header):
         """Return (names that have a whole row, whether a row says NOT ISOLATED); drop a row cut off mid-write."""
         try:
             with open(self.path, "rb") as handle:
                 raw = handle.read()
-            if not raw.endswith(b"\n"):  # the last row was cut off mid-write: drop it
-                with open(self.path, "r+b") as handle:
-                    handle.truncate(raw.rfind(b"\n") + 1)
-                raw = raw[: raw.rfind(b"\n") + 1]
-            rows = list(csv.reader(raw.decode("utf-8").splitlines()))
+            whole_rows = raw[: raw.rfind(b"\n") + 1]  # without a last row cut off mid-write
+            rows = list(csv.reader(whole_rows.decode("utf-8").splitlines()))
         except (OSError, UnicodeDecodeError, csv.Error) as error:
             raise GradebookError(f"cannot resume {self.path}: it is not a gradebook CSV ({error}).") from None
         if not rows or rows[0] != header:
             raise GradebookError(f"cannot resume {self.path}: its columns are not {', '.join(header)}. "
                                  "Write to a new file instead.")
+        if whole_rows != raw:  # only a gradebook loses its cut-off row
+            self._cut(len(whole_rows))
         whole = [row for row in rows[1:] if len(row) == len(header)]
         return {from_spreadsheet(row[0]) for row in whole if row[0]}, any(row[-1] == NOT_ISOLATED for row in whole)
+
+    def _cut(self, size):
+        try:
+            with open(self.path, "r+b") as handle:
+                handle.truncate(size)
+        except OSError as error:
+            raise GradebookError(f"cannot resume {self.path}: {error.strerror or error}") from None
+
+    def _write(self, rows):
+        try:
+            self._writer.writerows(rows)
+            self._handle.flush()
+        except OSError as error:
+            self.close()  # this batch ends here
+            raise GradebookError(f"cannot write {self.path}: {error.strerror or error}. The rows written so far are "
+                                 "kept: make room, then rerun with --resume to grade the rest.") from None
 
     def write(self, name, verdict):
         """Write the row of one verdict and flush it to the file."""
         with self._lock:
-            self._writer.writerow([spreadsheet_safe(cell) for cell in verdict_row(name, verdict, self.names)])
-            self._handle.flush()
+            self._write([[spreadsheet_safe(cell) for cell in verdict_row(name, verdict, self.names)]])
             self.done.add(name)
 
     def close(self):
-        with self._lock:
+        with contextlib.suppress(OSError):  # a row that could not be written: --resume drops what reached the file
             self._handle.close()
 
     def __enter__(self):

@@ -84,10 +84,11 @@ def _host_scratch():
 class Session:
     """One child process that runs one graded function's cells; ``request`` sends a message and returns the reply."""
 
-    def __init__(self, chosen, deadline, timeout, total_memory=SUBMISSION_MEMORY_LIMIT):
+    def __init__(self, chosen, timeout, total_memory=SUBMISSION_MEMORY_LIMIT):
         if resource is None:
             raise RuntimeError("grading runs learner code only on Linux or macOS; on Windows, use WSL")
-        self.isolation, self.deadline, self.timeout, self.total_memory = chosen, deadline, timeout, total_memory
+        self.isolation, self.timeout, self.total_memory = chosen, timeout, total_memory
+        self.deadline = time.monotonic() + timeout
         self.token, self.buffer, self.ended, self.init = secrets.token_hex(8), b"", False, None
         self.paths = [os.path.dirname(bwrap.package_dir("init_utils"))]
         self.observation = bwrap.OBSERVATION if chosen.isolated else bwrap.observation_file()
