@@ -79,8 +79,8 @@ def cell_problem(cell):
     """Return what makes ``cell`` unusable (a phrase), or None."""
     if not isinstance(cell, dict):
         return "is not an object"
-    if not isinstance(cell.get("cell_type", "code"), str):
-        return "has a cell_type that is not text"
+    if not isinstance(cell.get("cell_type"), str):
+        return "has a cell_type that is not text" if "cell_type" in cell else "has no cell_type"
     source = cell.get("source", "")
     if isinstance(source, list):
         for index, piece in enumerate(source):

@@ -14,6 +14,8 @@ from numpy.random import mtrand
 # seeds after drawing, gets other numbers; the second call catches functions that are right only once.
 PRE_SEEDS = (101, 7919)
 REPLACED = "ReplacedNumpyFunction"  # Raised.type_name for "the learner replaced a numpy function"
+MAX_COPIED = 10 ** 7  # entries of a returned array copied at most
+MAX_MESSAGE = 2000  # characters of an exception's message that are kept and judged (the grader sends as many)
 
 # numpy's own functions, kept at import (before any learner code runs): a learner's cell may replace
 # np.random.seed (np.random.seed = 3), and the observation must still seed, save and restore the generator.
@@ -107,8 +109,10 @@ def copy_result(result):
         return result
     # dict's own items(), so that a subclass's methods never run; a str key as the plain str the grader sees
     # (a str subclass's hash or == may lie)
-    return {str.__str__(k) if isinstance(k, str) else k: np.array(v, copy=True) if type(v) is np.ndarray else v
-            for k, v in dict.items(result)}
+    # An array larger than any right answer is kept as it is: its shape is wrong anyway, and a broadcast view
+    # may stand for more memory than there is.
+    return {str.__str__(k) if isinstance(k, str) else k:
+            np.array(v, copy=True) if type(v) is np.ndarray and v.size <= MAX_COPIED else v for k, v in dict.items(result)}
 
 
 def _one_call(target, argument, seed, keep, watch_numpy, learner_file):
@@ -127,7 +131,7 @@ def _one_call(target, argument, seed, keep, watch_numpy, learner_file):
         return Call(seed, None, Raised(REPLACED, ", ".join(broken), None if before else "during"), list(argument))
     if error is not None:
         try:
-            message = str(error)
+            message = str(error)[:MAX_MESSAGE]
         except Exception:
             message = "(unprintable)"
         return Call(seed, None, Raised(type(error).__name__, message, learner_line(error, learner_file)),

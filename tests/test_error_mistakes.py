@@ -127,3 +127,14 @@ def test_a_type_error_inside_the_function_is_not_called_a_signature_error(capsys
     out = capsys.readouterr().out
     assert "must take exactly one parameter" not in out and "(at: return len())" in out
 
+
+
+def test_a_huge_exception_message_is_judged_by_its_first_part_as_the_grader_does(capsys):
+    from public_tests.observation import MAX_MESSAGE
+
+    learner = cell("def f(layers_dims):\n    raise TypeError('data type ' * 200_000 + 'not understood')\n")
+    with pytest.raises(TypeError) as raised:
+        initialize_parameters_he_test(learner)
+    assert len(str(raised.value)) == 2_000_014  # the learner's own exception, whole
+    out = capsys.readouterr().out
+    assert ("data type " * 200)[:MAX_MESSAGE] in out and "data type " * 201 not in out  # the explanation reads 2000

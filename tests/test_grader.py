@@ -280,6 +280,14 @@ def test_edited_docstring_is_a_free_note(tmp_path):
                                         line_of(notebook, NAMES[0], "(my notes)"))]
 
 
+@pytest.mark.parametrize("statement", ['f"{np.random.seed(0)}"', 'rF"""{np.random.seed(0)}"""', '"a" f"{np.random.seed(0)}"'])
+def test_an_f_string_statement_outside_the_answer_is_code_not_a_docstring(tmp_path, statement):
+    notebook = edited(NAMES[2], "    parameters = {}", f"    {statement}\n    parameters = {{}}")
+    verdict = grade(tmp_path, notebook)
+    assert scores(verdict) == [1, 1, 0] and rules(verdict, "notes") == []
+    assert [v[:2] for v in rules(verdict, "violations")] == [("edited-outside-answer", NAMES[2])]
+
+
 def test_comment_added_in_a_read_only_cell_is_a_free_note(tmp_path):
     notebook = answered()
     index = next(i for i, c in enumerate(notebook["cells"]) if c["metadata"].get("nbgrader", {}).get("grade_id") == "model")
@@ -491,6 +499,7 @@ def test_an_array_of_many_dimensions_or_huge_empty_gets_the_shape_message(tmp_pa
 def test_eval_or_vars_of_builtins_reaching_print_is_extra_print(tmp_path):
     notebook = with_code(NAMES[1], "import builtins\nvars(builtins)['print'](l)")
     notebook = with_code(NAMES[2], "eval('print(l)')", notebook)
+    notebook = with_code(NAMES[0], "exec('blueprint = l')", notebook)  # a word that only contains "print"
     verdict = grade(tmp_path, notebook)
     assert [v[:2] for v in rules(verdict)] == [("extra-print", NAMES[1]), ("extra-print", NAMES[2])]
     assert scores(verdict) == [1, 0, 0]

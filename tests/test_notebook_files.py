@@ -29,8 +29,9 @@ def test_a_notebook_comes_back_as_a_dict_and_its_code_cells_keep_jupyterlabs_num
     ("[" * 100_000 + "]" * 100_000, "its JSON is nested too deeply"),
     ('{"cells": [' + "9" * 5000 + "]}", "a number too long to read"),
     ('{"cells": {}}', "it has no list of cells"),
-    ('{"cells": [{"source": [1]}]}', "cell 1 has a source whose item 1 is a number, not text"),
+    ('{"cells": [{"cell_type": "code", "source": [1]}]}', "cell 1 has a source whose item 1 is a number, not text"),
     ('{"cells": [{"cell_type": 3}]}', "cell 1 has a cell_type that is not text"),
+    ('{"cells": [{"cell_type": "markdown"}, {"source": "x = 1"}]}', "cell 2 has no cell_type"),
 ])
 def test_a_file_that_is_not_a_usable_notebook_is_refused_with_the_reason(tmp_path, content, reason):
     with pytest.raises(NotebookError, match="n.ipynb") as error:

@@ -129,3 +129,13 @@ def test_a_replaced_numpy_function_is_recorded_only_when_watched():
     assert watched.calls[0].error.message == "np.random.seed" and watched.calls[0].error.line is None
     assert [call.error for call in unwatched.calls] == [None, None]
 
+
+
+def test_a_returned_view_larger_than_memory_is_judged_by_its_shape_not_copied():
+    from public_tests.initializer_checks import EXERCISES, judge, observe
+
+    def learner(d):
+        return {"W1": np.broadcast_to(0.0, (2_000_000, 3_000_000)), "b1": np.zeros((d[1], 1))}  # 48 TB if copied
+
+    problems = judge(EXERCISES["zeros"], observe(learner, [3, 2], watch_numpy=True))
+    assert problems[0].startswith("W1 has shape (2000000, 3000000); it must be (2, 3).")

@@ -127,10 +127,10 @@ def encode_argument(argument, np):
     return out + ([{"other": "..."}] if len(argument) > 100 else [])
 
 
-def encode_raised(raised):
+def encode_raised(raised, max_message):
     if raised is None:
         return None
-    return {"type_name": str(raised.type_name)[:100], "message": str(raised.message)[:2000],
+    return {"type_name": str(raised.type_name)[:100], "message": str(raised.message)[:max_message],
             "line": (str(raised.line or "")[:500]) or None}
 
 
@@ -203,7 +203,8 @@ class Cell:
             return {"error": f"{self.name} returned more data than the grader reads (at most {limits['max_keys']} keys "
                              f"and about {limits['max_reply_bytes'] // 2048} KB of arrays)"}
         return {"calls": [{"pre_seed": call.pre_seed, "result": {"none": True} if call.error else call.result,
-                           "error": encode_raised(call.error), "argument_after": encode_argument(call.argument_after, np)}
+                           "error": encode_raised(call.error, self.observation.MAX_MESSAGE),
+                           "argument_after": encode_argument(call.argument_after, np)}
                           for call in seen.calls]}
 
 

@@ -44,7 +44,7 @@ def code_tokens(text):
         if token.type in SKIPPED:
             continue
         item = (token.start[0], (token.type, "" if token.type in STRUCTURE else token.string))
-        if token.type == tokenize.STRING and (strings or previous in STRUCTURE):
+        if _plain_string(token) and (strings or previous in STRUCTURE):
             strings.append(item)
         elif strings and token.type == tokenize.NEWLINE:  # a statement made only of string literals: a docstring
             strings = []
@@ -53,6 +53,12 @@ def code_tokens(text):
             strings = []
         previous = token.type
     return kept + strings
+
+
+def _plain_string(token):
+    """Return True for a string literal that runs no code (Python 3.11 tokenizes an f-string as one STRING too)."""
+    prefix = token.string[:len(token.string) - len(token.string.lstrip("rRbBuUfF"))]
+    return token.type == tokenize.STRING and "f" not in prefix.lower()
 
 
 def code_lines(text):

@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 
-from public_tests.observation import Call, Observation, Opaque, Raised
+from public_tests.observation import MAX_MESSAGE, Call, Observation, Opaque, Raised
 from .limits import MAX_ARRAY_ELEMENTS, MAX_DATA_ELEMENTS, MAX_KEYS, MAX_NDIM, MAX_REPLY_BYTES
 
 # What the child is told in its "start" request: it encodes within these, the parent checks them.
@@ -81,7 +81,7 @@ def decode_raised(message):
     if not isinstance(message, dict) or set(message) != {"type_name", "message", "line"}:
         raise ProtocolError("a malformed exception record")
     line = message["line"]
-    return Raised(_text(message["type_name"], 100), _text(message["message"], 2000),
+    return Raised(_text(message["type_name"], 100), _text(message["message"], MAX_MESSAGE),
                   None if line is None else _text(line, 500))
 
 

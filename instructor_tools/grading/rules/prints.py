@@ -1,5 +1,6 @@
 """extra-print: every way of reaching print that the code of a graded cell shows."""
 import ast
+import re
 
 from .model import Violation, shorten
 
@@ -34,10 +35,10 @@ def _how(node):
 
 
 def _mentions_print(node, exact=False):
-    """Return True if ``node`` holds a text constant that is (or with exact=False, contains) 'print'."""
+    """Return True if ``node`` holds a text constant that is (or with exact=False, contains the word) 'print'."""
     for part in ast.walk(node):
         if isinstance(part, ast.Constant) and isinstance(part.value, (str, bytes)):
             text = part.value.decode("latin-1") if isinstance(part.value, bytes) else part.value
-            if (text.strip() == "print") if exact else ("print" in text):
+            if (text.strip() == "print") if exact else re.search(r"\bprint\b", text):
                 return True
     return False
