@@ -132,7 +132,7 @@ def main():
         bound = "client/scheduler-bound" if per_submission / workers < serial else "worker-bound"
         print(f"  N = {workers:>3}: about {duration(100_000 * max(per_submission / workers, serial)):>10}  ({bound})")
     print("Assumptions: each worker is one core as fast as one of these and no busier (the sandbox's numpy is "
-          "single-threaded); submissions cost what these do (all three exercises run; a hanging one costs up to "
+          "single-threaded); submissions cost what these do (all three exercises run; a hanging function costs up to "
           "--timeout); the client and scheduler cost per task is the one measured here; --ship bytes sends about "
           "60 KB per submission, which a 1 Gbit/s link carries at about 2000/s; start-up (seconds for local:N, "
           "the queue wait for Slurm jobs) is not counted.")

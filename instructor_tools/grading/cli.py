@@ -54,7 +54,7 @@ def parser():
     p.add_argument("--jobs", type=JOBS, default=2, help="submissions graded at once (default: %(default)s)")
     p.add_argument("--lenient", action="store_true", help="grade exercises that break a rule; report it as a warning")
     p.add_argument("--timeout", type=TIMEOUT, default=60.0,
-                   help=f"wall-time limit per submission in seconds, at most {MAX_TIMEOUT:g} (default: %(default)s)")
+                   help=f"wall-time limit per graded function in seconds, at most {MAX_TIMEOUT:g} (default: %(default)s)")
     p.add_argument("--isolation", choices=CHOICES, default="auto",
                    help="auto: bubblewrap when available; without it one notebook is graded and its report says NOT "
                         "ISOLATED, while a folder, gradebook or cluster run is refused. required: refuse to grade "
