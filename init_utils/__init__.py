@@ -5,11 +5,12 @@
 from .activations import relu, sigmoid
 from .data import load_dataset
 from .history import History
+from .inputs import TrainingInputError
 from .loss import compute_loss, compute_loss_from_logits
 from .prediction import accuracy, predict, predict_dec
 from .report import comparison_table
 from .propagation import backward_propagation, forward_propagation, output_logits, update_parameters
-from .training import TrainingInputError, train
+from .training import train
 
 _PLOTTING = ("plot_decision_boundary", "plot_boundary", "plot_costs", "plot_dataset")
 

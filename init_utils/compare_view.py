@@ -29,12 +29,13 @@ class CompareView:
         self.shown = None  # (runs, iteration) on screen
 
     def show(self, runs, iteration, last_iteration):
-        """Show every label's run in ``runs`` (None while it trains) at ``iteration``."""
+        """Show every label's run in ``runs`` at ``iteration`` (None: it trains; an exception: it cannot be trained)."""
         for label, image in self.images.items():
             run = runs.get(label)
-            if run is None:
+            if run is None or isinstance(run, BaseException):
                 image.set_data(np.zeros_like(image.get_array()))
-                self.titles[label].set_text(f"{label}\ntraining…")
+                why = "training…" if run is None else f"cannot be trained: {type(run).__name__}"
+                self.titles[label].set_text(f"{label}\n{why}")
                 self.lines[label].set_data([], [])
             else:
                 show_boundary(run, iteration, image, self.titles[label])

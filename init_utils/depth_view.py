@@ -7,7 +7,7 @@ import functools
 import numpy as np
 from matplotlib.ticker import LogLocator, NullFormatter, NullLocator
 
-from .figure_parts import PLAIN_LOG_TICKS, widget_figure
+from .figure_parts import PLAIN_LOG_TICKS, count, widget_figure
 from .schemes import SCALES
 from .variance import ReluStack, layer_factor, scale_at
 
@@ -56,7 +56,7 @@ class DepthView:
         stack = self.stack(width)
         activation, gradient = stack.rms(depth, scale)
         factor = layer_factor(scale, width)
-        self.title.set_text(f"{label}: {depth} ReLU layers of {width} units at initialization")
+        self.title.set_text(f"{label}: {count(depth, 'ReLU layer')} of {width} units at initialization")
         if factor == 0:
             self.forward.set_data([], [])
             self.backward.set_data([], [])
@@ -93,7 +93,7 @@ def log_limits(values):
 
 def caption(label, width, depth, scale, factor, activation, gradient):
     """Say in one line what the figure shows, against the closed form."""
-    return (f"<b>{label}</b>, {depth} layers of {width} units: weight scale s = {scale_at(scale, width):.3g}; "
+    return (f"<b>{label}</b>, {count(depth, 'layer')} of {width} units: weight scale s = {scale_at(scale, width):.3g}; "
             f"each layer multiplies the mean square by width &middot; s&sup2; / 2 = <b>{factor:.3g}</b> (closed form). "
             f"Measured: activation RMS <b>{activation[-1]:.3g}</b> after layer {depth}, gradient RMS "
             f"<b>{gradient[0]:.3g}</b> at layer 1.")

@@ -39,6 +39,15 @@ class Controls:
         for name, widget in vars(self).items():
             widget.add_class("explorer-" + name.replace("_", "-"))
 
+    def adjusted(self, learning_rate, num_iterations):
+        """Return a line for each given setting its slider could not take, naming the value it took instead."""
+        lr, iterations = self.learning_rate, self.iterations
+        return [f"{name}={given!r}: its slider takes {low:g} to {high:g}, so the explorer uses {slider.value:g}."
+                for name, given, slider, low, high in (
+                    ("learning_rate", learning_rate, lr, lr.base ** lr.min, lr.base ** lr.max),
+                    ("num_iterations", num_iterations, iterations, iterations.min, iterations.max))
+                if slider.value != given]
+
     def settings(self):
         """Return the widgets that choose what is trained (they retrain as they move)."""
         return (self.scale, self.learning_rate, self.iterations)

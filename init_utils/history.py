@@ -36,3 +36,11 @@ class History:
             f"{len(self.costs)} costs, last cost {last!r}, {len(self.snapshots)} snapshots"
             + ("" if self.diverged_at is None else f", diverged at iteration {self.diverged_at}") + ")"
         )
+
+
+def check_history(value, name="history"):
+    """Raise TypeError unless value is a History, saying to pass what ``train`` returned."""
+    if not isinstance(value, History):
+        hint = " (a parameters dict?)" if isinstance(value, dict) else ""
+        raise TypeError(f"{name} must be a History, what train(...) returns; got a {type(value).__name__}{hint}. "
+                        "Pass the result of history = train(...), not history.parameters.")

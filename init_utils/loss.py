@@ -9,7 +9,10 @@ def compute_loss(a3, Y):
 
     An output saturated at exactly 0 or 1 on the wrong side gives ``inf``, log(0), as in the course.
     """
-    return 1.0 / Y.shape[1] * nansum_exact(_cross_entropy_terms(a3, Y))
+    if np.ndim(Y) != 2 or np.shape(a3) != np.shape(Y):
+        raise ValueError(f"compute_loss needs a3 and Y of the same shape (1, m), one column per example; got a3 "
+                         f"{np.shape(a3)} and Y {np.shape(Y)}. Reshape a 1-D array with .reshape(1, -1).")
+    return 1.0 / np.shape(Y)[1] * nansum_exact(_cross_entropy_terms(a3, Y))
 
 
 def compute_losses(outputs, Y):

@@ -9,6 +9,7 @@ from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Patch
 
 from .boundary import VIEW
+from .history import History, check_history
 from .inspection import healthy_costs
 from .prediction import predict_dec
 
@@ -68,12 +69,23 @@ def plot_decision_boundary(model, X, y, ax=None, legend=True):
     ax = ax or plt.gca()
     (x_min, y_min), (x_max, y_max) = X.min(axis=1) - 1.0, X.max(axis=1) + 1.0  # the course's grid: X's range + 1
     xx, yy = np.meshgrid(np.arange(x_min, x_max, 0.01), np.arange(y_min, y_max, 0.01))
-    Z = np.asarray(model(np.c_[xx.ravel(), yy.ravel()]), dtype=float).reshape(xx.shape)
+    Z = _predict_grid(model, np.c_[xx.ravel(), yy.ravel()]).reshape(xx.shape)
     regions = ax.contourf(xx, yy, Z, levels=(-0.5, 0.5, 1.5), cmap=CMAP, vmin=0, vmax=1)
     points = _scatter_named(ax, X, y, legend=legend, regions=True)
     if show:
         plt.show()
     return regions, points
+
+
+def _predict_grid(model, points):
+    """Return model(points) as a float array of one prediction per point, or raise saying what model must be."""
+    usage = "model must be a function taking a (k, 2) array of points and returning k predictions"
+    if not callable(model):
+        raise TypeError(f"{usage}, e.g. lambda x: predict_dec(parameters, x.T); got a {type(model).__name__}.")
+    Z = model(points)
+    if Z is None or np.size(Z) != len(points):
+        raise ValueError(f"{usage}; given {len(points)} points it returned {'None' if Z is None else np.shape(Z)}.")
+    return np.asarray(Z, dtype=float)
 
 
 def _scatter_named(ax, X, y, legend, regions):
@@ -86,6 +98,9 @@ def _scatter_named(ax, X, y, legend, regions):
 
 def plot_boundary(parameters, X, Y, ax=None, title=None, legend=True):
     """Draw the network's decision boundary at the course's [-1.5, 1.5] view; return the artists."""
+    if not isinstance(parameters, dict):
+        hint = ": pass history.parameters" if isinstance(parameters, History) else ""
+        raise TypeError(f"plot_boundary needs the parameters dict; got a {type(parameters).__name__}{hint}.")
     ax = ax or plt.subplots(figsize=(6.6, 4))[1]
     ax.set(xlim=VIEW, ylim=VIEW)
     ax.set_aspect("equal", adjustable="box")  # rings look round
@@ -97,6 +112,7 @@ def plot_boundary(parameters, X, Y, ax=None, title=None, legend=True):
 
 def plot_costs(history, ax=None, title=None, **line_kwargs):
     """Plot the recorded costs against their true iteration numbers (an inf leaves a gap, and says so); return the line."""
+    check_history(history)
     ax = ax or plt.subplots(figsize=(6, 4))[1]
     (line,) = ax.plot(history.cost_iterations, history.costs, **{"marker": "o", "markersize": 3, **line_kwargs})
     ax.set(xlabel="iteration", ylabel="cost")

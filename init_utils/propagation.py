@@ -20,7 +20,12 @@ def forward_propagation(X, parameters):
     for l in range(1, L + 1):
         W = parameters["W" + str(l)]
         b = parameters["b" + str(l)]
-        z = np.dot(W, a) + b
+        try:
+            z = np.dot(W, a) + b
+        except ValueError:
+            raise ValueError(f"layer {l}: W{l} {np.shape(W)} and b{l} {np.shape(b)} do not fit its input "
+                             f"{'X' if l == 1 else f'a{l - 1}'} {np.shape(a)}. W{l} needs as many columns as the "
+                             "input has rows, one column per example: if X is transposed, pass X.T.") from None
         a = relu(z) if l < L else sigmoid(z)
         cache.extend((z, a, W, b))
     return a, tuple(cache)

@@ -3,9 +3,11 @@ import html
 
 import numpy as np
 
+from .history import check_history
 from .inspection import blocked_share, healthy_costs, layer_statistics
 from .prediction import accuracy, predict_dec
 from .schemes import SCALES
+from .inputs import check_data
 from .variance import layer_factor
 
 
@@ -17,6 +19,9 @@ def _table(rows, widths):
 
 def comparison_table(histories, train_X, train_Y, test_X, test_Y):
     """Return a table of each named History: first and last recorded cost, cost after the final step, accuracies."""
+    check_histories(histories)
+    for X, Y in ((train_X, train_Y), (test_X, test_Y)):
+        check_data(X, Y)
     first = next(iter(histories.values()))
     rows = [("initialization", f"cost at {first.cost_iterations[0]}", f"cost at {first.cost_iterations[-1]}",
              f"after {first.num_iterations} steps", "train acc", "test acc")]
@@ -25,6 +30,22 @@ def comparison_table(histories, train_X, train_Y, test_X, test_Y):
                      f"{accuracy(predict_dec(h.parameters, train_X), train_Y):.1%}",
                      f"{accuracy(predict_dec(h.parameters, test_X), test_Y):.1%}"))
     return _table(rows, (-16, 11, 15, 18, 11, 10))
+
+
+def check_histories(histories):
+    """Raise unless histories is a non-empty dict of Histories with costs, all recorded at the same iterations."""
+    if not isinstance(histories, dict) or not histories:
+        raise TypeError(f"comparison_table needs a non-empty dict {{name: History}}, like {{'He': history_he}}; "
+                        f"got {histories!r:.60}.")
+    for name, history in histories.items():
+        check_history(history, f"histories[{name!r}]")
+        if not history.costs:
+            raise ValueError(f"histories[{name!r}] recorded no cost (num_iterations={history.num_iterations}); "
+                             "train for at least 1 iteration.")
+    if len({(h.cost_iterations[0], h.cost_iterations[-1], h.num_iterations) for h in histories.values()}) > 1:
+        runs = ", ".join(f"{name!r} ran {h.num_iterations}" for name, h in histories.items())
+        raise ValueError(f"comparison_table compares runs of the same length; the iterations differ ({runs}). "
+                         "Train them with the same num_iterations, or make one table per length.")
 
 
 def inside_table(named_parameters, X, Y):

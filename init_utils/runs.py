@@ -19,6 +19,44 @@ LEARNER_LABELS = {"zeros": "zeros (yours)", "random": "random x10 (yours)", "he"
 BUILTIN = ("Xavier/Glorot", "LeCun", "x0.01")  # named scales (schemes.SCALES) offered beside the learner's
 CUSTOM = "custom scale"
 WORKERS = min(2, os.cpu_count() or 1)  # trainings at once: the engine releases the GIL
+# Held around every call of a learner's initializer: the course's seed and draw from numpy's global generator,
+# so two calls at once (two training threads, or one and the depth tab) would interleave their draws.
+INITIALIZER_LOCK = threading.Lock()
+
+
+def call_initializer(initializer, layers_dims):
+    """Call ``initializer`` on a copy of ``layers_dims``, one call at a time; an exit it raises becomes a RuntimeError.
+
+    A stray ``sys.exit()`` must not end a training thread or a widget callback: it is reported like any error.
+    """
+    with INITIALIZER_LOCK:
+        try:
+            return initializer(list(layers_dims))
+        except (SystemExit, KeyboardInterrupt) as error:
+            raise RuntimeError(f"the function raised {error!r} instead of returning, reported here as an error "
+                               "(a leftover exit() or sys.exit()? remove it)") from error
+
+
+def learner_initializers(initializers):
+    """Return ``{label: function}`` of the learner's initializers; refuse what is not a dict of functions, or a label twice."""
+    if not isinstance(initializers, dict):
+        raise TypeError("initializers must be a dict from a name to your function, like "
+                        f"{{'he': initialize_parameters_he}}; got {type(initializers).__name__}")
+    labelled = {}
+    for key, function in initializers.items():
+        if not isinstance(key, str):
+            raise TypeError(f"the names in initializers must be strings like 'he'; got {key!r}")
+        if not callable(function):
+            raise TypeError(f"initializers[{key!r}] is a {type(function).__name__}, not a function: pass the function "
+                            "itself, without calling it ({'he': initialize_parameters_he}, not "
+                            "initialize_parameters_he([2, 10, 5, 1]))")
+        label = LEARNER_LABELS.get(key, key)
+        if label in labelled or label in BUILTIN or label == CUSTOM:
+            taken = "another of your functions" if label in labelled else "a built-in scheme"
+            raise ValueError(f"initializers[{key!r}] would be shown as {label!r}, the name of {taken}: "
+                             f"give it another name, like 'my {key}'")
+        labelled[label] = function
+    return labelled
 
 
 @dataclass(frozen=True)
@@ -57,12 +95,14 @@ class Runs:
     """The cache of trained configurations, and WORKERS threads that train what the latest request wants."""
 
     def __init__(self, initializers, data, layers_dims, record_every=100, grid_step=0.025):
-        self.labels = [LEARNER_LABELS.get(k, k) for k in initializers] + list(BUILTIN)
-        self._initializers = {LEARNER_LABELS.get(k, k): f for k, f in initializers.items()}
+        self._initializers = learner_initializers(initializers)
+        self.learner_labels = list(self._initializers)
+        self.labels = self.learner_labels + list(BUILTIN)
         self._initializers.update({name: builtin_initializer(name) for name in BUILTIN})
         self.data, self.layers_dims, self.record_every = data, list(layers_dims), record_every
         self.grid, self.grid_shape = boundary_grid(grid_step)
         self._cache, self._workers, self._training = {}, [], set()
+        self.failures = {}  # learner's label -> the error that stops its scheme training (its function is fixed)
         # The latest request: its configs still to train (-> share trained), how many it named, its callbacks.
         self._wanted, self._requested, self._callbacks, self._due = {}, 0, None, 0.0
         self._condition = threading.Condition()
@@ -83,26 +123,40 @@ class Runs:
         return custom_initializer(scale) if label == CUSTOM else self._initializers[self.label(label)]
 
     def train_now(self, config, progress=None):
-        """Train ``config`` in this thread (unless cached), cache and return its Run; ``progress(i, total)`` may raise."""
+        """Train ``config`` in this thread (unless cached), cache and return its Run; ``progress(i, total)`` may raise.
+
+        An error of a learner's scheme (other than Cancelled) is also kept in ``failures`` under its label: its
+        function stays as it is, while another scheme's error may belong to one setting only.
+        """
         if config not in self._cache:
-            parameters = self.initializer(config.label, config.scale)(list(self.layers_dims))
-            train_X, train_Y, test_X, test_Y = self.data
-            history = train(train_X, train_Y, parameters, config.learning_rate, config.num_iterations,
-                            print_cost=False, record_every=self.record_every, progress=progress)
-            boundaries = predict_snapshots(history.snapshots, self.grid).astype(np.uint8)
-            self._cache[config] = Run(config, history, boundaries.reshape(-1, *self.grid_shape),
-                                      np.mean(predict_snapshots(history.snapshots, train_X) == train_Y, axis=1),
-                                      np.mean(predict_snapshots(history.snapshots, test_X) == test_Y, axis=1),
-                                      np.asarray(history.snapshot_costs, dtype=float))
+            try:
+                self._cache[config] = self._train(config, progress)
+            except Cancelled:
+                raise
+            except Exception as error:
+                if config.label in self.learner_labels:
+                    self.failures[config.label] = error
+                raise
         return self._cache[config]
+
+    def _train(self, config, progress):
+        parameters = call_initializer(self.initializer(config.label, config.scale), self.layers_dims)
+        train_X, train_Y, test_X, test_Y = self.data
+        history = train(train_X, train_Y, parameters, config.learning_rate, config.num_iterations,
+                        print_cost=False, record_every=self.record_every, progress=progress)
+        boundaries = predict_snapshots(history.snapshots, self.grid).astype(np.uint8)
+        return Run(config, history, boundaries.reshape(-1, *self.grid_shape),
+                   np.mean(predict_snapshots(history.snapshots, train_X) == train_Y, axis=1),
+                   np.mean(predict_snapshots(history.snapshots, test_X) == test_Y, axis=1),
+                   np.asarray(history.snapshot_costs, dtype=float))
 
     # ---- background requests -----------------------------------------------------------
 
     def request(self, configs, done, failed, progress=None, delay=0.0):
         """Train ``configs`` in the background after ``delay`` seconds, then call ``done()``; replace any earlier request.
 
-        A training the new request does not want stops. ``failed(config, error)`` reports an error and
-        ends the request; ``progress(config, share)`` reports the share of the request trained so far.
+        A training the new request does not want stops. ``failed(config, error)`` reports an error; the
+        other configs still train. ``progress(config, share)`` reports the share of the request done so far.
         """
         with self._condition:
             self._wanted = dict.fromkeys(configs, 0.0)
@@ -138,7 +192,7 @@ class Runs:
                 self.train_now(config, functools.partial(self._report, config))
             except Cancelled:
                 pass
-            except Exception as raised:  # a learner's initializer may raise anything: report, don't die
+            except Exception as raised:  # a learner's initializer may raise anything (an exit becomes an Exception)
                 error = raised
             self._finish(config, error)
 
@@ -161,11 +215,9 @@ class Runs:
         with self._condition:
             self._training.discard(config)
             wanted = self._wanted.pop(config, None) is not None
-            if wanted and error is not None:
-                self._wanted = {}  # an error ends the request
             ended, (done, failed, _) = wanted and not self._wanted, self._callbacks
             self._condition.notify_all()
-        if ended and error is not None:
+        if wanted and error is not None:
             failed(config, error)
-        elif ended:
+        if ended:
             done()

@@ -3,67 +3,19 @@
 Not pure math: it runs on the compiled engine (numba), loaded on the first ``train``, or
 on the course API's numpy functions.
 """
-import numbers
-
 import numpy as np
 
 from .history import History
+from .inputs import check_training_inputs
 from .loss import compute_loss, compute_losses
-from .propagation import backward_propagation, forward_propagation, num_layers, update_parameters
+from .propagation import backward_propagation, forward_propagation, update_parameters
 
 COST_EVERY = 1000
-
-
-class TrainingInputError(ValueError):
-    """Raised when ``train`` is called with data or parameters it cannot use."""
 
 
 def copy_parameters(parameters):
     """Return a dict of copies of the arrays in ``parameters``."""
     return {key: np.array(value, dtype=np.float64, copy=True) for key, value in parameters.items()}
-
-
-def check_training_inputs(X, Y, parameters, learning_rate, num_iterations, record_every):
-    """Raise TrainingInputError naming the first problem with train's arguments."""
-    __tracebackhide__ = True
-    if not isinstance(parameters, dict) or not parameters:
-        raise TrainingInputError(
-            f"parameters must be a non-empty dict like {{'W1': ..., 'b1': ...}}, got {type(parameters).__name__}. "
-            "Pass the dict your initializer returned."
-        )
-    L = num_layers(parameters)
-    expected = {f"{p}{l}" for l in range(1, L + 1) for p in "Wb"}
-    if set(parameters) != expected:
-        raise TrainingInputError(
-            f"parameters must have exactly the keys {sorted(expected)}; got {sorted(parameters)}."
-        )
-    for name, arr in (("X", X), ("Y", Y)):
-        if not isinstance(arr, np.ndarray) or arr.ndim != 2:
-            raise TrainingInputError(f"{name} must be a 2-D numpy array with one column per example.")
-    if Y.shape != (1, X.shape[1]):
-        raise TrainingInputError(
-            f"Y must have shape (1, {X.shape[1]}) to match X {X.shape}; got {Y.shape}. "
-            "Examples are columns: reshape with Y.reshape(1, -1)."
-        )
-    n_prev = X.shape[0]
-    for l in range(1, L + 1):
-        W, b = np.asarray(parameters[f"W{l}"]), np.asarray(parameters[f"b{l}"])
-        if W.ndim != 2 or W.shape[1] != n_prev:
-            raise TrainingInputError(
-                f"W{l} has shape {W.shape} but must have {n_prev} columns (the size of layer {l - 1})."
-            )
-        if b.shape != (W.shape[0], 1):
-            raise TrainingInputError(f"b{l} has shape {b.shape}; it must be ({W.shape[0]}, 1).")
-        if not (np.isfinite(W).all() and np.isfinite(b).all()):
-            raise TrainingInputError(f"W{l} or b{l} holds inf or NaN; initialize with finite numbers.")
-        n_prev = W.shape[0]
-    if n_prev != 1:
-        raise TrainingInputError(f"the last layer W{L} must have 1 row (one output); it has {n_prev}.")
-    if not isinstance(learning_rate, numbers.Real) or not learning_rate > 0:
-        raise TrainingInputError(f"learning_rate must be a positive number, got {learning_rate!r}.")
-    for name, value, low in (("num_iterations", num_iterations, 0), ("record_every", record_every, 1)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-            raise TrainingInputError(f"{name} must be a whole number, {low} or more; got {value!r}.")
 
 
 DIVERGED = ("Training diverged at iteration {}: the weights became inf or NaN, so the costs from there on "
@@ -189,7 +141,7 @@ def train(X, Y, parameters, learning_rate=0.01, num_iterations=15000, print_cost
     at the end. Runs on the compiled engine unless numba is missing or INIT_UTILS_ENGINE=numpy.
     """
     __tracebackhide__ = True
-    check_training_inputs(X, Y, parameters, learning_rate, num_iterations, record_every)
+    check_training_inputs(X, Y, parameters, learning_rate, num_iterations, record_every, progress)
     from . import engine
 
     path = train_fast if engine.available() else train_plain

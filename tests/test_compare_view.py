@@ -22,3 +22,11 @@ def test_every_scheme_at_the_same_iteration_and_missing_ones_marked_training():
     assert all("training…" in view.titles[label].get_text() for label in runs.labels[2:])
     assert view.now.get_xdata()[0] == 1000 and view.cost_ax.get_xlim() == (0, 2000)
     assert len(view.lines[runs.labels[0]].get_xdata()) == 21 and len(view.lines[runs.labels[3]].get_xdata()) == 0
+
+
+def test_a_scheme_that_cannot_be_trained_says_so_in_its_panel():
+    data = load_dataset(plot=False)
+    view = CompareView(["He (yours)", "LeCun"], data, (8, 8), threading.RLock())
+    view.show({"He (yours)": RuntimeError("learner bug"), "LeCun": None}, 0, 1000)
+    assert view.titles["He (yours)"].get_text() == "He (yours)\ncannot be trained: RuntimeError"
+    assert view.titles["LeCun"].get_text() == "LeCun\ntraining…"

@@ -58,3 +58,8 @@ def test_limits_are_the_first_steps_that_hold_every_value():
     assert log_limits(np.array([1e-40, np.inf, 1e20])) == (1e-50, 1e50)
     assert log_limits(np.array([1e-260])) == (1e-200, 1e200)  # the widest: such a line leaves the axes
     assert axis_layers(1) == 10 and axis_layers(50) == axis_layers(51) == 60 and axis_layers(100) == 100
+
+
+def test_one_layer_is_said_in_the_singular(view):
+    assert "x1</b>, 1 layer of 16 units:" in view.show(1, 16, 1.0, "x1")
+    assert view.title.get_text() == "x1: 1 ReLU layer of 16 units at initialization"

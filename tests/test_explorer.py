@@ -1,15 +1,18 @@
 """The explorer driven headlessly: controls change what is shown, from any thread, in any order."""
 import io
 import random
+import sys
 import threading
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from init_utils.explorer import DEPTH, Explorer
+from init_utils import runs as runs_module
+from init_utils.explorer import COMPARE, DEPTH, REBUILD, Explorer
 from init_utils.runs import CUSTOM
 from init_utils.schemes import SCALES, scaled_normal
+from init_utils.inputs import TrainingInputError
 from reference import REFERENCE
 from test_replay_view import fresh_render
 
@@ -136,7 +139,7 @@ def test_unwritten_learner_function_falls_back_and_reports_it(data):
 
     explorer = Explorer({"zeros": REFERENCE["zeros"], "he": initialize_parameters_he}, *data, num_iterations=ITERATIONS)
     assert explorer.shown_run.label == explorer.controls.scheme.value == "zeros (yours)"
-    assert "replace this line with your code" in " ".join(errors(explorer))
+    assert "replace this line with your code" in " ".join(errors(explorer)) and errors(explorer)[-1].endswith(REBUILD)
     explorer.controls.scheme.value = "He (yours)"
     settle(explorer)
     assert explorer.controls.scheme.value == explorer.shown_run.label == "zeros (yours)"
@@ -160,11 +163,12 @@ def test_callbacks_from_three_threads_end_in_the_state_the_controls_name(explore
     sent = []
     canvas.send_binary = sent.append
     schemes = [o for o in explorer.controls.scheme.options if o != CUSTOM]
-    stop = threading.Event()
+    stop, changed = threading.Event(), threading.Event()
 
     def clicks(seed):
         rng = random.Random(seed)
         for _ in range(120):
+            changed.set()
             action = rng.choice(["scheme", "frame", "step", "tab", "rate"])
             if action == "scheme":
                 explorer.controls.scheme.value = rng.choice(schemes)
@@ -177,8 +181,10 @@ def test_callbacks_from_three_threads_end_in_the_state_the_controls_name(explore
             else:
                 explorer.controls.learning_rate.value = rng.choice([0.01, 0.02])
 
-    def browser_draws():
+    def browser_draws():  # as a browser does: a frame after a change, never draw after draw (that starves the clicks)
         while not stop.is_set():
+            changed.wait()
+            changed.clear()
             canvas.draw()
 
     threads = [threading.Thread(target=clicks, args=(seed,)) for seed in (1, 2)]
@@ -191,6 +197,7 @@ def test_callbacks_from_three_threads_end_in_the_state_the_controls_name(explore
     explorer.tabs.selected_index = 0  # back to the replay (the depth view trains nothing)
     settle(explorer)
     stop.set()
+    changed.set()
     drawer.join(600)
     assert not any(t.is_alive() for t in threads + [drawer]), "a callback thread is stuck after 10 minutes"
     assert errors(explorer) == []
@@ -258,3 +265,93 @@ def test_replay_image_is_small_and_animated(explorer):
 def test_unknown_scheme_name_is_explained(explorer):
     with pytest.raises(ValueError, match="unknown scheme 'xavier'"):
         explorer.replay_image(("xavier",))
+
+
+def test_compare_all_trains_past_a_failing_scheme_and_shows_what_the_controls_name(data):
+    def initialize_parameters_random(layers_dims):
+        raise RuntimeError("learner bug in random")
+
+    explorer = Explorer({"zeros": REFERENCE["zeros"], "random": initialize_parameters_random, "he": REFERENCE["he"]},
+                        *data, num_iterations=ITERATIONS)
+    c, explorer.debounce = explorer.controls, 0
+    explorer.tabs.selected_index = COMPARE
+    settle(explorer)
+    c.scheme.value = "LeCun"
+    c.learning_rate.value = 0.1
+    settle(explorer)
+    assert explorer.replay.shown[0].config == explorer.config() and c.progress.layout.visibility == "hidden"
+    for label, title in explorer.compare.titles.items():
+        failed = label == "random x10 (yours)"
+        assert ("cannot be trained: RuntimeError" if failed else "train accuracy") in title.get_text()
+    c.scheme.value = "random x10 (yours)"  # known not to train: said at once, back to the scheme shown
+    assert c.scheme.value == "LeCun" and "random x10 (yours) cannot be trained" in c.readout.value
+    reports = [text for text in errors(explorer) if "random x10 (yours) cannot be trained" in text]
+    assert len(reports) == 1 and reports[0].endswith(REBUILD)
+
+
+def test_an_exit_in_a_learner_initializer_is_reported_and_the_explorer_trains_on(data):
+    def initialize_parameters_random(layers_dims):
+        sys.exit("stop here")
+
+    explorer = Explorer({"random": initialize_parameters_random, "he": REFERENCE["he"]}, *data,
+                        num_iterations=ITERATIONS)
+    for label in ("random x10 (yours)", "LeCun", "x0.01"):
+        explorer.controls.scheme.value = label
+        settle(explorer)
+    assert explorer.shown_run.label == "x0.01" and all(worker.is_alive() for worker in explorer.runs._workers)
+    assert "SystemExit('stop here')" in " ".join(errors(explorer))
+
+
+def test_the_depth_tab_calls_a_learner_initializer_under_the_lock_training_uses(data):
+    held = []
+
+    def initialize_parameters_he(layers_dims):
+        held.append(runs_module.INITIALIZER_LOCK.locked())
+        return REFERENCE["he"](layers_dims)
+
+    explorer = Explorer({"he": initialize_parameters_he}, *data, num_iterations=ITERATIONS)
+    explorer.open_depth(width=64)
+    assert held == [True, True] and explorer.depth_view.shown[:2] == (50, 64)
+
+
+def test_the_depth_tab_names_the_scheme_and_the_call_when_a_learner_initializer_fails(data):
+    def initialize_parameters_he(layers_dims):  # written for three weight layers
+        parameters = REFERENCE["he"](layers_dims)
+        parameters["W3"]
+        return parameters
+
+    huge = {"random": lambda layers_dims: scaled_normal(layers_dims, lambda n_l, n_prev: 1e200)}
+    explorer = Explorer({"he": initialize_parameters_he, **huge}, *data, num_iterations=ITERATIONS)
+    explorer.open_depth(width=64)
+    assert ("He (yours): your initializer, called with layers_dims=[64, 64] (the depth tab measures the scale"
+            in explorer.controls.readout.value) and "KeyError" in explorer.controls.readout.value
+    assert errors(explorer)[-1].endswith(REBUILD)
+    explorer.controls.scheme.value = "random x10 (yours)"
+    assert "drew weights whose standard deviation is inf" in explorer.controls.readout.value
+
+
+@pytest.mark.parametrize("arrange, message", [
+    (lambda X, Y, tX, tY: (X.T, Y, tX, tY), "Y must have shape"),
+    (lambda X, Y, tX, tY: (X, tX, Y, tY), "Y must have shape"),
+    (lambda X, Y, tX, tY: (X.tolist(), Y, tX, tY), "X must be a 2-D numpy array")],
+    ids=["X transposed", "arrays in the wrong order", "a list"])
+def test_data_in_the_wrong_shape_or_order_is_explained_before_any_figure(data, arrange, message):
+    with pytest.raises(TrainingInputError, match=f"the training data: {message}.*The explorer takes train_X, "
+                                                 "train_Y, test_X, test_Y, in that order"):
+        Explorer(dict(REFERENCE), *arrange(*data))
+
+
+def test_layers_dims_that_do_not_fit_the_data_are_explained(data):
+    with pytest.raises(ValueError, match=r"cannot train its built-in scheme .* layers_dims=\[3, 10, 1\]"):
+        Explorer(dict(REFERENCE), *data, layers_dims=(3, 10, 1), num_iterations=ITERATIONS)
+
+
+def test_settings_outside_the_sliders_are_said_with_the_value_used(data):
+    explorer = Explorer({"he": REFERENCE["he"]}, *data, learning_rate=2.0, num_iterations=500)
+    assert explorer.config().learning_rate == 1.0 and explorer.config().num_iterations == 1000
+    assert errors(explorer)[:2] == ["learning_rate=2.0: its slider takes 0.0001 to 1, so the explorer uses 1.\n",
+                                    "num_iterations=500: its slider takes 1000 to 30000, so the explorer uses 1000.\n"]
+
+
+def test_replay_image_takes_one_scheme_name(explorer):
+    assert explorer.replay_image("he", every=10).description.startswith("Animated replay of He (yours):")

@@ -36,3 +36,10 @@ def test_layout_holds_every_control_and_the_tabs():
     assert all(canvas in inside for canvas in canvases) and controls.layers in inside
     assert len(tabs.children) == 4 and tabs.titles[3] == "Depth"
     assert "initialization-explorer" in box._dom_classes
+
+
+def test_settings_the_sliders_cannot_take_are_named_with_the_value_used():
+    assert Controls(["a"], "a", 0.01, 15000).adjusted(0.01, 15000) == []
+    assert Controls(["a"], "a", 0.0, 100000).adjusted(0.0, 100000) == [
+        "learning_rate=0.0: its slider takes 0.0001 to 1, so the explorer uses 0.0001.",
+        "num_iterations=100000: its slider takes 1000 to 30000, so the explorer uses 30000."]

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from init_utils import History, train
 from reference import initialize_parameters_he
@@ -20,3 +21,11 @@ def test_repr_names_the_iteration_where_training_diverged():
     history = History([0.7], [0], [{}], [0], [0.7], {}, 0.01, 10, diverged_at=4)
     assert repr(history).endswith(", diverged at iteration 4)")
     assert History([], [], [], [], [], {}, 0.01, 0).diverged_at is None
+
+
+def test_check_history_refuses_a_parameters_dict_and_says_what_to_pass():
+    from init_utils.history import check_history
+
+    with pytest.raises(TypeError, match=r"must be a History, what train\(...\) returns; got a dict \(a parameters dict\?\)"):
+        check_history({"W1": np.zeros((1, 2))})
+    check_history(History([], [], [], [], [], {}, 0.01, 0))

@@ -4,6 +4,7 @@ import threading
 from init_utils import load_dataset
 from init_utils.inside_view import InsideView, units_text
 from init_utils.runs import Config, Runs
+from init_utils.schemes import scaled_normal
 from reference import REFERENCE
 
 
@@ -35,3 +36,17 @@ def test_x10_saturates_the_output_and_draws_one_bar_per_layer():
     assert "of outputs at exactly 0 or 1" in view.activation_axes[-1].texts[0].get_text()
     assert len(view.gradient_ax.patches) == 3
     assert "10 distinct units of 10" in view.activation_axes[0].texts[0].get_text()
+
+
+def test_a_snapshot_with_inf_weights_or_overflowing_activations_is_said_in_words_not_drawn():
+    data = load_dataset(plot=False)
+    huge = {"he": lambda layers_dims: scaled_normal(layers_dims, lambda n_l, n_prev: 1e200)}
+    run = Runs(huge, data, [2, 10, 5, 1]).train_now(Config("He (yours)", None, 0.01, 1000))
+    view = InsideView([2, 10, 5, 1], data, threading.RLock())
+    view.show(run, 1)  # the weights are inf from iteration 1
+    assert view.note.get_text() == "the weights hold inf or NaN (training diverged at iteration 1): nothing to draw"
+    assert not any(ax.patches for ax in view.figure.axes) and view.title.get_text() == "He (yours), iteration 100"
+    view.show(run, 0)  # finite weights of 1e200: the activations overflow
+    assert view.note.get_text().startswith("the activations or gradients overflow to inf or NaN")
+    view.show(Runs(dict(REFERENCE), data, [2, 10, 5, 1]).train_now(Config("He (yours)", None, 0.01, 1000)), 0)
+    assert view.note.get_text() == "" and all(ax.patches and ax.axison for ax in view.figure.axes)

@@ -1,6 +1,7 @@
 import warnings
 
 import numpy as np
+import pytest
 
 from init_utils import compute_loss, compute_loss_from_logits, sigmoid
 from init_utils.loss import compute_losses
@@ -44,3 +45,10 @@ def test_compute_losses_gives_compute_loss_of_every_row():
     outputs = np.vstack([rng.random((3, 50)), np.where(Y > 0, 0.0, 1.0), np.full((1, 50), 0.5)])  # saturated, 0.5
     assert compute_losses(outputs, Y) == [float(compute_loss(row[None, :], Y)) for row in outputs]
     assert compute_losses(outputs, Y)[3] == np.inf and compute_losses(outputs, Y)[4] == 0.6931471805599453
+
+
+@pytest.mark.parametrize("a3, Y", [(np.full(4, 0.5), np.array([0, 1, 0, 1])),
+                                   (np.full((4, 1), 0.5), np.array([[0, 1, 0, 1]]))], ids=["1-D arrays", "a3 transposed"])
+def test_compute_loss_with_misshaped_arrays_says_both_must_be_1_by_m(a3, Y):
+    with pytest.raises(ValueError, match=r"a3 and Y of the same shape \(1, m\).*Reshape"):
+        compute_loss(a3, Y)

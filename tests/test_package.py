@@ -11,7 +11,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 # Every module of init_utils, by what it may import. A new module must be added to one of these.
 # Pure math: numpy, a few standard-library helpers, and other pure-math modules; nothing else.
 MATH_MODULES = {"activations", "loss", "propagation", "prediction", "history", "report", "schemes", "inspection",
-                "boundary", "variance"}
+                "boundary", "variance", "inputs"}
 # Numeric but not pure math; each says so in its docstring ("Not pure math").
 NUMERIC_MODULES = {"engine": "numba (optional) and a compiler process", "training": "the engine",
                    "runs": "training", "sweep": "training", "deep": "training"}

@@ -150,3 +150,26 @@ def test_deep_cost_figure_puts_every_run_on_one_axis_and_leaves_out_what_diverge
     assert np.all(np.isnan(drawn[2:])) and np.all(np.isfinite(drawn[:2]))
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels == ["He", "x1", "seed 1", "seed 2"]
+
+
+def test_plot_costs_given_a_parameters_dict_says_to_pass_the_history():
+    with pytest.raises(TypeError, match=r"history must be a History.*got a dict.*not history.parameters"):
+        plot_costs(initialize_parameters_he([2, 3, 1]))
+
+
+def test_plot_boundary_given_a_history_says_to_pass_its_parameters(data):
+    X, Y, _, _ = data
+    history = train(X, Y, initialize_parameters_he([2, 3, 1]), num_iterations=1, print_cost=False)
+    with pytest.raises(TypeError, match="needs the parameters dict; got a History: pass history.parameters"):
+        plot_boundary(history, X, Y)
+
+
+@pytest.mark.parametrize("model, error, message", [
+    ({"W1": 0}, TypeError, r"model must be a function taking a \(k, 2\) array.*got a dict"),
+    (lambda points: None, ValueError, r"returning k predictions; given \d+ points it returned None"),
+    (lambda points: points, ValueError, r"given (\d+) points it returned \(\1, 2\)"),
+], ids=["parameters dict", "returns None", "returns the points"])
+def test_decision_boundary_with_a_wrong_model_says_what_model_must_be(data, model, error, message):
+    X, Y, _, _ = data
+    with pytest.raises(error, match=message):
+        plot_decision_boundary(model, X, Y, ax=plt.subplots()[1])

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from init_utils import predict, predict_dec
 
@@ -23,3 +24,19 @@ def test_predict_threshold_is_strictly_above_one_half():
 
 def test_predict_dec_returns_booleans():
     assert predict_dec(one_layer(1.0), np.array([[3.0]])).dtype == bool
+
+
+def test_predict_with_1d_labels_says_to_reshape(capsys):
+    with pytest.raises(ValueError, match=r"y must have shape \(1, 4\) to match X \(1, 4\).*got \(4,\)"):
+        predict(np.ones((1, 4)), np.ones(4), one_layer(1.0))
+    assert capsys.readouterr().out == ""
+
+
+def test_predict_with_arguments_in_the_wrong_order_names_the_order():
+    with pytest.raises(TypeError, match=r"predict takes \(X, y, parameters\) in that order; got \(dict, ndarray, ndarray\)"):
+        predict(one_layer(1.0), np.ones((1, 4)), np.ones((1, 4)))
+
+
+def test_predict_with_x_transposed_says_to_pass_x_t():
+    with pytest.raises(ValueError, match=r"W1 \(1, 2\).*input X \(4, 2\).*pass X.T"):
+        predict(np.ones((4, 2)), np.ones((1, 4)), {"W1": np.ones((1, 2)), "b1": np.zeros((1, 1))})

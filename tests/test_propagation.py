@@ -64,3 +64,9 @@ def test_update_takes_one_step_against_the_gradient():
     assert out is parameters
     np.testing.assert_allclose(out["W1"], [[0.0, 3.0]])
     np.testing.assert_allclose(out["b1"], [[0.4]])
+
+
+def test_forward_propagation_with_x_transposed_says_to_pass_x_t(net):
+    X, _, parameters = net
+    with pytest.raises(ValueError, match=r"layer 1: W1 \(6, 3\) and b1 \(6, 1\) do not fit its input X \(7, 3\).*pass X.T"):
+        forward_propagation(X.T, parameters)

@@ -2,6 +2,7 @@
 import re
 
 import numpy as np
+import pytest
 
 from init_utils import History
 from init_utils.inspection import TracePoint
@@ -73,3 +74,29 @@ def test_deep_table_lowest_cost_skips_infinite_costs_and_what_follows_a_divergen
     assert deep_table([run], X, Y).splitlines()[1].split()[3] == "0.200"
     run.history.diverged_at = 3
     assert deep_table([run], X, Y).splitlines()[1].split()[3] == "-"
+
+
+def test_comparison_table_refuses_runs_of_different_lengths_instead_of_mislabelling_them(data):
+    X, Y, test_X, test_Y = data
+    p = REFERENCE["he"]([2, 10, 5, 1])
+    runs = {"He 15000": history([0.9] * 15, 0.1, p), "He 1000": history([0.9], 0.7, p)}
+    with pytest.raises(ValueError, match="same length.*'He 15000' ran 15000, 'He 1000' ran 1000"):
+        comparison_table(runs, X, Y, test_X, test_Y)
+
+
+@pytest.mark.parametrize("histories, error, message", [
+    ({}, TypeError, r"needs a non-empty dict \{name: History\}"),
+    ({"he": History([], [], [{}], [0], [0.7], {}, 0.01, 0)}, ValueError, r"histories\['he'\] recorded no cost"),
+    ({"he": REFERENCE["he"]([2, 10, 5, 1])}, TypeError, r"histories\['he'\] must be a History.*not history.parameters"),
+], ids=["empty dict", "0 iterations", "parameters dict"])
+def test_comparison_table_says_what_to_pass_when_given_something_else(data, histories, error, message):
+    X, Y, test_X, test_Y = data
+    with pytest.raises(error, match=message):
+        comparison_table(histories, X, Y, test_X, test_Y)
+
+
+def test_comparison_table_refuses_1d_labels_with_trains_message(data):
+    X, Y, test_X, test_Y = data
+    runs = {"he": history([0.9], 0.7, REFERENCE["he"]([2, 10, 5, 1]))}
+    with pytest.raises(ValueError, match="Y must be a 2-D numpy array"):
+        comparison_table(runs, X, Y.ravel(), test_X, test_Y)

@@ -6,6 +6,7 @@ import threading
 import numpy as np
 import pytest
 
+from init_utils import runs as runs_module
 from init_utils.runs import CUSTOM, Config, Runs
 from reference import REFERENCE
 
@@ -90,15 +91,94 @@ def test_a_waiting_request_replaced_by_a_newer_one_never_trains(runs):
     assert calls == [0.014] and [runs.get(he(lr)) is None for lr in (0.011, 0.012, 0.013)] == [True] * 3
 
 
-def test_failing_initializer_is_reported_not_raised(data):
+def test_failing_initializer_is_reported_not_raised_and_the_rest_of_the_request_trains(data):
     def initialize_parameters_he(layers_dims):
         raise NotImplementedError("replace this line with your code")
 
+    runs = Runs({"zeros": REFERENCE["zeros"], "he": initialize_parameters_he}, data, [2, 10, 5, 1])
+    failures, calls = [], []
+    others = [Config(label, None, 0.01, ITERATIONS) for label in ("zeros (yours)", "LeCun", "x0.01")]
+    runs.request([he()] + others, lambda: calls.append("done"),
+                 lambda config, error: failures.append((config.label, type(error))))
+    assert runs.wait(600)
+    assert failures == [("He (yours)", NotImplementedError)] and calls == ["done"]
+    assert all(runs.get(config) is not None for config in others)
+    assert isinstance(runs.failures["He (yours)"], NotImplementedError)
+
+
+@pytest.mark.parametrize("stop", [SystemExit("stop here"), KeyboardInterrupt()])
+def test_an_exit_raised_by_an_initializer_is_reported_and_the_workers_live_on(data, stop):
+    def initialize_parameters_he(layers_dims):
+        raise stop  # a sys.exit() left in while debugging
+
     runs = Runs({"he": initialize_parameters_he}, data, [2, 10, 5, 1])
     failures = []
-    runs.request([he()], pytest.fail, lambda config, error: failures.append((config.label, type(error))))
+    runs.request([he()], lambda: None, lambda config, error: failures.append(error))
+    assert runs.wait(600), "a training thread died"
+    assert len(failures) == 1 and repr(stop) in str(failures[0]) and "exit()" in str(failures[0])
+    assert all(worker.is_alive() for worker in runs._workers)
+    runs.request([Config("LeCun", None, 0.01, ITERATIONS)], lambda: None, pytest.fail)
+    assert runs.wait(600) and runs.get(Config("LeCun", None, 0.01, ITERATIONS)) is not None
+
+
+class WatchedLock:
+    """Stands in for INITIALIZER_LOCK and sets ``contended`` when a caller has to wait for it."""
+
+    def __init__(self, contended):
+        self.lock, self.contended = threading.Lock(), contended
+
+    def __enter__(self):
+        if not self.lock.acquire(blocking=False):
+            self.contended.set()
+            self.lock.acquire()
+
+    def __exit__(self, *exc_info):
+        self.lock.release()
+
+
+def test_initializers_are_called_one_at_a_time(data, monkeypatch):
+    """Two trainings start at once; the first call holds on until the second has begun or waits for the lock."""
+    second, book, started, running = threading.Event(), threading.Lock(), [], set()
+    monkeypatch.setattr(runs_module, "INITIALIZER_LOCK", WatchedLock(second))
+    monkeypatch.setattr(runs_module, "WORKERS", 2)
+
+    def initializer(layers_dims):  # seeds and draws from numpy's global generator, as the course's do
+        with book:
+            started.append(len(running))  # how many calls were in progress when this one began
+            running.add(threading.get_ident())
+            first = len(started) == 1
+        if first:
+            assert second.wait(600), "the second call never came"
+        else:
+            second.set()
+        with book:
+            running.discard(threading.get_ident())
+        return REFERENCE["he"](layers_dims)
+
+    runs = Runs({"random": initializer, "he": initializer}, data, [2, 10, 5, 1])
+    runs.request([he(), Config("random x10 (yours)", None, 0.01, ITERATIONS)], lambda: None, pytest.fail)
     assert runs.wait(600)
-    assert failures == [("He (yours)", NotImplementedError)]
+    assert started == [0, 0]
+
+
+@pytest.mark.parametrize("initializers", [{"LeCun": REFERENCE["he"]}, {"x0.01": REFERENCE["he"]},
+                                          {"custom scale": REFERENCE["he"]},
+                                          {"zeros": REFERENCE["zeros"], "zeros (yours)": REFERENCE["he"]}])
+def test_a_learner_key_that_takes_a_label_already_shown_is_refused(data, initializers):
+    with pytest.raises(ValueError, match="would be shown as .*: give it another name"):
+        Runs(initializers, data, [2, 10, 5, 1])
+
+
+def test_a_called_function_instead_of_the_function_is_explained(data):
+    with pytest.raises(TypeError, match=r"initializers\['he'\] is a dict, not a function: pass the function itself, "
+                                        "without calling it"):
+        Runs({"he": REFERENCE["he"]([2, 10, 5, 1])}, data, [2, 10, 5, 1])
+
+
+@pytest.mark.parametrize("initializers", [[REFERENCE["he"]], None, "he"])
+def test_initializers_that_are_not_a_dict_are_explained(data, initializers):
+    with pytest.raises(TypeError, match="initializers must be a dict from a name to your function"):
+        Runs(initializers, data, [2, 10, 5, 1])
 
 
 def test_runs_and_training_load_without_widgets_or_matplotlib():

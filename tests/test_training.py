@@ -157,3 +157,39 @@ def test_bad_training_input_is_rejected_with_a_clear_message(data, change, messa
     with pytest.raises(TrainingInputError) as raised:
         train(**arguments)
     assert message in str(raised.value)
+
+
+def one_unit(W1=None, b1=None):
+    """A one-layer network on two features, with W1 or b1 replaced."""
+    return {"W1": np.zeros((1, 2)) if W1 is None else W1, "b1": np.zeros((1, 1)) if b1 is None else b1}
+
+
+X_NAN_IN_COLUMN_7 = np.zeros((2, 300))
+X_NAN_IN_COLUMN_7[1, 7] = np.nan
+BAD_SCENARIOS = {
+    "labels -1 and 1": (dict(Y=np.where(np.arange(300) % 2, 1, -1)[None]), "0 and 1 (bool is fine); it also holds -1"),
+    "labels 0 and 2": (dict(Y=np.where(np.arange(300) % 2, 2.0, 0.0)[None]), "it also holds 2.0"),
+    "NaN labels": (dict(Y=np.full((1, 300), np.nan)), "it also holds nan"),
+    "string labels": (dict(Y=np.full((1, 300), "1")), "it also holds '1' (dtype <U1)"),
+    "object labels 0 and 1": (dict(Y=np.ones((1, 300), dtype=object)), "its dtype is object. Convert it with Y.astype(int)"),
+    "NaN in X": (dict(X=X_NAN_IN_COLUMN_7), "X holds NaN or inf in column 7"),
+    "inf in X": (dict(X=np.full((2, 300), np.inf)), "X holds NaN or inf in column 0"),
+    "0 examples": (dict(X=np.zeros((2, 0)), Y=np.zeros((1, 0))), "at least one feature (row) and one example"),
+    "object X": (dict(X=np.zeros((2, 300), dtype=object)), "X must hold real numbers; its dtype is object"),
+    "np.matrix X": (dict(X=np.zeros((2, 300)).view(np.matrix)), "X must be a 2-D numpy array"),
+    "progress not callable": (dict(progress=5), "progress must be a function progress(done, total) or None; got 5"),
+    "int key": (dict(parameters={**one_unit(), 1: 0}), "keys must be strings like 'W1' and 'b1'; got the key 1 (int)"),
+    "complex W1": (dict(parameters=one_unit(W1=np.zeros((1, 2)) + 0j)), "W1 must hold real numbers"),
+    "object b1": (dict(parameters=one_unit(b1=np.zeros((1, 1), dtype=object))), "b1 must hold real numbers"),
+    "nested-list W1": (dict(parameters=one_unit(W1=[[0.0, 0.0]])), "W1 must be a numpy array; got a list"),
+    "np.matrix W1": (dict(parameters=one_unit(W1=np.zeros((1, 2)).view(np.matrix))), "got an np.matrix"),
+    "zero-width hidden layer": (dict(parameters={"W1": np.zeros((0, 2)), "b1": np.zeros((0, 1)), "W2": np.zeros((1, 0)),
+                                                 "b2": np.zeros((1, 1))}), "layer 1 needs at least one unit"),
+    "learning_rate True": (dict(learning_rate=True), "(finite, not True or False), got True"),
+    "learning_rate inf": (dict(learning_rate=np.inf), "(finite, not True or False), got inf"),
+}
+
+
+@pytest.mark.parametrize("change, message", BAD_SCENARIOS.values(), ids=list(BAD_SCENARIOS))
+def test_unusable_input_is_refused_before_either_engine_runs(data, change, message):
+    test_bad_training_input_is_rejected_with_a_clear_message(data, change, message)
