@@ -33,13 +33,18 @@ def live_view(data, grid_shape):
     return ReplayView(data, grid_shape, widget_figure(9.0, 3.6, threading.RLock(), "explorer-replay"))
 
 
+def connected_view(data, grid_shape):
+    """Return a live view whose canvas sends its frames into the returned list, as once its browser view is there."""
+    view, sent = live_view(data, grid_shape), []
+    view.figure.canvas.syncing_data_url = False  # what the browser's "initialized" message sets
+    view.figure.canvas.send_binary = sent.append
+    return view, sent
+
+
 def test_each_frame_the_browser_asks_for_is_one_whole_image_equal_to_a_fresh_render(setup):
     data, runs, he, x10 = setup
-    view = live_view(data, runs.grid_shape)
+    view, sent = connected_view(data, runs.grid_shape)
     canvas = view.figure.canvas
-    canvas.syncing_data_url = False  # what the browser's "initialized" message sets
-    sent = []
-    canvas.send_binary = sent.append
     for run, k in [(he, 3), (he, 20), (x10, 0), (x10, 30), (he, 7)]:
         text = view.show(run, k)
         assert f"iteration <b>{run.iterations[k]}</b>" in text and text == status_text(run, k)
@@ -73,11 +78,8 @@ def test_artists_follow_the_snapshot(setup):
 
 def test_the_picture_names_its_snapshot_and_the_next_frame_is_drawn_as_before(setup):
     data, runs, he, x10 = setup
-    view = live_view(data, runs.grid_shape)
+    view, sent = connected_view(data, runs.grid_shape)
     canvas = view.figure.canvas
-    canvas.syncing_data_url = False  # what the browser's "initialized" message sets
-    sent = []
-    canvas.send_binary = sent.append
     view.show(x10, 30)
     canvas.draw()
     picture = np.asarray(Image.open(io.BytesIO(view.picture())))
