@@ -4,10 +4,10 @@ import html
 import numpy as np
 
 from .history import check_history
+from .inputs import check_data
 from .inspection import blocked_share, healthy_costs, layer_statistics
 from .prediction import accuracy, predict_dec
 from .schemes import SCALES
-from .inputs import check_data
 from .variance import layer_factor
 
 
