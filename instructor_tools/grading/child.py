@@ -84,10 +84,10 @@ def encode_value(value, np, budget, limits):
 
 
 def plain_number(value, np):
-    """Return an int, float or numpy number as the plain int or float it equals (below 2**53), else None."""
+    """Return an int, float or numpy number (bool too) as the plain int or float it equals (below 2**53), else None."""
     if isinstance(value, (float, np.floating)):
         return float.__float__(value) if isinstance(value, float) else float(value)  # a subclass's methods never run
-    if isinstance(value, (int, np.integer)):
+    if isinstance(value, (int, np.integer, np.bool_)):
         number = int.__index__(value) if isinstance(value, int) else int(value)
         return number if abs(number) < 2 ** 53 else None
     return None
@@ -122,8 +122,7 @@ def shown(item):
 
 def encode_argument(argument, np):
     """Send layers_dims as the call left it: a number as the plain number it equals, as the self-check compares it."""
-    numbers = [plain_number(int(item) if isinstance(item, np.bool_) else item, np) for item in list(argument)[:100]]
-    out = [{"other": shown(item)} if number is None else number for item, number in zip(argument, numbers)]
+    out = [{"other": shown(item)} if (number := plain_number(item, np)) is None else number for item in argument[:100]]
     return out + ([{"other": "..."}] if len(argument) > 100 else [])
 
 
