@@ -7,7 +7,8 @@ import functools
 import numpy as np
 from matplotlib.ticker import LogLocator, NullFormatter, NullLocator
 
-from .figure_parts import PLAIN_LOG_TICKS, count, widget_figure
+from .figure_parts import PLAIN_LOG_TICKS, widget_figure
+from .inputs import count
 from .schemes import SCALES
 from .variance import ReluStack, layer_factor, scale_at
 

@@ -21,13 +21,13 @@ import numpy as np
 from .compare_view import CompareView
 from .depth_view import DepthView
 from .explorer_controls import Controls
-from .figure_parts import count, figure_png, widget_figure
+from .figure_parts import figure_png, widget_figure
 from .inside_view import InsideView
 from .replay_export import ReplayImage, animated_png, replay_frames
 from .replay_view import ReplayView, status_text
 from .runs import CUSTOM, LEARNER_LABELS, Config, Runs, call_initializer
 from .schemes import SCALES
-from .inputs import TrainingInputError, check_data
+from .inputs import TrainingInputError, check_data, count
 
 DEBOUNCE = 0.15  # seconds a retraining slider must rest before its run starts training (Explorer.debounce)
 REPLAY, COMPARE, INSIDE, DEPTH = range(4)

@@ -121,11 +121,6 @@ def show_boundary(run, iteration, image, title):
     return k
 
 
-def count(n, noun):
-    """Say how many: "1 layer", "50 layers"."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def figure_class_legend(figure, ax, **kwargs):
     """Name the classes' colours, shapes and shading once for the whole figure."""
     handles = class_legend(ax, regions=True).legend_handles

@@ -3,6 +3,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .inputs import article
+
 
 @dataclass
 class History:
@@ -42,5 +44,5 @@ def check_history(value, name="history"):
     """Raise TypeError unless value is a History, saying to pass what ``train`` returned."""
     if not isinstance(value, History):
         hint = " (a parameters dict?)" if isinstance(value, dict) else ""
-        raise TypeError(f"{name} must be a History, what train(...) returns; got a {type(value).__name__}{hint}. "
+        raise TypeError(f"{name} must be a History, what train(...) returns; got {article(type(value).__name__)}{hint}. "
                         "Pass the result of history = train(...), not history.parameters.")

@@ -46,13 +46,24 @@ def _is_array(value):
     return isinstance(value, np.ndarray) and not isinstance(value, np.matrix)
 
 
+def count(n, noun):
+    """Say how many: "1 layer", "50 layers"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def article(word):
+    """Put "a" or "an" before a word: "a list", "an int", "an ndarray"."""
+    vowel_sound = word[:1].lower() in "aeiou" or word.lower().startswith("nd")
+    return ("an " if vowel_sound else "a ") + word
+
+
 def _describe(value):
     """Return a short description of a value: an array's shape, or the type's name."""
     if isinstance(value, np.matrix):
         return "an np.matrix"
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape}"
-    return f"a {type(value).__name__}"
+    return article(type(value).__name__)
 
 
 def check_training_inputs(X, Y, parameters, learning_rate, num_iterations, record_every, progress=None):

@@ -1,7 +1,8 @@
 """Inside the network: each layer's activations and the gradient size per layer at one snapshot. Reads Runs."""
 import numpy as np
 
-from .figure_parts import count, widget_figure
+from .figure_parts import widget_figure
+from .inputs import count
 from .inspection import layer_statistics
 from .training import all_finite
 

@@ -10,6 +10,7 @@ from matplotlib.patches import Patch
 
 from .boundary import VIEW
 from .history import History, check_history
+from .inputs import article
 from .inspection import healthy_costs
 from .prediction import predict_dec
 
@@ -81,7 +82,7 @@ def _predict_grid(model, points):
     """Return model(points) as a float array of one prediction per point, or raise saying what model must be."""
     usage = "model must be a function taking a (k, 2) array of points and returning k predictions"
     if not callable(model):
-        raise TypeError(f"{usage}, e.g. lambda x: predict_dec(parameters, x.T); got a {type(model).__name__}.")
+        raise TypeError(f"{usage}, e.g. lambda x: predict_dec(parameters, x.T); got {article(type(model).__name__)}.")
     Z = model(points)
     if Z is None or np.size(Z) != len(points):
         raise ValueError(f"{usage}; given {len(points)} points it returned {'None' if Z is None else np.shape(Z)}.")
@@ -100,7 +101,7 @@ def plot_boundary(parameters, X, Y, ax=None, title=None, legend=True):
     """Draw the network's decision boundary at the course's [-1.5, 1.5] view; return the artists."""
     if not isinstance(parameters, dict):
         hint = ": pass history.parameters" if isinstance(parameters, History) else ""
-        raise TypeError(f"plot_boundary needs the parameters dict; got a {type(parameters).__name__}{hint}.")
+        raise TypeError(f"plot_boundary needs the parameters dict; got {article(type(parameters).__name__)}{hint}.")
     ax = ax or plt.subplots(figsize=(6.6, 4))[1]
     ax.set(xlim=VIEW, ylim=VIEW)
     ax.set_aspect("equal", adjustable="box")  # rings look round

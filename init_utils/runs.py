@@ -12,6 +12,7 @@ import numpy as np
 
 from .boundary import boundary_grid
 from .engine import predict_snapshots
+from .inputs import article
 from .schemes import builtin_initializer, custom_initializer
 from .training import train
 
@@ -47,7 +48,7 @@ def learner_initializers(initializers):
         if not isinstance(key, str):
             raise TypeError(f"the names in initializers must be strings like 'he'; got {key!r}")
         if not callable(function):
-            raise TypeError(f"initializers[{key!r}] is a {type(function).__name__}, not a function: pass the function "
+            raise TypeError(f"initializers[{key!r}] is {article(type(function).__name__)}, not a function: pass the function "
                             "itself, without calling it ({'he': initialize_parameters_he}, not "
                             "initialize_parameters_he([2, 10, 5, 1]))")
         label = LEARNER_LABELS.get(key, key)

@@ -4,7 +4,7 @@ from contextlib import nullcontext
 from .error_mistakes import is_signature_error
 from .exercises import CONFIRM_CASES, EXERCISES, GRADER_CASES
 from .judging import judge
-from .mistakes import count
+from init_utils.inputs import article, count
 from .observation import PRE_SEEDS, Call, Observation, Opaque, Raised, observe, portable, real_numpy
 
 __all__ = ["EXERCISES", "GRADER_CASES", "PRE_SEEDS", "Call", "Observation", "Opaque", "Raised", "first_failure", "judge",
@@ -55,8 +55,8 @@ def run_check(kind, target, grader_cases=False):
     __tracebackhide__ = True
     exercise = EXERCISES[kind]
     if not callable(target):
-        _fail(exercise, None, [f"pass the function itself, e.g. {exercise.name}_test({exercise.name}); got a "
-                               f"{type(target).__name__}."])
+        _fail(exercise, None, [f"pass the function itself, e.g. {exercise.name}_test({exercise.name}); got "
+                               f"{article(type(target).__name__)}."])
     cases = tuple(exercise.cases) + (tuple(GRADER_CASES) if grader_cases else ())
     observation, problems = first_failure(exercise, cases, lambda d: observe(target, d, watch_numpy=True),
                                           CONFIRM_CASES, real_numpy)

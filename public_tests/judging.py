@@ -5,7 +5,7 @@ from .draws import expected_weights, same_weights
 from .error_mistakes import error_problem
 from .exercises import shapes
 from .key_mistakes import key_problems
-from .mistakes import article
+from init_utils.inputs import article
 from .observation import Opaque
 from .scale_mistakes import uniform_factors
 from .shape_mistakes import dims_problem, implied_dims

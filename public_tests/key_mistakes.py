@@ -2,7 +2,9 @@
 from types import SimpleNamespace
 
 from .exercises import shapes
-from .mistakes import count, first_message
+from init_utils.inputs import count
+
+from .mistakes import first_message
 from .observation import Opaque
 
 

@@ -1,4 +1,4 @@
-"""How a table of mistakes is read, and the words its messages share."""
+"""How a table of mistakes is read."""
 
 
 def first_message(table, facts):
@@ -9,14 +9,3 @@ def first_message(table, facts):
         if found:
             return found if say is None else say(facts, found) if callable(say) else say
     return None
-
-
-def count(n, noun):
-    """'1 layer', '2 layers'."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def article(word):
-    """'a list', 'an int', 'an ndarray'."""
-    vowel_sound = word[:1].lower() in "aeiou" or word.lower().startswith("nd")
-    return ("an " if vowel_sound else "a ") + word

@@ -3,7 +3,9 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from .mistakes import count, first_message
+from init_utils.inputs import count
+
+from .mistakes import first_message
 
 
 # (the shapes a mistake gives, from n_l and n_prev; what the message says after its head, {l} being the layer)

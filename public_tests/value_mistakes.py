@@ -5,7 +5,9 @@ import numpy as np
 
 from .draws import expected_weights, scale_for
 from .exercises import shapes
-from .mistakes import article, first_message
+from init_utils.inputs import article
+
+from .mistakes import first_message
 from .observation import Opaque
 from .shape_mistakes import shape_problem
 

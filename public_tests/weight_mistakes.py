@@ -5,7 +5,9 @@ import numpy as np
 
 from .draws import expected_weights, other_seed, same_weights, scale_for, seeded_draw, stream_offsets
 from .exercises import TOLERANCE, shapes
-from .mistakes import count, first_message
+from init_utils.inputs import count
+
+from .mistakes import first_message
 from .scale_mistakes import needed_factors, scale_message, uniform_factors
 
 # Draws a known mistake makes (seeded_draw options), and what the learner's code does.

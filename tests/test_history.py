@@ -28,4 +28,6 @@ def test_check_history_refuses_a_parameters_dict_and_says_what_to_pass():
 
     with pytest.raises(TypeError, match=r"must be a History, what train\(...\) returns; got a dict \(a parameters dict\?\)"):
         check_history({"W1": np.zeros((1, 2))})
+    with pytest.raises(TypeError, match="got an int"):
+        check_history(1)
     check_history(History([], [], [], [], [], {}, 0.01, 0))

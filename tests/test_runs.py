@@ -173,6 +173,8 @@ def test_a_called_function_instead_of_the_function_is_explained(data):
     with pytest.raises(TypeError, match=r"initializers\['he'\] is a dict, not a function: pass the function itself, "
                                         "without calling it"):
         Runs({"he": REFERENCE["he"]([2, 10, 5, 1])}, data, [2, 10, 5, 1])
+    with pytest.raises(TypeError, match=r"initializers\['he'\] is an int, not a function"):
+        Runs({"he": 3}, data, [2, 10, 5, 1])
 
 
 @pytest.mark.parametrize("initializers", [[REFERENCE["he"]], None, "he"])
