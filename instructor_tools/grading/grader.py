@@ -156,12 +156,13 @@ def finish(verdict, exercises, error=None):
     verdict["exercises"] = list(exercises.values())
     verdict["score"] = sum(e["score"] for e in verdict["exercises"])
     verdict["error"] = error
-    return _printable(verdict)
+    return map_strings(verdict, lambda text: text.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
-def _printable(value):
+def map_strings(value, change):
+    """Return verdict data with ``change`` applied to every string value (dict keys stay as they are)."""
     if isinstance(value, str):
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+        return change(value)
     if isinstance(value, dict):
-        return {k: _printable(v) for k, v in value.items()}
-    return [_printable(v) for v in value] if isinstance(value, list) else value
+        return {k: map_strings(v, change) for k, v in value.items()}
+    return [map_strings(v, change) for v in value] if isinstance(value, list) else value

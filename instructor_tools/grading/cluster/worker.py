@@ -4,7 +4,7 @@ import pathlib
 import shutil
 
 from ...notebook_files import display_name
-from ..grader import grade_submission
+from ..grader import grade_submission, map_strings
 from ..processes import owned_folder
 from ..sandbox import isolation
 
@@ -34,17 +34,5 @@ def grade_task(shown, source, template, lenient, timeout, isolate):
         verdict = grade_submission(path, template, lenient=lenient, timeout=timeout, isolate=isolate)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return renamed(verdict, display_name(path), shown)
-
-
-def renamed(value, old, new):
-    """Return ``value`` (verdict data) with the text ``old`` replaced by ``new`` in every string."""
-    if old == new:
-        return value
-    if isinstance(value, str):
-        return value.replace(old, new)
-    if isinstance(value, dict):
-        return {k: renamed(v, old, new) for k, v in value.items()}
-    if isinstance(value, list):
-        return [renamed(v, old, new) for v in value]
-    return value
+    old = display_name(path)
+    return verdict if old == shown else map_strings(verdict, lambda text: text.replace(old, shown))
