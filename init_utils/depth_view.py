@@ -32,13 +32,11 @@ class DepthView:
         self.stack = functools.lru_cache(maxsize=KEPT_WIDTHS)(lambda width: ReluStack(width, samples))
         self.figure = widget_figure(width, height, lock, "explorer-depth")
         self.ax = self.figure.subplots()
-        self.ax.set_yscale("log")
+        self.ax.set(yscale="log", xlabel="layer", ylabel="RMS (log scale)")
         self.ax.yaxis.set_major_locator(LogLocator(numticks=8))  # at most 8 plain labels over any range
         self.ax.yaxis.set_major_formatter(PLAIN_LOG_TICKS)
         self.ax.yaxis.set_minor_locator(NullLocator())
         self.ax.yaxis.set_minor_formatter(NullFormatter())
-        self.ax.set_xlabel("layer")
-        self.ax.set_ylabel("RMS (log scale)")
         self.ax.axhline(1.0, color="0.6", linestyle=":", linewidth=1)
         (self.forward,) = self.ax.plot([], [], "o-", color="C0", markersize=3, label="activation RMS (forward)")
         (self.backward,) = self.ax.plot([], [], "s-", color="C1", markersize=3,
@@ -46,8 +44,7 @@ class DepthView:
         self.ax.legend(loc="upper left", fontsize=8)
         self.title = self.ax.set_title(" ", fontsize=10)
         self.note = self.ax.text(0.5, 0.5, "", transform=self.ax.transAxes, ha="center", va="center", fontsize=11)
-        self.ax.set_xlim(0, LAYER_STEPS[-1] + 0.5)
-        self.ax.set_ylim(10.0 ** -DECADE_STEPS[-1], 10.0 ** DECADE_STEPS[-1])
+        self.ax.set(xlim=(0, LAYER_STEPS[-1] + 0.5), ylim=(10.0 ** -DECADE_STEPS[-1], 10.0 ** DECADE_STEPS[-1]))
         self.figure.tight_layout()
         self.figure.set_moving([self.forward, self.backward, self.title, self.note])
         self.shown = None  # (depth, width, scale, label) on screen
@@ -71,8 +68,7 @@ class DepthView:
                                                 for curve in stack.rms(depth, SCALES[name].factor)]
         limits = ((0, axis_layers(depth) + 0.5), log_limits(np.concatenate(every_scale)))
         if limits != (self.ax.get_xlim(), self.ax.get_ylim()):
-            self.ax.set_xlim(limits[0])
-            self.ax.set_ylim(limits[1])
+            self.ax.set(xlim=limits[0], ylim=limits[1])
             self.figure.redraw_all()  # the axes are in the background
         self.shown = (depth, width, scale, label)
         self.figure.canvas.draw_idle()

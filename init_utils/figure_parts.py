@@ -99,15 +99,8 @@ def boundary_axes(ax, grid_shape, X, Y, legend=True, ticks=True):
     image = ax.imshow(np.zeros(grid_shape, dtype=np.uint8), extent=(*VIEW, *VIEW), origin="lower", cmap=CMAP,
                       vmin=0, vmax=1, interpolation="nearest")
     markers = mark_classes(ax, X, Y, markersize=4)
-    ax.set_xlim(VIEW)
-    ax.set_ylim(VIEW)
-    ax.set_aspect("equal")
-    if ticks:
-        ax.set_xlabel("x1")
-        ax.set_ylabel("x2")
-    else:
-        ax.set_xticks([])
-        ax.set_yticks([])
+    ax.set(xlim=VIEW, ylim=VIEW, aspect="equal")
+    ax.set(**({"xlabel": "x1", "ylabel": "x2"} if ticks else {"xticks": [], "yticks": []}))
     if legend:
         class_legend(ax, regions=True)
     return image, markers
@@ -130,13 +123,10 @@ def figure_class_legend(figure, ax, **kwargs):
 
 def cost_axes(ax, title=None):
     """Make ``ax`` a log cost axis with plain tick labels; return it."""
-    ax.set_yscale("log")
-    ax.set_ylim(COST_LIMITS)
+    ax.set(yscale="log", ylim=COST_LIMITS, xlabel="iteration", ylabel="cost (log scale)")  # the scale resets formatters
     ax.yaxis.set_major_formatter(PLAIN_LOG_TICKS)
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.xaxis.set_major_locator(MaxNLocator(4))
-    ax.set_xlabel("iteration")
-    ax.set_ylabel("cost (log scale)")
     ax.grid(True, which="major", alpha=0.3)
     if title:
         ax.set_title(title, fontsize=10)

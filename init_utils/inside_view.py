@@ -73,15 +73,13 @@ class InsideView:
         ax.set_title("weight gradient size per layer", fontsize=9)
         ax.tick_params(labelsize=7)
         if all(s.grad_norm == 0.0 for s in stats):
-            ax.set_xticks([])
-            ax.set_yticks([])
+            ax.set(xticks=[], yticks=[])
             ax.text(0.5, 0.5, "every weight gradient\nis exactly 0:\nnothing can change", transform=ax.transAxes,
                     ha="center", va="center", fontsize=9)
             return
         names = [f"dW{s.layer}" for s in stats]
         ax.bar(names, [max(s.grad_norm, GRADIENT_LIMITS[0]) for s in stats], color="C1")
-        ax.set_yscale("log")
-        ax.set_ylim(GRADIENT_LIMITS)
+        ax.set(yscale="log", ylim=GRADIENT_LIMITS)
         ax.set_ylabel("norm of dW (log scale)", fontsize=8)
         for x, s in enumerate(stats):
             if s.grad_norm == 0.0:
