@@ -5,7 +5,7 @@
 The figures are set up as in a live JupyterLab session, and a change is timed from the widget callback
 to the frame ipympl sends (canvas.draw(): render and PNG-encode). Baselines, timed in the same run: one
 plain-loop training (training.train_plain, 15000 iterations); a full redraw of the figure; for the depth
-view, an uncached propagation (variance.layer_rms) plus a full redraw. The depth view's target is 100 ms
+view, an uncached propagation (a fresh variance.ReluStack) plus a full redraw. The depth view's target is 100 ms
 per change at depth 50, width 256.
 """
 import argparse
@@ -14,23 +14,19 @@ import random
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(__file__))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests"))
 from common import machine, ratio_line, timed  # noqa: E402
+from reference import REFERENCE  # noqa: E402  (the initializers as the notebook asks for them)
 
 import numpy as np  # noqa: E402
 
 from init_utils import engine, load_dataset  # noqa: E402
 from init_utils.explorer import COMPARE, DEBOUNCE, DEPTH, REPLAY, Explorer  # noqa: E402
-from init_utils.schemes import SCALES, scaled_normal  # noqa: E402
+from init_utils.schemes import SCALES  # noqa: E402
 from init_utils.training import train_plain  # noqa: E402
-from init_utils.variance import layer_rms  # noqa: E402
-
-
-def learner_like():
-    """Return initializers written the way the notebook asks for them (the reference draws)."""
-    return {"zeros": lambda d: {k: v * 0 for k, v in scaled_normal(d, lambda n, p: 1.0).items()},
-            "random": lambda d: scaled_normal(d, lambda n, p: 10.0),
-            "he": lambda d: scaled_normal(d, lambda n, p: np.sqrt(2 / p))}
+from init_utils.variance import ReluStack  # noqa: E402
 
 
 def connected(canvas):
@@ -73,7 +69,7 @@ def depth_view_changes(explorer, repeats):
     schemes = ["x0.01", "LeCun", "Xavier/Glorot", "He (yours)", "x0.01", "custom scale"]
 
     def uncached(i):  # a fresh propagation
-        layer_rms(50, 256, SCALES["He"].factor, samples=explorer.depth_view.samples)
+        ReluStack(256, explorer.depth_view.samples).rms(50, SCALES["He"].factor)
 
     def forget_256(i):  # back to depth 50 through two other widths: the stack of width 256 is dropped
         c.width.value, c.width.value, c.layers.value = 224, 240, 50
@@ -94,10 +90,10 @@ def main():
     print("Explorer benchmark:", machine(), "| engine:", "numba" if engine.available() else "numpy",
           "| load average: %.2f %.2f %.2f" % os.getloadavg())
     data = load_dataset(plot=False)
-    plain, _ = timed(train_plain, data[0], data[1], learner_like()["he"]([2, 10, 5, 1]), 0.01, 15000, False, 100)
+    plain, _ = timed(train_plain, data[0], data[1], REFERENCE["he"]([2, 10, 5, 1]), 0.01, 15000, False, 100)
 
     def cold_start():
-        explorer = Explorer(learner_like(), *data)
+        explorer = Explorer(dict(REFERENCE), *data)
         explorer.tabs.selected_index = COMPARE  # opening "Compare all" trains the other 5 schemes
         assert explorer.wait_until_idle(600)
         return explorer

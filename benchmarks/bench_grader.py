@@ -33,12 +33,12 @@ def run(command, cwd, env=None):
 
 def variants(before, scratch):
     """Return {name: (command, folder to run it in, environment)}: this checkout's grader, and an older one."""
-    new = [sys.executable, "-m", "instructor_tools.grading"]
+    new = [sys.executable, "-m", "public_tests.grade"]
     here = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [os.environ.get("PYTHONPATH"), str(ROOT)])))
     out = {"isolated": (new + ["--isolation", "required"], scratch, here),
            "unisolated": (new + ["--isolation", "off"], scratch, here)}
     if before:
-        out["before"] = ([sys.executable, "-m", "public_tests.grade"], before, dict(os.environ, PYTHONPATH=str(before)))
+        out["before"] = (new, before, dict(os.environ, PYTHONPATH=str(before)))
     return out
 
 

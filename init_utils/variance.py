@@ -89,8 +89,3 @@ class ReluStack:
         with np.errstate(over="ignore", under="ignore", divide="ignore"):
             layers = np.arange(1, depth + 1)
             return forward * ratio ** layers, backward * ratio ** (depth - layers + 1)
-
-
-def layer_rms(depth, width, scale, samples=SAMPLES, seed=SEED):
-    """Return (activation_rms, gradient_rms) per layer of a fresh ReluStack."""
-    return ReluStack(width, samples, seed).rms(depth, scale)

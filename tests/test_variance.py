@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from init_utils.schemes import SCALES
-from init_utils.variance import INPUTS, SEED, TOP_GRADIENT, WEIGHTS, ReluStack, layer_factor, layer_rms
+from init_utils.variance import INPUTS, SEED, TOP_GRADIENT, WEIGHTS, ReluStack, layer_factor
 
 WIDTH, DEPTH = 256, 40
 # How far a measured per-layer factor may stray from the closed form, in log units. One layer
@@ -81,7 +81,7 @@ def test_a_shallow_stack_is_the_first_layers_of_a_deep_one_whatever_was_asked_fi
     shallow, _ = shallow_first.rms(4, 1.0)
     np.testing.assert_allclose(shallow, deep[:4], rtol=1e-12)
     np.testing.assert_allclose(shallow_first.rms(9, 1.0)[0], deep, rtol=1e-12)
-    np.testing.assert_allclose(layer_rms(9, 16, 1.0, samples=32)[1], deep_first.rms(9, 1.0)[1], rtol=1e-12)
+    np.testing.assert_allclose(ReluStack(16, samples=32).rms(9, 1.0)[1], deep_first.rms(9, 1.0)[1], rtol=1e-12)
 
 
 def test_zero_weights_give_exact_zeros():
