@@ -177,8 +177,6 @@ def decode_argument(message):
             raise ProtocolError("a malformed argument item")
         if isinstance(item, (int, float)):
             out.append(item)
-        elif isinstance(item, str):
-            out.append(_text(item, 100))
         elif isinstance(item, dict) and set(item) == {"other"}:
             out.append(OpaqueItem(_text(item["other"], 200)))
         else:
