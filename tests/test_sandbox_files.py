@@ -1,6 +1,7 @@
 """What learner code can write, and read of the host, in each sandbox mode this machine can run."""
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -102,3 +103,56 @@ def test_without_bubblewrap_on_the_path_grading_goes_on_unisolated(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.startswith("none the bwrap command is not installed"), done.stdout
     assert isolation_module.Isolation("none", "x").describe().startswith("NOT ISOLATED")
+
+
+@requires_isolation
+def test_grading_with_a_relative_interpreter_path_from_a_folder_outside_the_sandbox_is_isolated(tmp_path):
+    # LEARNER3 F9: "../.venv/bin/python -m public_tests.grade" from notebooks/ said NOT ISOLATED (bwrap: execvp
+    # .../notebooks/../.venv/bin/python: No such file or directory): notebooks/ is not in the sandbox.
+    from fixtures.grading.builders import answered, write
+
+    here = tmp_path / "notebooks"  # like notebooks/, a folder the sandbox does not show
+    here.mkdir()
+    write(tmp_path, answered())
+    python = os.path.relpath(sys.executable, here)
+    assert python.startswith(".."), python
+    done = subprocess.run([python, "-m", "public_tests.grade", "../submission.ipynb", "--json"], capture_output=True,
+                          text=True, cwd=here, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    verdict = json.loads(done.stdout)
+    assert verdict["score"] == 3 and verdict["isolation"].startswith("bubblewrap"), verdict["isolation"]
+
+
+@pytest.mark.parametrize("stderr, hint", [(b"bwrap: execvp /x/../python: No such file or directory\n", False),
+                                          (b"bwrap: setting up uid map: Permission denied\n", True),
+                                          (b"bwrap: No permissions to create new namespace\n", True)])
+def test_a_failed_trial_sandbox_is_named_as_what_failed_not_as_missing_bubblewrap(monkeypatch, stderr, hint):
+    failed = subprocess.CompletedProcess(["bwrap"], 1, b"", stderr)
+    monkeypatch.setattr(isolation_module.shutil, "which", lambda name: "/usr/bin/" + name)
+    monkeypatch.setattr(isolation_module.subprocess, "run", lambda *args, **kwargs: failed)
+    chosen = isolation_module._probe()
+    assert chosen.reason.startswith("bubblewrap is installed, but a trial sandbox failed (bwrap: ")
+    assert stderr.decode().strip() in chosen.reason and ("user namespaces may be disabled" in chosen.reason) == hint
+    assert "bubblewrap is unavailable" not in chosen.describe()
+
+
+@requires_isolation
+def test_a_bwrap_found_outside_the_sessions_path_is_the_one_every_session_runs(tmp_path):
+    # A bwrap built from source lands in /usr/local/bin: the probe found it on the grader's PATH, but each session
+    # looked for "bwrap" on its own PATH, /usr/bin:/bin, and ran another one, or failed to start.
+    from fixtures.grading.builders import answered, write
+
+    bin_dir, log = tmp_path / "bin", tmp_path / "runs.log"
+    bin_dir.mkdir()
+    (bin_dir / "bwrap").write_text(f'#!/bin/sh\necho "$@" >> {shlex.quote(str(log))}\n'
+                                   f'exec {shlex.quote(shutil.which("bwrap"))} "$@"\n')
+    (bin_dir / "bwrap").chmod(0o755)
+    write(tmp_path, answered())
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    done = subprocess.run([sys.executable, "-m", "public_tests.grade", "submission.ipynb", "--json"], capture_output=True,
+                          text=True, cwd=tmp_path, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    verdict = json.loads(done.stdout)
+    assert verdict["score"] == 3 and verdict["isolation"] == isolation("auto").describe(), verdict["isolation"]
+    sessions = [line for line in log.read_text().splitlines() if "--info-fd" in line]
+    assert len(sessions) == 3, log.read_text()  # one per graded function, each through the bwrap the probe found

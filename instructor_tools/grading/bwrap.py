@@ -30,6 +30,22 @@ def package_dir(name):
     return os.path.realpath(list(spec.submodule_search_locations)[0])
 
 
+def interpreter():
+    """Return the path of this Python as the sandbox can run it: absolute, its folders resolved, its own name kept."""
+    # "../.venv/bin/python" run from notebooks/ gives ".../notebooks/../.venv/bin/python", and notebooks/ is not in
+    # the sandbox. The name stays a venv's link, not its target, so that the venv's packages are found.
+    folder, name = os.path.split(sys.executable)
+    return os.path.join(os.path.realpath(folder), name)
+
+
+def program(name):
+    """Return the absolute path of command ``name`` on this process's PATH (or the bare name where there is none)."""
+    # A session runs with PATH=/usr/bin:/bin and cwd /, so a bare name or a relative PATH entry (a bwrap in
+    # /usr/local/bin, or in "bin") would run another program than the one the probe found, or none.
+    found = shutil.which(name)
+    return os.path.abspath(found) if found else name
+
+
 def observation_file():
     """Return the host path of public_tests/observation.py, the observation the self-check and the child share."""
     return os.path.join(package_dir("public_tests"), "observation.py")
@@ -82,7 +98,7 @@ def _system_binds():
 
 def command(mode, uid=None, info_fd=None, seccomp_fd=None):
     """Return the bwrap command (ending in "--") for ``mode``; ``uid``: the session's own user id (bwrap mode)."""
-    out = ["bwrap", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+    out = [program("bwrap"), "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
            "--die-with-parent", "--new-session"]
     for option, fd in (("--info-fd", info_fd), ("--seccomp", seccomp_fd)):
         out += [option, str(fd)] if fd is not None else []
@@ -93,11 +109,13 @@ def command(mode, uid=None, info_fd=None, seccomp_fd=None):
             "--perms", "1777", "--dir", "/scratch/mpl", "--perms", "1777", "--dir", "/scratch/tmp", "--chdir", "/scratch"]
     if font_cache():
         out += ["--ro-bind", font_cache(), "/scratch/mpl/" + os.path.basename(font_cache())]
+    if mode == "bwrap":  # the second bwrap, inside: the one the probe found, even where the sandbox hides its folder
+        out += ["--ro-bind", program("bwrap"), "/grader/bwrap"]
     out += ["--remount-ro", "/", "--"]
     if mode != "bwrap":
         return out
     # become the session's user, then a user namespace that can make no other, with its own PID namespace
     uid = str(SANDBOX_NOBODY if uid is None else uid)
-    return out + [shutil.which("setpriv") or "setpriv", "--reuid", uid, "--regid", uid, "--clear-groups", "--",
-                  shutil.which("bwrap") or "bwrap", *USER_NAMESPACE, "--unshare-pid", "--die-with-parent",
+    return out + [program("setpriv"), "--reuid", uid, "--regid", uid, "--clear-groups", "--",
+                  "/grader/bwrap", *USER_NAMESPACE, "--unshare-pid", "--die-with-parent",
                   "--bind", "/", "/", *READ_ONLY_DEV, "--chdir", "/scratch", "--"]

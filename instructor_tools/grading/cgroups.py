@@ -132,7 +132,7 @@ def _sweep(bases):
     for base in set(bases.values()):
         with contextlib.suppress(OSError):
             for entry in os.listdir(base):
-                found = re.fullmatch(r"grader-(\d+)-[^-]+", entry)
+                found = re.fullmatch(r"grader-([1-9][0-9]{0,6})-[0-9a-f]{8}", entry)  # the shape create() gives
                 if found and not alive(int(found[1])):
                     with contextlib.suppress(OSError):  # not empty, or already gone: leave it
                         os.rmdir(os.path.join(base, entry))

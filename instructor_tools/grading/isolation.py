@@ -15,7 +15,7 @@ from .limits import (CPU_QUOTA, FALLBACK_MEMORY_BUDGET, FALLBACK_MEMORY_LIMIT, F
                      SUBMISSION_MEMORY_LIMIT)
 
 WARNING = ("NOT ISOLATED: learner code ran as your own user, with your files and network "
-           "(bubblewrap is unavailable: {reason}). Grade untrusted submissions on Linux with bubblewrap.")
+           "({reason}). Grade untrusted submissions on Linux with bubblewrap.")
 NAMESPACES = {
     "bwrap": "bubblewrap: own PID namespace, own user id and user namespace (no new ones), no network, ",
     "bwrap-root": "bubblewrap (user namespaces are disabled here, for learner code too): own PID namespace, own user id, "
@@ -78,7 +78,7 @@ def _probe():
     # cannot make more. Where that fails, user namespaces are off for everyone, learner code included: bwrap-root.
     modes = ((["bwrap"] if shutil.which("setpriv") else []) + ["bwrap-root"]) if os.geteuid() == 0 else ["bwrap-user"]
     for mode in modes:
-        command = bwrap.command(mode) + [sys.executable, "-I", "-c", "open('/dev/null', 'w').close()"]
+        command = bwrap.command(mode) + [bwrap.interpreter(), "-I", "-c", "open('/dev/null', 'w').close()"]
         try:
             done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
         except (OSError, subprocess.TimeoutExpired) as error:
@@ -86,6 +86,14 @@ def _probe():
             continue
         if done.returncode == 0:
             return Isolation(mode)
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = f"bwrap failed here ({detail[-1] if detail else done.returncode}); user namespaces may be disabled"
+        reason = _failure(done)
     return Isolation("none", reason)
+
+
+def _failure(done):
+    """Say what failed in the trial sandbox ``done``; guess at disabled user namespaces only where bwrap names them."""
+    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    detail = lines[-1] if lines else f"exit code {done.returncode}"
+    named = any(word in detail.lower() for word in ("namespace", "uid map"))
+    hint = "; user namespaces may be disabled" if named else ""
+    return f"bubblewrap is installed, but a trial sandbox failed ({detail}){hint}"

@@ -11,7 +11,6 @@ import selectors
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 
@@ -104,7 +103,7 @@ class Session:
     def _start(self):
         # without a cgroup: fewer processes and less memory each, so that they and the scratch fit one budget
         processes, memory = (PROCESS_LIMIT, MEMORY_LIMIT) if self.cgroup else (FALLBACK_PROCESS_LIMIT, FALLBACK_MEMORY_LIMIT)
-        command, info, passed = [sys.executable, "-I", "-X", "utf8"], None, []
+        command, info, passed = [bwrap.interpreter(), "-I", "-X", "utf8"], None, []
         if self.isolation.isolated:
             info, info_write = os.pipe()
             filter_fd = seccomp.pipe()
