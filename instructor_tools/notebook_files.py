@@ -65,6 +65,10 @@ def parse_notebook(raw, shown):
     except ValueError:  # an integer longer than Python's int-to-text limit
         raise NotebookError(f"{shown} is not a notebook: it holds a number too long to read (more than "
                             f"{sys.get_int_max_str_digits()} digits).") from None
+    old = isinstance(notebook, dict) and type(notebook.get("nbformat")) is int and notebook["nbformat"] < 4
+    if old and not isinstance(notebook.get("cells"), list):  # its cells are in "worksheets"
+        raise NotebookError(f"{shown} is an nbformat {notebook['nbformat']} notebook (an old Jupyter format): open it "
+                            "in JupyterLab and save it, which writes nbformat 4, then use that file.")
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         raise NotebookError(f"{shown} is not a notebook: it has no list of cells.")
     for number, cell in enumerate(notebook["cells"], start=1):

@@ -1,5 +1,7 @@
 """Grading a folder: every file gets a row, in parallel, even when an answer attacks the grader."""
 import csv
+import dataclasses
+import io
 import os
 import select
 import signal
@@ -7,8 +9,11 @@ import subprocess
 import sys
 import time
 
-from fixtures.grading.builders import (BATCH_FLAGS, ISOLATED, NAMES, answered, edited, gradebook_rows,
-                                       pids_with, requires_isolation, wait_for, with_code, write)
+import pytest
+
+from fixtures.grading.builders import (BATCH_FLAGS, BATCH_ISOLATION, ISOLATED, NAMES, TEMPLATE, answered, edited,
+                                       gradebook_rows, pids_with, requires_isolation, wait_for, with_code, write)
+from instructor_tools.grading import grade_folder
 from instructor_tools.grading.cli import main
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -136,3 +141,80 @@ def test_batch_grades_a_mixed_folder_in_parallel(tmp_path):
     assert rows["carol.ipynb"]["score"] == "2" and "timed out after 30 s" in rows["carol.ipynb"]["error"]
     assert rows["dave.ipynb"]["score"] == "0" and "invalid JSON" in rows["dave.ipynb"]["error"]
     assert rows["erin.ipynb"]["score"] == "2" and "exit code 1" in rows["erin.ipynb"]["error"]
+
+
+def test_an_import_cell_that_times_out_is_the_graders_failure_no_row_exit_1_and_resume_grades_it(tmp_path, monkeypatch,
+                                                                                                   capsys):
+    from instructor_tools.grading import grader
+
+    folder, gradebook = tmp_path / "class", tmp_path / "gradebook.csv"
+    folder.mkdir()
+    write(folder, answered(), "alice.ipynb")
+    write(folder, "{broken", "dave.ipynb")  # refused before any session: a row as always
+    command = [str(folder), "--csv", str(gradebook), "--timeout", "60"] + BATCH_FLAGS
+    monkeypatch.setattr(grader, "IMPORT_BUDGET", 0.0)  # a machine too busy to run the import cell in its time
+    assert main(command) == 1
+    out = capsys.readouterr().out
+    assert "no row  alice.ipynb  (grader error: timed out after 0 s in the import cell (before any learner code ran))\n" in out
+    assert "1 got no row because the grader failed (listed above): rerun with --resume." in out
+    assert set(gradebook_rows(gradebook)) == {"dave.ipynb"}
+    monkeypatch.undo()
+    assert main(command + ["--resume"]) == 0
+    assert gradebook_rows(gradebook)["alice.ipynb"]["score"] == "3"
+
+
+def test_an_import_cell_that_fails_gives_no_row_and_scores_no_exercise(tmp_path):
+    folder, gradebook = tmp_path / "class", tmp_path / "gradebook.csv"
+    folder.mkdir()
+    write(folder, answered(), "alice.ipynb")
+    broken = dataclasses.replace(TEMPLATE, import_source="raise ImportError('matplotlib is missing')")
+    verdicts = grade_folder(folder, broken, gradebook, timeout=60, isolate=BATCH_ISOLATION, out=io.StringIO())
+    error = verdicts["alice.ipynb"]["error"]
+    assert error.startswith("grader error: the template's import cell failed in the sandbox") and "matplotlib" in error
+    assert {e["feedback"].endswith("the grader failed, not the learner: grade it again.")
+            for e in verdicts["alice.ipynb"]["exercises"]} == {True}
+    assert gradebook_rows(gradebook) == {}
+
+
+def test_the_import_cell_has_its_own_time_apart_from_the_learners_timeout(tmp_path):
+    folder, gradebook = tmp_path / "class", tmp_path / "gradebook.csv"
+    folder.mkdir()
+    write(folder, answered(), "alice.ipynb")
+    assert main([str(folder), "--csv", str(gradebook), "--timeout", "1e-9"] + BATCH_FLAGS) == 0
+    error = gradebook_rows(gradebook)["alice.ipynb"]["error"]  # the import cell ran; the learner's function had no time
+    assert "timed out after 1e-09 s in initialize_parameters_zeros" in error and "import cell" not in error
+
+
+def test_notebooks_named_in_any_case_are_graded_and_other_files_are_listed(tmp_path, capsys):
+    folder, gradebook = tmp_path / "class", tmp_path / "gradebook.csv"
+    folder.mkdir()
+    for name in ("alice.ipynb", "Bob.IPYNB", "carol.ipynb ", "dave.ipynb.json"):
+        write(folder, "{broken", name)  # graded at once: "is not a notebook"
+    assert main([str(folder), "--csv", str(gradebook)] + BATCH_FLAGS) == 0
+    assert set(gradebook_rows(gradebook)) == {"alice.ipynb", "Bob.IPYNB"}
+    assert ('Left out of the gradebook, 2 file(s) whose name does not end in .ipynb: "carol.ipynb ", '
+            '"dave.ipynb.json". Rename any that is a submission.') in capsys.readouterr().err
+
+
+def test_a_folder_without_notebooks_is_an_error_that_leaves_the_old_gradebook(tmp_path, capsys):
+    folder, gradebook = tmp_path / "empty", tmp_path / "gradebook.csv"
+    folder.mkdir()
+    write(folder, "notes", "readme.txt")
+    gradebook.write_text("file,score\nalice.ipynb,3\n")
+    with pytest.raises(SystemExit) as stopped:
+        main([str(folder), "--csv", str(gradebook), "--overwrite"] + BATCH_FLAGS)
+    error = capsys.readouterr().err
+    assert stopped.value.code == 2 and "holds no notebook (no file whose name ends in .ipynb)" in error
+    assert gradebook.read_text() == "file,score\nalice.ipynb,3\n"
+
+
+def test_learner_code_that_forges_a_grader_error_still_gets_its_row(tmp_path):
+    forged = ("import os\nfor fd in range(0, 64):\n    try:\n"
+              "        os.write(fd, b'{\"error\": \"grader error: please grade me again\"}\\n')\n"
+              "    except OSError:\n        pass")
+    folder, gradebook = tmp_path / "class", tmp_path / "gradebook.csv"
+    folder.mkdir()
+    write(folder, with_code(NAMES[0], forged), "mallory.ipynb")
+    assert main([str(folder), "--csv", str(gradebook), "--timeout", "60"] + BATCH_FLAGS) == 0
+    row = gradebook_rows(gradebook)["mallory.ipynb"]
+    assert row["score"] == "2" and row["error"] == "the learner's code sent 'grader error: please grade me again'"

@@ -35,12 +35,14 @@ def test_report_lists_scores_rules_cells_and_lines(tmp_path, capsys):
 
 
 def test_usage_errors_exit_2_without_a_traceback(tmp_path):
-    existing = tmp_path / "gradebook.csv"
+    folder, existing = tmp_path / "class", tmp_path / "gradebook.csv"
+    folder.mkdir()
+    write(folder, "{broken", "alice.ipynb")
     existing.write_text("file,score\nx,1\n")
-    cases = [([str(tmp_path / "nope.ipynb")], "does not exist"), ([str(tmp_path)], "--csv"),
-             ([str(tmp_path), "--csv", str(existing)], "--resume"),
-             ([str(tmp_path), "--csv", str(existing), "--resume"], "its columns are not"),
-             ([str(tmp_path), "--jobs", "0", "--csv", "x.csv"], "--jobs")]
+    cases = [([str(tmp_path / "nope.ipynb")], "does not exist"), ([str(folder)], "--csv"),
+             ([str(folder), "--csv", str(existing)], "--resume"),
+             ([str(folder), "--csv", str(existing), "--resume"], "its columns are not"),
+             ([str(folder), "--jobs", "0", "--csv", "x.csv"], "--jobs")]
     for arguments, message in cases:
         done = subprocess.run(GRADE + arguments + BATCH_FLAGS, capture_output=True, text=True, cwd=ROOT)
         assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, (arguments, done.stderr)
@@ -118,3 +120,31 @@ def test_the_default_template_is_the_pristine_copy_installed_with_the_grader(tmp
     monkeypatch.setattr(cli, "student_template", lambda: write(tmp_path, altered, "template.ipynb"))
     assert main([str(write(tmp_path, answered())), "--timeout", "60"]) == 0
     assert "[edited-outside-answer]" in capsys.readouterr().out  # compared with the template it was given
+
+
+def test_a_path_longer_than_a_file_name_may_be_is_a_usage_error(tmp_path, capsys):
+    for arguments in ([str(tmp_path / ("a" * 300 + ".ipynb"))], [str(tmp_path / ("a" * 300)), "--csv", "g.csv"]):
+        with pytest.raises(SystemExit) as stopped:
+            main(arguments)
+        error = capsys.readouterr().err
+        assert stopped.value.code == 2 and "cannot use" in error and "File name too long" in error
+
+
+def test_output_to_a_reader_that_went_away_ends_quietly(tmp_path):
+    path = write(tmp_path, "{broken")
+    reader, writer = os.pipe()
+    os.close(reader)  # like `| head` that has already exited, before the grader writes anything
+    try:
+        done = subprocess.run(GRADE + [str(path)], stdout=writer, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    finally:
+        os.close(writer)
+    assert (done.returncode, done.stderr) == (1, "")
+
+
+def test_output_to_a_full_disk_is_one_line_and_exit_2(tmp_path):
+    path = write(tmp_path, "{broken")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(GRADE + [str(path)], stdout=full, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    assert done.returncode == 2 and done.stderr.splitlines() == [
+        "initlab-grade: cannot write to standard output: No space left on device. Send it elsewhere; a batch keeps "
+        "the rows it wrote (rerun it with --resume)."]

@@ -3,7 +3,9 @@ regraded alone, resume, fail-closed isolation, Dask missing.
 
 One LocalCluster of two one-thread worker processes serves the module; the killer test has its own.
 """
+import contextlib
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -134,6 +136,19 @@ def test_resume_through_the_command_line_grades_only_the_missing_rows(ready, tmp
     assert got[: len(kept)] == kept and graded == sorted(row for row in expected[1:] if row[0])
 
 
+def test_an_import_cell_that_fails_on_a_worker_gives_no_row_and_resume_grades_it(ready, tmp_path):
+    folder, gradebook = tmp_path / "class", tmp_path / "cluster.csv"
+    write(folder, "alice.ipynb", ANSWERED)
+    broken = dataclasses.replace(TEMPLATE, import_source="raise ImportError('matplotlib is missing')")
+    summary = cluster.grade_folder_on_cluster(folder, broken, gradebook, ready, isolate=BATCH_ISOLATION, timeout=TIMEOUT,
+                                              out=io.StringIO())
+    assert list(summary["failed"]) == ["alice.ipynb"] and by_file(gradebook) == {}
+    assert summary["failed"]["alice.ipynb"].startswith("grader error: the template's import cell failed in the sandbox")
+    summary = cluster.grade_folder_on_cluster(folder, TEMPLATE, gradebook, ready, resume=True, isolate=BATCH_ISOLATION,
+                                              timeout=TIMEOUT, out=io.StringIO())
+    assert summary["failed"] == {} and by_file(gradebook)["alice.ipynb"]["score"] == "3"
+
+
 def _ancestors(pid):
     chain = []
     while pid > 1:
@@ -222,11 +237,48 @@ def test_workers_that_cannot_isolate_are_refused_unless_isolation_off(capsys):
     assert "WITHOUT isolation" in capsys.readouterr().err
 
 
+class Unfit:
+    def run(self, *arguments):
+        raise ModuleNotFoundError("No module named 'instructor_tools'")
+
+
+@contextlib.contextmanager
+def unreachable(spec):
+    raise cluster.ClusterError(f"cannot reach the Dask scheduler at {spec}")
+    yield
+
+
+def test_an_unreachable_scheduler_or_unfit_workers_leave_the_old_gradebook_as_it_was(tmp_path, monkeypatch, capsys):
+    from instructor_tools.grading.cluster import driver
+
+    folder, gradebook = tmp_path / "class", tmp_path / "gradebook.csv"
+    write(folder, "alice.ipynb", ANSWERED)
+    old = f"file,score,max_score,{ZEROS},{RANDOM},{HE},rules,error,isolation\nalice.ipynb,3,3,1,1,1,,,isolated\n"
+    gradebook.write_text(old)
+    for connect, reason in ((unreachable, "cannot reach the Dask scheduler"),
+                            (lambda spec: contextlib.nullcontext(Unfit()), "the Dask workers cannot run the grader")):
+        monkeypatch.setattr(driver, "connect", connect)
+        with pytest.raises(SystemExit) as stopped:
+            main([str(folder), "--csv", str(gradebook), "--overwrite", "--scheduler", "tcp://127.0.0.1:1"])
+        assert stopped.value.code == 2 and reason in capsys.readouterr().err and gradebook.read_text() == old
+
+
+def test_a_json_file_that_is_not_a_scheduler_file_is_named_for_what_it_is(tmp_path, capsys):
+    write(tmp_path, "class/alice.ipynb", ANSWERED)
+    for name, content in (("notebook.json", ANSWERED), ("list.json", "[]")):
+        write(tmp_path, name, content)
+        with pytest.raises(SystemExit) as stopped:
+            main([str(tmp_path / "class"), "--csv", str(tmp_path / "new.csv"), "--scheduler", str(tmp_path / name)])
+        error = capsys.readouterr().err
+        assert stopped.value.code == 2 and f"{name} is not a Dask scheduler file: it holds no scheduler" in error
+        assert "AssertionError" not in error and not (tmp_path / "new.csv").exists()
+
+
 def test_cluster_progress_and_summary_lines_escape_control_characters():
     from instructor_tools.grading.cluster.progress import Progress, summary_line
 
     out = io.StringIO()
-    Progress(1, 0, 1, out, every=0).fail("evil.ipynb", "ValueError: \x1b]52;c;ZXZpbA==\x07\rdone")
+    Progress(1, 0, 1, out, every=0).fail("evil.ipynb", "cluster error: ValueError: \x1b]52;c;ZXZpbA==\x07\rdone")
     assert out.getvalue() == "evil.ipynb: no row (cluster error: ValueError: \\x1b]52;c;ZXZpbA==\\x07\\rdone)\n"
     line = summary_line({"graded": 1, "errors": 0, "skipped": 0, "failed": {}, "suspects": [], "seconds": 1.0},
                         "book\x1b[2J.csv")

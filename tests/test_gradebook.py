@@ -191,3 +191,75 @@ def test_a_gradebook_that_cannot_be_written_stops_the_batch_with_a_message_and_r
     done = subprocess.run(command + ["--resume"], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert sorted(gradebook_rows(gradebook)) == ["a.ipynb", "b.ipynb", "c.ipynb", "d.ipynb"]
+
+
+HOLD = """import sys
+from instructor_tools.grading import Gradebook
+with Gradebook(sys.argv[1], sys.argv[2:]) as book:
+    book.write("first.ipynb", {"score": 3.0, "max_score": 3.0, "error": None, "violations": [], "exercises": [],
+                               "isolation": "bubblewrap"})
+    print("locked", flush=True)
+    sys.stdin.readline()  # hold the gradebook until the test says so
+"""
+
+
+def test_a_second_grader_on_a_gradebook_in_use_is_refused_and_writes_nothing(tmp_path, capsys):
+    from instructor_tools.grading import Gradebook
+    from instructor_tools.grading.gradebook import GradebookError
+
+    path, folder = tmp_path / "gradebook.csv", tmp_path / "class"
+    folder.mkdir()
+    write(folder, "{broken", "alice.ipynb")
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(path), *NAMES], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert holder.stdout.readline() == "locked\n"  # the first grader has the lock: no timing involved
+        before = path.read_bytes()
+        for options in ({"resume": True}, {"overwrite": True}, {}):
+            with pytest.raises(GradebookError, match=f"being written by another grader \\(pid {holder.pid}\\)"):
+                Gradebook(path, NAMES, **options)
+        for extra in (["--resume"], ["--overwrite"]):
+            with pytest.raises(SystemExit) as stopped:
+                main([str(folder), "--csv", str(path)] + extra + BATCH_FLAGS)
+            assert stopped.value.code == 2 and "being written by another grader" in capsys.readouterr().err
+        assert path.read_bytes() == before
+    finally:
+        holder.communicate("\n")
+    with Gradebook(path, NAMES, resume=True) as book:  # once the first grader has ended, the file is free
+        assert book.done == {"first.ipynb"}
+
+
+def test_resume_warns_about_files_that_have_more_than_one_row(tmp_path, capsys):
+    from instructor_tools.grading import Gradebook
+
+    path = tmp_path / "gradebook.csv"
+    path.write_text(f"{HEADER}\na.ipynb,3,3,1,1,1,,,isolated\nb.ipynb,3,3,1,1,1,,,isolated\n"
+                    "b.ipynb,0,3,0,0,0,,timed out,isolated\n")
+    with Gradebook(path, NAMES, resume=True) as book:
+        assert book.done == {"a.ipynb", "b.ipynb"}
+    error = capsys.readouterr().err
+    assert "WARNING" in error and "more than one row for 1 file(s): b.ipynb" in error
+
+
+def test_a_gradebook_path_that_could_overwrite_a_notebook_is_refused_before_anything_is_written(tmp_path, capsys):
+    folder, outside = tmp_path / "class", tmp_path / "elsewhere"
+    folder.mkdir()
+    outside.mkdir()
+    write(folder, answered(), "alice.ipynb")
+    template = write(outside, answered(), "template.ipynb")
+    os.link(folder / "alice.ipynb", outside / "alice-link.csv")
+    os.link(template, outside / "template-link.csv")
+    cases = [([str(folder / "alice.ipynb")], "it ends in .ipynb"),
+             ([str(outside / "new.IPYNB")], "it ends in .ipynb"),
+             ([str(template), "--template", str(template)], "it ends in .ipynb"),
+             ([str(folder / "grades.csv")], "it is inside the graded folder"),
+             ([str(outside / "alice-link.csv")], f"it is the same file as {folder / 'alice.ipynb'}"),
+             ([str(outside / "template-link.csv"), "--template", str(template)], f"the same file as {template}")]
+    files = {path: path.read_bytes() for path in (folder / "alice.ipynb", template)}
+    for arguments, reason in cases:
+        with pytest.raises(SystemExit) as stopped:
+            main([str(folder), "--csv", *arguments, "--overwrite"] + BATCH_FLAGS)
+        error = capsys.readouterr().err
+        assert stopped.value.code == 2 and "refusing the gradebook" in error and reason in error, arguments
+    assert {path: path.read_bytes() for path in files} == files
+    assert sorted(os.listdir(folder)) == ["alice.ipynb"] and not (outside / "new.IPYNB").exists()

@@ -66,3 +66,11 @@ def test_odd_cells_and_file_names_give_plain_answers():
     assert cell_source({"source": ["a", 3, "b"]}) == "ab" and cell_source({"source": None}) == ""
     assert grade_id({"metadata": {"nbgrader": "x"}}) is None and grade_id({}) is None
     assert display_name(os.fsdecode(b"caf\xe9.ipynb")) == "caf\\xe9.ipynb"
+
+
+def test_an_nbformat_3_notebook_says_to_save_it_in_jupyterlab(tmp_path):
+    old = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": []}]}
+    with pytest.raises(NotebookError) as error:
+        read_notebook(write(tmp_path, json.dumps(old)))
+    assert "n.ipynb is an nbformat 3 notebook" in str(error.value)
+    assert "open it in JupyterLab and save it, which writes nbformat 4" in str(error.value)

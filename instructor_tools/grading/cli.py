@@ -1,26 +1,28 @@
 """Command line: grade one submission, or a folder into a gradebook, here or on a Dask cluster.
 
-Exit status: 0 when every submission got a verdict (whatever its score), 2 for usage errors and refused
-unisolated batches, 1 for a grader error or submissions left without a row, 130 when interrupted.
+Exit status: 0 when every submission got a verdict (whatever its score), 2 for usage errors, refused unisolated
+batches and output that cannot be written, 1 for a grader error or submissions left without a row (or a reader of
+the output that went away, as for SIGPIPE), 130 when interrupted.
 """
 import argparse
 import json
 import math
+import os
 import pathlib
+import stat
 import sys
 
 from ..notebook_files import NotebookError, display_name, read_notebook
 from ..template import student_template
 from . import cluster
-from .batch import grade_folder
+from .batch import check_batch, grade_folder
 from .cluster.setup import INSTALL
 from .gradebook import GradebookError
 from .grader import grade_submission
 from .limits import MAX_TIMEOUT
 from .policy import CHOICES, IsolationRefused
-from .report import not_isolated, report
+from .report import grader_failed, not_isolated, report
 from .rules import load_template
-
 
 
 def _bounded(convert, high, noun, out_of_range):
@@ -75,33 +77,60 @@ def parser():
 def main(argv=None):
     """Run the grader's command line; return its exit status."""
     try:
-        return _main(argv)
+        status = _main(argv)
+        sys.stdout.flush()
+        return status
     except KeyboardInterrupt:
         print("Interrupted. Rows already written stay in the gradebook; rerun with --resume to continue.",
               file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (| head): stop quietly, as the Python docs advise for SIGPIPE
+        _drop_stdout()
+        return 1
+    except OSError as error:  # standard output cannot be written (a full disk: >/dev/full)
+        _drop_stdout()
+        print(f"initlab-grade: cannot write to standard output: {error.strerror or error}. Send it elsewhere; a "
+              "batch keeps the rows it wrote (rerun it with --resume).", file=sys.stderr)
+        return 2
+
+
+def _drop_stdout():
+    """Point standard output at os.devnull, so that Python's last flush at exit does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _main(argv):
     args_parser = parser()
     args = args_parser.parse_args(argv)
     path = pathlib.Path(args.path)
-    if args.scheduler or path.is_dir():
+    if args.scheduler or _is_folder(path, args_parser):
         return _grade_folder(args, args_parser, path)
     if args.csv or args.resume:
         args_parser.error("--csv and --resume grade a folder; give a folder, or drop them to grade one notebook")
-    if not path.exists():
+    if not os.path.exists(path):
         args_parser.error(f"{display_name(path)} does not exist")
     template = _template(args, args_parser)
     verdict = grade_submission(path, template, lenient=args.lenient, timeout=args.timeout, isolate=args.isolation)
     print(json.dumps(verdict, indent=2) if args.json else report(verdict, lenient=args.lenient))
     if not_isolated(verdict):
         print(f"WARNING: {verdict['isolation']}", file=sys.stderr)
-    return 1 if verdict["error"] and verdict["error"].startswith("grader error") else 0
+    return 1 if grader_failed(verdict) else 0
+
+
+def _is_folder(path, args_parser):
+    """Return True if ``path`` is a folder; stop with a usage error if it cannot be looked at (name too long, ...)."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as error:
+        args_parser.error(f"cannot use {display_name(path)}: {error.strerror or error}")
 
 
 def _template(args, args_parser):
-    path = args.template or student_template()
+    path = _template_path(args)
     try:
         return load_template(read_notebook(path))
     except NotebookError as error:
@@ -110,11 +139,19 @@ def _template(args, args_parser):
         args_parser.error(f"{display_name(path)} is not a usable template ({type(error).__name__}: {error})")
 
 
+def _template_path(args):
+    return args.template or student_template()
+
+
 def _grade_folder(args, args_parser, path):
-    if not path.is_dir():
+    if not _is_folder(path, args_parser):
         args_parser.error(f"--scheduler grades a folder, and {display_name(path)} is not one")
     if not args.csv:
         args_parser.error(f"{display_name(path)} is a folder: add --csv GRADEBOOK.csv to grade every notebook in it")
+    try:
+        check_batch(path, args.csv, _template_path(args), resume=args.resume, overwrite=args.overwrite)
+    except GradebookError as error:
+        args_parser.error(str(error))
     if args.scheduler:
         try:
             cluster.check_scheduler(args.scheduler)
@@ -125,11 +162,11 @@ def _grade_folder(args, args_parser, path):
             args_parser.error(str(error))
     template = _template(args, args_parser)
     try:
-        grade_folder(path, template, args.csv, jobs=args.jobs, lenient=args.lenient, timeout=args.timeout,
-                     isolate=args.isolation, resume=args.resume, overwrite=args.overwrite)
+        verdicts = grade_folder(path, template, args.csv, jobs=args.jobs, lenient=args.lenient, timeout=args.timeout,
+                                isolate=args.isolation, resume=args.resume, overwrite=args.overwrite)
     except (GradebookError, IsolationRefused) as error:
         args_parser.error(str(error))
     if args.isolation == "off":
         print("WARNING: graded WITHOUT isolation (--isolation off): learner code ran with your rights, and the "
               "gradebook says NOT ISOLATED.", file=sys.stderr)
-    return 0
+    return 1 if any(map(grader_failed, verdicts.values())) else 0

@@ -1,13 +1,21 @@
 """The gradebook CSV: one row per submission, flushed as soon as its verdict is ready, so a stopped run can resume.
 
+One grader at a time: a run holds an exclusive lock on the file (flock) until it ends, and a second run is refused.
 Cells a spreadsheet would run as formulas get a leading ' (OWASP). A run with ``--isolation off`` first writes
 a NOT ISOLATED marker row, and resuming it needs ``--isolation off`` again: a submission that ran with your
 rights could have appended rows of its own.
 """
+import collections
 import contextlib
 import csv
 import os
+import sys
 import threading
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock, so nothing stops a second grader there
+    fcntl = None
 
 from .report import not_isolated, terminal_safe
 
@@ -68,23 +76,42 @@ class Gradebook:
         self.done = set()
         self._lock = threading.Lock()
         header = ["file", "score", "max_score", *self.names, "rules", "error", "isolation"]
-        exists = os.path.exists(self.path) and os.path.getsize(self.path) > 0
-        if exists and resume:
-            self.done, marked = self._read_rows(header)
-            if marked and isolated:
-                raise GradebookError(f"cannot resume {self.path}: it was written with --isolation off, so a "
-                                     "submission may have added rows to it. Grade into a new gradebook, or add "
-                                     "--isolation off to continue it anyway.")
-        elif exists and not overwrite:
-            raise GradebookError(f"{self.path} already exists: add --resume to continue it (files that have a row "
-                                 "are skipped), or --overwrite to start it again.")
+        self._handle = self._open_alone()
         try:
-            self._handle = open(self.path, "a" if exists and resume else "w", newline="", encoding="utf-8")
+            exists = os.fstat(self._handle.fileno()).st_size > 0  # read under the lock: no other grader changes it
+            refuse_replacing(self.path, exists, resume, overwrite)
+            if exists and resume:
+                self.done, marked = self._read_rows(header)
+                if marked and isolated:
+                    raise GradebookError(f"cannot resume {self.path}: it was written with --isolation off, so a "
+                                         "submission may have added rows to it. Grade into a new gradebook, or add "
+                                         "--isolation off to continue it anyway.")
+            self._writer = csv.writer(self._handle)
+            if not (exists and resume):
+                self._handle.truncate(0)
+            self._write(([] if exists and resume else [header]) +
+                        ([] if isolated else [["", "", "", *("" for _ in self.names), "", MARKER, NOT_ISOLATED]]))
+        except BaseException:
+            self.close()
+            raise
+
+    def _open_alone(self):
+        """Open the gradebook to append (nothing in it changes yet) and lock it; refuse it if another grader has it."""
+        try:
+            handle = open(self.path, "a", newline="", encoding="utf-8")  # O_APPEND: every row lands at the end
         except OSError as error:
             raise GradebookError(f"cannot write {self.path}: {error.strerror or error}") from None
-        self._writer = csv.writer(self._handle)
-        self._write(([] if exists and resume else [header]) +
-                    ([] if isolated else [["", "", "", *("" for _ in self.names), "", MARKER, NOT_ISOLATED]]))
+        try:
+            if fcntl:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = lock_holder(handle.fileno())
+            handle.close()
+            raise GradebookError(f"{self.path} is being written by another grader{f' (pid {holder})' if holder else ''}"
+                                 ": wait until it ends, or grade into another file. Nothing was written.") from None
+        except OSError:  # a file system without locks (Lustre mounted without flock): grade, unguarded as before
+            pass
+        return handle
 
     def _read_rows(self, header):
         """Return (names that have a whole row, whether a row says NOT ISOLATED); drop a row cut off mid-write."""
@@ -101,7 +128,14 @@ class Gradebook:
         if whole_rows != raw:  # only a gradebook loses its cut-off row
             self._cut(len(whole_rows))
         whole = [row for row in rows[1:] if len(row) == len(header)]
-        return {from_spreadsheet(row[0]) for row in whole if row[0]}, any(row[-1] == NOT_ISOLATED for row in whole)
+        names = collections.Counter(from_spreadsheet(row[0]) for row in whole if row[0])
+        repeated = sorted(name for name, count in names.items() if count > 1)
+        if repeated:
+            print(terminal_safe(f"WARNING: {self.path} has more than one row for {len(repeated)} file(s): "
+                                f"{', '.join(repeated[:10])}{' ...' if len(repeated) > 10 else ''}. Keep the right "
+                                "row of each (two graders may have written them) before you use the grades."),
+                  file=sys.stderr)
+        return set(names), any(row[-1] == NOT_ISOLATED for row in whole)
 
     def _cut(self, size):
         try:
@@ -126,6 +160,7 @@ class Gradebook:
             self.done.add(name)
 
     def close(self):
+        """Close the file, which releases the lock."""
         with contextlib.suppress(OSError):  # a row that could not be written: --resume drops what reached the file
             self._handle.close()
 
@@ -134,3 +169,48 @@ class Gradebook:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def refuse_replacing(path, exists, resume, overwrite):
+    """Raise GradebookError if the gradebook ``path`` ``exists`` (holds data) and neither --resume nor --overwrite
+    was given."""
+    if exists and not (resume or overwrite):
+        raise GradebookError(f"{path} already exists: add --resume to continue it (files that have a row are "
+                             "skipped), or --overwrite to start it again.")
+
+
+def lock_holder(fd):
+    """Return the PID that holds a flock on the file of ``fd`` (from Linux's /proc/locks), or None."""
+    info = os.fstat(fd)
+    key = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    with contextlib.suppress(OSError, ValueError, IndexError), open("/proc/locks") as locks:
+        for line in locks:
+            fields = line.split()
+            if "FLOCK" in fields and key in fields:
+                return int(fields[fields.index(key) - 1])
+    return None
+
+
+def refuse_unsafe_path(csv_path, folder, notebooks):
+    """Raise GradebookError if writing ``csv_path`` could overwrite a notebook: it ends in .ipynb, lies inside the
+    graded ``folder``, or is the same file as one of ``notebooks`` (the template, the submissions)."""
+    shown, real, inside = os.fspath(csv_path), os.path.realpath(csv_path), os.path.realpath(folder)
+    why = ("it ends in .ipynb" if shown.lower().endswith(".ipynb") else
+           f"it is inside the graded folder {os.fspath(folder)}" if os.path.commonpath([real, inside]) == inside else
+           _same_file(csv_path, notebooks))
+    if why:
+        raise GradebookError(terminal_safe(f"refusing the gradebook {shown}: {why}, so writing it could destroy a "
+                                           "notebook. Give a .csv file outside the graded folder, e.g. --csv "
+                                           "gradebook.csv. Nothing was written."))
+
+
+def _same_file(path, notebooks):
+    try:
+        info = os.stat(path)
+    except OSError:  # not there yet (or unreadable): no notebook it could be
+        return None
+    for notebook in notebooks:
+        with contextlib.suppress(OSError):
+            if os.path.samestat(info, os.stat(notebook)):
+                return f"it is the same file as {os.fspath(notebook)}"
+    return None

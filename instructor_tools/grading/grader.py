@@ -2,23 +2,34 @@
 
 The child only observes the function (public_tests/observation.py); the self-check's ``first_failure`` judges
 its reply here, so no learner code runs in this process and the child decides nothing.
+
+A session that fails before any learner code runs (its start or the template's import cell, which get their own time,
+IMPORT_BUDGET, apart from --timeout) is the grader's failure: the verdict's error starts with "grader error", and a
+batch writes no row for it, so --resume grades it again (report.grader_failed).
 """
+import time
+
 import public_tests
 
 from public_tests.initializer_checks import EXERCISES, GRADER_CASES, PRE_SEEDS, first_failure
 from ..notebook_files import NotebookError, cell_source, code_cells, display_name, grade_id, read_notebook
 from .limits import MAX_CELLS, MAX_CODE_CELL_CHARS, MAX_CODE_CELL_LINES, MAX_NOTEBOOK_BYTES, MAX_TOTAL_CODE_CHARS
 from .protocol import CHILD_LIMITS, ProtocolError, decode_observation
-from .report import place
+from .report import GRADER_ERROR, place
 from .rules import check_submission, most_specific
 from .sandbox import Session, SessionBroken, isolation
 
+IMPORT_BUDGET = 60.0  # seconds for a session's start and the template's import cell (under 1 s on a quiet machine)
 BY_NAME = {exercise.name: exercise for exercise in EXERCISES.values()}
 SELF_CHECK_NAMES = list(getattr(public_tests, "__all__", []))
 
 
 class LearnerError(Exception):
     """The learner's code stopped the run (SystemExit, KeyboardInterrupt, too much data, a broken cell)."""
+
+
+class GraderFailure(Exception):
+    """The session failed before any learner code ran (its start or the template's import cell): not the learner's doing."""
 
 
 def grade_submission(path, template, lenient=False, timeout=60.0, isolate="auto"):
@@ -30,7 +41,7 @@ def grade_submission(path, template, lenient=False, timeout=60.0, isolate="auto"
         verdict["isolation"] = chosen.describe()
         return _grade(path, template, lenient, timeout, chosen, verdict, exercises)
     except Exception as error:  # a grader bug must give a verdict, not a traceback
-        return finish(verdict, exercises, error=f"grader error: {type(error).__name__}: {error}")
+        return finish(verdict, exercises, error=f"{GRADER_ERROR}: {type(error).__name__}: {error}")
 
 
 def blank_verdict(shown, template, feedback="Not graded."):
@@ -92,13 +103,17 @@ def _grade(path, template, lenient, timeout, chosen, verdict, exercises):
 
 
 def run_exercises(template, located, names, exercises, timeout, chosen):
-    """Run each graded cell of ``names`` in its own sandboxed session (``timeout`` seconds each) and fill in its
-    result; return the errors."""
-    errors = []
+    """Run each graded cell of ``names`` in its own sandboxed session (``timeout`` seconds each, after the import
+    cell) and fill in its result; return the errors, the grader's own first."""
+    errors, failures = [], []
     for name in names:
         exercise = exercises[name]
         try:
-            layers_dims, problems = run_one(template, located[name], name, Session(chosen, timeout))
+            layers_dims, problems = run_one(template, located[name], name, Session(chosen, IMPORT_BUDGET + timeout),
+                                            timeout)
+        except GraderFailure as failed:
+            exercise["feedback"] = f"Not graded: {failed}; the grader failed, not the learner: grade it again."
+            failures.append(f"{GRADER_ERROR}: {failed} (before any learner code ran)")
         except (LearnerError, SessionBroken) as failed:
             exercise["feedback"] = f"Not graded: {failed}."
             errors.append(str(failed))
@@ -106,18 +121,24 @@ def run_exercises(template, located, names, exercises, timeout, chosen):
             passed = not problems
             exercise.update(passed=passed, score=exercise["max_score"] if passed else 0.0,
                             feedback="All checks passed." if passed else f"{name}({layers_dims}): " + " ".join(problems))
-    return errors
+    return list(dict.fromkeys(failures + errors))  # one line for a failure every session met
 
 
-def run_one(template, found, name, session):
-    """Run the import cell and only ``name``'s cell in ``session``, then judge; return (layers_dims, problems)."""
+def run_one(template, found, name, session, timeout):
+    """Run the import cell (IMPORT_BUDGET seconds) and then only ``name``'s cell (``timeout`` seconds) in
+    ``session``, then judge; return (layers_dims, problems)."""
     try:
-        reply = session.request({"op": "start", "import_source": template.import_source, "paths": session.paths,
-                                 "blocked": ["numba"], "stub_names": SELF_CHECK_NAMES,
-                                 "observation": session.observation, "limits": CHILD_LIMITS},
-                                running="the import cell")
+        _allow(session, IMPORT_BUDGET)
+        try:
+            reply = session.request({"op": "start", "import_source": template.import_source, "paths": session.paths,
+                                     "blocked": ["numba"], "stub_names": SELF_CHECK_NAMES,
+                                     "observation": session.observation, "limits": CHILD_LIMITS},
+                                    running="the import cell")
+        except SessionBroken as error:
+            raise GraderFailure(str(error)) from None
         if reply != {"ok": True}:
-            raise SessionBroken(f"the template's import cell failed in the sandbox ({str(reply.get('error'))[:300]})")
+            raise GraderFailure(f"the template's import cell failed in the sandbox ({str(reply.get('error'))[:300]})")
+        _allow(session, timeout)
         reply = session.request({"op": "define", "name": name, "cell": found.cell, "source": found.source},
                                 running=name)
         if reply != {"ok": True}:
@@ -130,9 +151,15 @@ def run_one(template, found, name, session):
         session.close()
 
 
+def _allow(session, seconds):
+    """Give ``session``'s next requests ``seconds`` from now (a Session has one deadline, set when it starts)."""
+    session.timeout, session.deadline = seconds, time.monotonic() + seconds
+
+
 def _raise_learner_error(reply):
     if set(reply) == {"error"} and isinstance(reply["error"], str):
-        raise LearnerError(reply["error"][:1000])
+        text = reply["error"][:1000]  # the child's own never starts with GRADER_ERROR: learner code wrote this one
+        raise LearnerError(f"the learner's code sent {text!r}" if text.startswith(GRADER_ERROR) else text)
 
 
 def _observer(session, name):

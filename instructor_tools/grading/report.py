@@ -1,5 +1,7 @@
 """Readable reports: text for a terminal, in which nothing a submission wrote can act as a control sequence."""
 
+GRADER_ERROR = "grader error"  # how a verdict's error starts when the grader failed, not the learner: no row, rerun
+
 
 def terminal_safe(text):
     """Return ``text`` with every unprintable character escaped, so no control sequence a submission wrote acts."""
@@ -12,6 +14,12 @@ def terminal_safe(text):
 def not_isolated(verdict):
     """Return True if the learner code of ``verdict`` ran (or would have run) without isolation."""
     return (verdict.get("isolation") or "").startswith("NOT ISOLATED")
+
+
+def grader_failed(verdict):
+    """Return True if the grader itself failed on ``verdict`` (a bug, or a session that broke before any learner
+    code ran): its scores say nothing of the learner, so a batch writes no row for it and a rerun grades it again."""
+    return (verdict.get("error") or "").startswith(GRADER_ERROR)
 
 
 def report(verdict, lenient=False):
@@ -45,4 +53,6 @@ def _finding(violation):
 def batch_line(name, verdict):
     """Return the progress line a batch prints when ``verdict`` (of the submission ``name``) is ready."""
     error = f"  ({verdict['error']})" if verdict["error"] else ""
+    if grader_failed(verdict):
+        return terminal_safe(f"no row  {name}{error}")
     return terminal_safe(f"{verdict['score']:g}/{verdict['max_score']:g}  {name}{error}")

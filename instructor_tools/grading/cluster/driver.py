@@ -14,8 +14,9 @@ from ..batch import submissions
 from ..gradebook import Gradebook
 from ..grader import blank_verdict, grade_submission
 from ..limits import MAX_NOTEBOOK_BYTES
+from ..report import grader_failed
 from .progress import Progress, summary_line
-from .setup import ClusterError, ClusterLost, check_scheduler, check_workers, connect
+from .setup import ClusterLost, check_scheduler, check_workers, connect
 from .worker import grade_task, hold
 
 IN_FLIGHT_BYTES = 256 * 1024 ** 2  # --ship bytes: at most this much submission data sent and not yet graded
@@ -28,25 +29,21 @@ def grade_on_scheduler(spec, folder, csv_path, template, ship="auto", isolate="a
                        lenient=False, timeout=60.0, out=None):
     """Grade ``folder`` on the cluster ``spec`` into ``csv_path``; return 1 if the cluster was lost or rows are missing.
 
-    Raise ClusterError (or GradebookError) for a run that cannot start; a gradebook this call created is removed.
+    Raise ClusterError (or GradebookError) for a run that cannot start: the gradebook is opened only once the
+    scheduler answers and its workers can grade, so such a run leaves it as it was.
     """
     out = sys.stdout if out is None else out
     kind = check_scheduler(spec)
     ship = ship if ship != "auto" else ("path" if kind == "local" else "bytes")
     mode = "off" if isolate == "off" else "required"  # auto: every worker must isolate (fail closed)
-    fresh = not (os.path.exists(csv_path) and os.path.getsize(csv_path) > 0)
-    gradebook = Gradebook(csv_path, list(template.graded), resume=resume, overwrite=overwrite, isolated=mode != "off")
     try:
-        with gradebook, connect(spec) as client:
-            summary = grade_into(gradebook, folder, template, client, ship=ship, lenient=lenient, timeout=timeout,
-                                 isolate=mode, out=out, give_up=LOCAL_GIVE_UP if kind == "local" else None)
+        with connect(spec) as client:
+            summary = grade_folder_on_cluster(folder, template, csv_path, client, resume=resume, overwrite=overwrite,
+                                              ship=ship, lenient=lenient, timeout=timeout, isolate=mode, out=out,
+                                              give_up=LOCAL_GIVE_UP if kind == "local" else None)
     except ClusterLost as error:
         print(f"Stopped: {error}", file=sys.stderr)
         return 1
-    except ClusterError:
-        if fresh and not gradebook.done:  # leave no empty gradebook behind a run that never started
-            os.remove(csv_path)
-        raise
     print(summary_line(summary, csv_path), file=out, flush=True)
     if summary["not_isolated"]:
         print(f"WARNING: {summary['not_isolated']} submission(s) were graded WITHOUT isolation (--isolation off); "
@@ -54,24 +51,27 @@ def grade_on_scheduler(spec, folder, csv_path, template, ship="auto", isolate="a
     return 1 if summary["failed"] else 0
 
 
-def grade_folder_on_cluster(folder, template, csv_path, client, resume=False, overwrite=False, **options):
-    """Grade every notebook under ``folder`` on the cluster of ``client`` into ``csv_path``; return grade_into's summary."""
-    isolated = options.get("isolate", "required") != "off"
-    with Gradebook(csv_path, list(template.graded), resume=resume, overwrite=overwrite, isolated=isolated) as gradebook:
-        return grade_into(gradebook, folder, template, client, **options)
+def grade_folder_on_cluster(folder, template, csv_path, client, resume=False, overwrite=False, ship="path",
+                            isolate="required", **options):
+    """Grade every notebook under ``folder`` on the cluster of ``client`` into ``csv_path``; return grade_into's
+    summary. The workers are checked (ClusterError) before the gradebook is opened."""
+    if ship not in ("path", "bytes") or isolate not in ("required", "off"):
+        raise ValueError(f"a cluster ships 'path' or 'bytes' and isolates 'required' or 'off', not {ship!r}, {isolate!r}")
+    workers = check_workers(client, isolate, folder, ship)
+    with Gradebook(csv_path, list(template.graded), resume=resume, overwrite=overwrite,
+                   isolated=isolate != "off") as gradebook:
+        return grade_into(gradebook, folder, template, client, workers, ship=ship, isolate=isolate, **options)
 
 
-def grade_into(gradebook, folder, template, client, ship="path", lenient=False, timeout=60.0, isolate="required",
-               out=None, every=2.0, give_up=None):
-    """Grade the notebooks under ``folder`` without a row in ``gradebook``; return a summary dict (Progress.summary).
+def grade_into(gradebook, folder, template, client, workers, ship="path", lenient=False, timeout=60.0,
+               isolate="required", out=None, every=2.0, give_up=None):
+    """Grade the notebooks under ``folder`` without a row in ``gradebook`` on the ``workers`` that check_workers
+    counted; return a summary dict (Progress.summary).
 
     ``every``: seconds between progress lines. ``give_up``: stop (ClusterLost) after that many seconds without
     any worker; None waits for workers forever (a Slurm queue may hold them back for hours).
     """
-    if ship not in ("path", "bytes") or isolate not in ("required", "off"):
-        raise ValueError(f"a cluster ships 'path' or 'bytes' and isolates 'required' or 'off', not {ship!r}, {isolate!r}")
     todo = [(name, path) for name, path in submissions(folder) if name not in gradebook.done]
-    workers = check_workers(client, isolate, folder, ship)
     progress = Progress(len(todo), len(gradebook.done), workers, sys.stdout if out is None else out, every)
     link = getattr(client, "dashboard_link", None)
     progress.say(f"Grading {len(todo)} notebook(s) on {workers} Dask worker(s) at {client.scheduler.address}, "
@@ -123,7 +123,7 @@ class ClusterRun:
             name, path = waiting.pop()
             source = shipped(path, self.ship)
             if source is None:  # refused unread by the grader: the same verdict, and nothing to send
-                self.progress.record(self.gradebook, name, grade_submission(path, self.template, **self.grading))
+                self._record(name, grade_submission(path, self.template, **self.grading))
                 continue
             size = len(source) if isinstance(source, bytes) else 0
             self.in_flight += size
@@ -154,7 +154,7 @@ class ClusterRun:
         except Exception as error:  # the scheduler went away between the two calls
             raise ClusterLost(self._lost(f"{type(error).__name__}: {error}")) from None
         for future, verdict in zip(done, verdicts):
-            self.progress.record(self.gradebook, self._pop(future)[0], verdict)
+            self._record(self._pop(future)[0], verdict)
         for future in batch:
             if future.status == "finished":
                 continue
@@ -167,13 +167,20 @@ class ClusterRun:
             elif isinstance(error, KilledWorker):
                 message = killed_message(error)
                 verdict = lost_verdict(display_name(path), self.template, message, self.grading["isolate"])
-                self.progress.record(self.gradebook, name, verdict)
+                self._record(name, verdict)
                 self.progress.say(f"{name}: {message}")
             else:
-                self.progress.fail(name, f"{type(error).__name__}: {error}")
+                self.progress.fail(name, f"cluster error: {type(error).__name__}: {error}")
         for future in batch:
             future.release()
         self.progress.tick()
+
+    def _record(self, name, verdict):
+        """Write the row of ``verdict``; a verdict on which the grader failed gets none, so --resume grades it again."""
+        if grader_failed(verdict):
+            self.progress.fail(name, verdict["error"])
+        else:
+            self.progress.record(self.gradebook, name, verdict)
 
     def _pop(self, future):
         name, path, size = self.running.pop(future)

@@ -21,9 +21,9 @@ class Progress:
         self.not_isolated += not_isolated(verdict)
 
     def fail(self, name, reason):
-        """Count a submission that got no row because of the cluster, and say so."""
+        """Count a submission that got no row (a cluster or grader error ``reason``), and say so."""
         self.failed[name] = reason
-        self.say(f"{name}: no row (cluster error: {reason})")
+        self.say(f"{name}: no row ({reason})")
 
     def say(self, text):
         """Print one line, control characters escaped."""
@@ -70,6 +70,6 @@ def summary_line(summary, csv_path):
         text += f"; {len(summary['suspects'])} graded again alone after their worker died"
     text += f"; wrote {csv_path}."
     if summary["failed"]:
-        text += (f" {len(summary['failed'])} got no row because of the cluster (listed above): fix it and rerun "
+        text += (f" {len(summary['failed'])} got no row (listed above): fix the cause and rerun "
                  "with --resume to grade them.")
     return terminal_safe(text)

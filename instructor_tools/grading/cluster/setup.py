@@ -1,5 +1,6 @@
 """Reach a Dask cluster: import Dask, read --scheduler, start or join the scheduler, check the workers."""
 import contextlib
+import json
 import logging
 import os
 import sys
@@ -78,9 +79,8 @@ def connect(spec, timeout=30):
         with cluster, distributed.Client(cluster) as client:
             yield client
         return
-    if kind == "file" and not os.path.isfile(value):
-        raise ClusterError(f"the scheduler file {value} does not exist (dask scheduler --scheduler-file "
-                           f"{value} writes it when the scheduler starts)")
+    if kind == "file":
+        check_scheduler_file(value)
     try:
         target = {"scheduler_file": value} if kind == "file" else {"address": value}
         client = distributed.Client(timeout=timeout, **target)
@@ -89,6 +89,23 @@ def connect(spec, timeout=30):
                            "one with `dask scheduler` and workers with `dask worker ADDRESS`, or use local:N.") from None
     with client:
         yield client
+
+
+def check_scheduler_file(path):
+    """Raise ClusterError unless ``path`` is what `dask scheduler --scheduler-file` writes: JSON with an "address"."""
+    writes = f"(dask scheduler --scheduler-file {path} writes it when the scheduler starts)"
+    if not os.path.isfile(path):
+        raise ClusterError(f"the scheduler file {path} does not exist {writes}")
+    try:
+        with open(path, "rb") as handle:
+            content = json.loads(handle.read(2 ** 20))
+    except (OSError, ValueError, RecursionError) as error:
+        raise ClusterError(f"{path} is not a Dask scheduler file: it cannot be read as JSON ({error}). Give the "
+                           f"file the scheduler wrote {writes}") from None
+    if not (isinstance(content, dict) and isinstance(content.get("address"), str)):
+        raise ClusterError(f"{path} is not a Dask scheduler file: it holds no scheduler \"address\" (a scheduler "
+                           'file looks like {"type": "Scheduler", "address": "tcp://HOST:8786", ...}). Give the file '
+                           f"the scheduler wrote {writes}")
 
 
 def check_workers(client, isolate, folder, ship):
