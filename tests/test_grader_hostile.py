@@ -42,6 +42,28 @@ def test_fake_passed_lines_on_every_inherited_fd_do_not_pass_a_wrong_answer(tmp_
                                 "while running initialize_parameters_he")
 
 
+# ADVERSARY3 #10: each answer reached init_utils at run time, got the point and broke no rule.
+HELPER_BYPASS = {
+    "__import__": ['parameters.update(getattr(__import__("init_utils.schemes").schemes, "builtin_initializer")'
+                   '("He")(layers_dims))', "break"],
+    "sys.modules": ['mod = __import__("sys").modules["init_utils.schemes"]',
+                    'parameters.update(mod.builtin_initializer("He")(layers_dims))', "break"],
+    "importlib": ["import importlib", 'parameters.update(importlib.import_module("init_" + "utils.schemes")'
+                  '.scaled_normal(layers_dims, lambda n, p: np.sqrt(2 / p)))', "break"],
+}
+
+
+@pytest.mark.parametrize("lines", HELPER_BYPASS.values(), ids=list(HELPER_BYPASS))
+def test_a_course_helper_reached_by_a_run_time_import_breaks_dynamic_import(tmp_path, lines):
+    notebook = edited(NAMES[2], HE_ANSWER, "\n        ".join(lines))
+    verdict = grade(tmp_path, notebook)
+    assert scores(verdict) == [1, 1, 0] and {v[:2] for v in rules(verdict)} == {("dynamic-import", NAMES[2])}
+    assert feedback(verdict)[2].startswith("Scored 0: broke rule dynamic-import (cell ")
+    assert "a run-time import (" in feedback(verdict)[2]
+    lenient = grade(tmp_path, notebook, lenient=True)  # the rule is all that keeps the helper's answer from the point
+    assert scores(lenient) == [1, 1, 1]
+
+
 # ---- 5. hostile code: a verdict, and nothing escapes ---------------------------------------------
 
 

@@ -5,8 +5,8 @@ from ...answer_regions import graded_name
 from ...notebook_files import grade_id
 from ..code_compare import code_key
 from .graded import graded_cell_violations
-from .model import Located, Violation, code_sources, parse, without_duplicates
-from .outside import code_difference, cosmetic_line
+from .model import Located, Violation, code_sources, parse, without_contradictions, without_duplicates
+from .outside import code_difference, cosmetic_line, outside_violations
 
 
 def check_submission(template, notebook):
@@ -18,9 +18,10 @@ def check_submission(template, notebook):
         if found:
             located[name] = found
             violations += graded_cell_violations(name, template, found, notes)
-    violations += order_violations(template, located, cells)
-    violations += other_cell_violations(template, located, cells, notes)
-    return located, without_duplicates(violations), notes
+    read_only = read_only_cells(template, located, cells)
+    violations += order_violations(template, located, read_only)
+    violations = without_duplicates(violations + other_cell_violations(template, located, cells, read_only, notes))
+    return located, violations, without_contradictions(notes, violations)
 
 
 def _missing(name, number, message):
@@ -34,12 +35,12 @@ def locate(name, template, cells, violations):
         violations.append(_missing(name, headed[1][0], f"the graded cell of {name} appears more than once (cells "
                                    f"{', '.join(str(n) for n, _, _ in headed)}); keep only one."))
     if headed:
-        number = headed[0][0]
-        split = [n for n, c, s in cells if grade_id(c) == name and n != number and not graded_name(s)]
+        number, source = headed[0][0], headed[0][2]
+        split = split_pieces(name, template, cells, number, source)
         if split:
             violations.append(_missing(name, number, f"the graded cell of {name} was split (its code continues in cell "
                                        f"{split[0]}); merge the cells back into one."))
-        return Located(number, headed[0][2])
+        return Located(number, source)
     for number, cell, source in cells:
         if grade_id(cell) == name or graded_name(source) not in (None, *template.graded):
             defined = top_level_functions(source)
@@ -50,18 +51,42 @@ def locate(name, template, cells, violations):
                                             f"{name}, so keep the name and its '# GRADED FUNCTION' line."))
                 return None
             if grade_id(cell) == name:
-                violations.append(Violation("edited-outside-answer", name, number, 1,
-                                            f"the first line must stay '# GRADED FUNCTION: {name}'."))
+                violations.append(_header_edited(name, number))
                 return Located(number, source)
     for number, _, source in cells:
         if name in top_level_functions(source):
-            violations.append(_missing(name, number, f"the graded cell of {name} is gone; {name} is defined in cell "
-                                       f"{number} instead. Restore the original cell (re-download the notebook and "
-                                       "copy your answer in)."))
+            violations.append(_header_edited(name, number) if whole(name, template, source) else _missing(
+                name, number, f"the graded cell of {name} is gone; {name} is defined in cell {number} instead. Restore "
+                "the original cell (re-download the notebook and copy your answer in)."))
             return Located(number, source)
     violations.append(_missing(name, None, f"the graded cell of {name} was deleted. Restore it from a fresh copy of "
                                "the notebook."))
     return None
+
+
+def _header_edited(name, number):
+    return Violation("edited-outside-answer", name, number, 1, f"the first line must stay '# GRADED FUNCTION: {name}'.")
+
+
+def whole(name, template, source):
+    """Return True if ``source`` holds all of the graded cell of ``name``: its code outside the answer is the template's."""
+    return not outside_violations(name, template.graded[name], Located(0, source), [])
+
+
+def split_pieces(name, template, cells, number, source):
+    """Return the numbers of the cells after the graded cell that, joined to it, give the whole graded cell.
+
+    A pasted copy keeps the graded cell's metadata: a cell with its grade_id is a piece only if it completes the cell.
+    """
+    if whole(name, template, source):
+        return []
+    pieces = []
+    for other, cell, text in cells:
+        if other > number and grade_id(cell) == name and not graded_name(text):
+            source, pieces = source + "\n" + text, pieces + [other]
+            if whole(name, template, source):
+                return pieces
+    return []
 
 
 def top_level_functions(source):
@@ -73,33 +98,56 @@ def top_level_functions(source):
     return found
 
 
-def order_violations(template, located, cells):
+def read_only_cells(template, located, cells):
+    """Return {grade_id: cell number} of the read-only cells found by their metadata.
+
+    A pasted copy keeps the metadata. Of several cells with one grade_id, take one whose code is the template's (else
+    any): the first after the cell taken for the previous read-only cell and after a self-check's graded cell, else
+    the last. The others are extra cells.
+    """
+    graded_cells, candidates = {found.cell for found in located.values()}, {}
+    for number, cell, source in cells:
+        key = grade_id(cell)
+        if key in template.locked and number not in graded_cells and not graded_name(source) and source.strip():
+            candidates.setdefault(key, []).append((number, code_key(source) == code_key(template.locked[key])))
+    chosen, after = {}, 0
+    for key in template.locked:
+        tested = located.get(key.removesuffix("_test")) if isinstance(key, str) and key.endswith("_test") else None
+        after = max(after, tested.cell if tested else 0)
+        numbers = candidates.get(key, [])
+        pool = [number for number, same in numbers if same] or [number for number, _ in numbers]
+        if pool:
+            chosen[key] = next((number for number in pool if number > after), pool[-1])
+            after = max(after, chosen[key])
+    return chosen
+
+
+def order_violations(template, located, read_only):
     """Report graded cells that were moved out of the template's order or below their self-check."""
     violations, last = [], 0
     for name in [name for name in template.graded if name in located]:
         number = located[name].cell
-        check = [n for n, c, _ in cells if grade_id(c) == f"{name}_test"]
-        if number < last or (check and check[0] < number):
+        check = read_only.get(f"{name}_test")
+        if number < last or (check is not None and check < number):
             violations.append(_missing(name, number, f"the graded cell of {name} was moved; put it back where it was, "
                                        "before its self-check and in the original order."))
         last = max(last, number)
     return violations
 
 
-def other_cell_violations(template, located, cells, notes):
+def other_cell_violations(template, located, cells, read_only, notes):
     """Report extra code cells, and edited or deleted read-only cells (these cost nothing)."""
-    violations, seen = [], set()
+    violations, seen = [], set(read_only)
     graded_cells = {found.cell for found in located.values()}
+    chosen = {number: key for key, number in read_only.items()}
     by_code = {}
     for key, source in template.locked.items():
         by_code.setdefault(code_key(source), key)
-    for number, cell, source in cells:
+    for number, _, source in cells:
         if number in graded_cells or graded_name(source) or not source.strip():
             continue
-        key = grade_id(cell)
-        if key in template.locked and key not in seen:
-            seen.add(key)
-            violations += _read_only_edits(template.locked[key], source, number, notes)
+        if number in chosen:
+            violations += _read_only_edits(template.locked[chosen[number]], source, number, notes)
         elif (match := by_code.get(code_key(source))) not in seen | {None}:
             seen.add(match)
         else:

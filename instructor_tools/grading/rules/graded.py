@@ -3,16 +3,18 @@ notebook variables and uses no course helpers; the cell prints nothing and keeps
 import ast
 import builtins
 import difflib
+import sys
 
 from .model import Violation, parse, shorten
 from .outside import outside_violations
-from .prints import print_violations
+from .prints import OUTPUT, dynamic_import_violations, print_violations
 from .template import HELPER_PACKAGES
 
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 SCOPES = (*FUNCTIONS, ast.ClassDef, ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 HELPER_MESSAGE = ("{what}: a graded function is written with numpy and Python only (the course's packages "
                   "already know the answers); remove it.")
+MODULES = sys.stdlib_module_names | {"numpy", "scipy", "matplotlib"}
 
 
 def graded_cell_violations(name, template, found, notes):
@@ -21,7 +23,7 @@ def graded_cell_violations(name, template, found, notes):
     tree = parse(found.source)
     if tree is None:
         return violations  # reported by the run, with its line
-    violations += print_violations(name, tree, found.cell)
+    violations += print_violations(name, tree, found.cell) + dynamic_import_violations(name, tree, found.cell)
     violations += [Violation("changed-signature", name, found.cell, node.lineno,
                              f"`global {name}` lets a call replace the graded function; define {name} once, "
                              "as the template does.")
@@ -117,7 +119,8 @@ def global_violations(name, function, expected, template, cell):
             local.add(_local_name(node))
     free = {}
     for node in loads:
-        if not (node.id in local or node.id == name or node.id in template.allowed_globals or hasattr(builtins, node.id)):
+        if not (node.id in local or node.id in (name, *OUTPUT) or node.id in template.allowed_globals
+                or hasattr(builtins, node.id)):
             free.setdefault(node.id, node.lineno)
     parameters = [a.arg for a in expected.args.args + expected.args.kwonlyargs]
     return [Violation("global-variable", name, cell, line, _global_message(name, read, parameters, template))
@@ -128,6 +131,10 @@ def _global_message(name, read, parameters, template):
     if read in template.graded:
         return (f"{name} calls {read}, another graded function. Each graded function is graded on its own: "
                 "write the lines you need inside this one.")
+    if read in MODULES:
+        other = ", or use np.sqrt" if read == "math" else ""
+        return (f"{name} reads `{read}`, a module the template does not import: the grader runs the template's "
+                f"import cell, not yours. Write `import {read}` inside the function{other}.")
     close = difflib.get_close_matches(read, parameters, n=1, cutoff=0.6)
     hint = f" Did you mean the parameter `{close[0]}`?" if close else " Use only the function's parameters and its own variables."
     return f"{name} reads `{read}`, a variable from the notebook, not one of its parameters." + hint

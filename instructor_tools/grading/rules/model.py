@@ -6,8 +6,8 @@ from ...notebook_files import cell_source, code_cells
 from ..code_compare import normalize_newlines, python_source
 
 # Rules in the order a report names them first: the most specific first.
-PRIORITY = ("renamed-function", "changed-signature", "global-variable", "course-helper", "extra-print", "missing-cell",
-            "edited-outside-answer", "extra-cell")
+PRIORITY = ("renamed-function", "changed-signature", "global-variable", "course-helper", "dynamic-import", "extra-print",
+            "missing-cell", "edited-outside-answer", "extra-cell")
 SPECIFIC = ("renamed-function", "changed-signature")
 
 
@@ -53,6 +53,12 @@ def without_duplicates(violations):
     named = {(v.exercise, v.cell, v.line) for v in violations if v.rule in SPECIFIC}
     return [v for v in violations
             if not (v.rule == "edited-outside-answer" and (v.exercise, v.cell, v.line) in named)]
+
+
+def without_contradictions(notes, violations):
+    """Drop a note on a line that a violation names (a line cannot both cost nothing and cost the exercise)."""
+    named = {(v.exercise, v.cell, v.line) for v in violations}
+    return [note for note in notes if (note.exercise, note.cell, note.line) not in named]
 
 
 def parse(source):

@@ -1,44 +1,73 @@
-"""extra-print: every way of reaching print that the code of a graded cell shows."""
+"""extra-print and dynamic-import: every way of reaching print (or display), or a run-time import, that the code of
+a graded cell shows."""
 import ast
 import re
 
 from .model import Violation, shorten
 
-PRINT_MESSAGE = ("print in a graded cell{how}: remove it (the grader reads return values only, and the course "
+OUTPUT = ("print", "display")  # IPython's display writes output as print does
+IMPORTERS = ("__import__", "import_module", "importlib", "modules", "import")  # sys.modules, exec("import ...")
+PRINT_MESSAGE = ("{what} in a graded cell{how}: remove it (the grader reads return values only, and the course "
                  "counts extra output as a broken rule).")
+IMPORT_MESSAGE = ("a run-time import ({shown}): a graded function imports only with a plain `import` statement, which "
+                  "the grader can read (the course's packages are off limits); remove it.")
 
 
 def print_violations(name, tree, cell):
-    """Report each way of reaching print the code shows: a call or alias, builtins.print, getattr, vars, eval/exec."""
+    """Report each way of reaching print or display the code shows: a call or alias, builtins.print, getattr, vars,
+    eval/exec."""
     # A computed name (eval("pri" + "nt")) is beyond reading; output cannot change a grade anyway.
-    found = [Violation("extra-print", name, cell, node.lineno, PRINT_MESSAGE.format(how=how))
-             for node in ast.walk(tree) if (how := _how(node)) is not None]
-    return sorted(found, key=lambda v: v.line)
+    return [Violation("extra-print", name, cell, line, PRINT_MESSAGE.format(
+        what=what, how="" if shown == what else f" ({shown})")) for line, what, shown in _reaching(tree, OUTPUT)]
 
 
-def _how(node):
-    """Return how ``node`` reaches print ("" for a plain use), or None if it does not."""
+def dynamic_import_violations(name, tree, cell):
+    """Report each run-time import the code shows: __import__, importlib, sys.modules, an import in text run by exec.
+
+    A module named by a computed chain (getattr with a computed name) is beyond reading: docs/grading.md says so.
+    """
+    return [Violation("dynamic-import", name, cell, line, IMPORT_MESSAGE.format(shown=shown))
+            for line, _, shown in _reaching(tree, IMPORTERS)]
+
+
+def _reaching(tree, names):
+    """Return [(line, name, how it is shown)] of the first way of reaching one of ``names`` on each line, in order."""
+    found = {}
+    for node in ast.walk(tree):
+        reached = _reaches(node, names)
+        if reached and node.lineno not in found:
+            found[node.lineno] = reached
+    return [(line, *found[line]) for line in sorted(found)]
+
+
+def _reaches(node, names):
+    """Return (name, how the code shows it) if ``node`` reaches one of ``names``, else None."""
     called = node.func.id if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) else None
-    if isinstance(node, ast.Name) and node.id == "print" and isinstance(node.ctx, ast.Load):
-        return ""
-    if isinstance(node, ast.Attribute) and node.attr == "print":
-        return f" ({ast.unparse(node)})"
-    if called == "getattr" and len(node.args) >= 2 and _mentions_print(node.args[1], exact=True):
-        return " (getattr(..., 'print'))"
-    if isinstance(node, ast.Subscript) and _mentions_print(node.slice, exact=True):
-        return f" ({shorten(node)})"
-    if called in ("eval", "exec", "compile") and any(_mentions_print(a) for a in node.args):
-        return f" (in text run by {called})"
-    if isinstance(node, ast.ImportFrom) and any(a.name == "print" for a in node.names):
-        return " (imported from builtins)"
+    if isinstance(node, ast.Name) and node.id in names and isinstance(node.ctx, ast.Load):
+        return node.id, node.id
+    if isinstance(node, ast.Attribute) and node.attr in names:
+        return node.attr, ast.unparse(node)
+    if called == "getattr" and len(node.args) >= 2 and (what := _mentions(node.args[1], names, exact=True)):
+        return what, f"getattr(..., {what!r})"
+    if isinstance(node, ast.Subscript) and (what := _mentions(node.slice, names, exact=True)):
+        return what, shorten(node)
+    if called in ("eval", "exec", "compile") and (what := next(filter(None, (_mentions(a, names) for a in node.args)),
+                                                               None)):
+        return what, f"in text run by {called}"
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        module = getattr(node, "module", None) or ""
+        for alias in node.names:
+            if alias.name.split(".")[0] in names or module.split(".")[0] in names:
+                return alias.name, shorten(node)
     return None
 
 
-def _mentions_print(node, exact=False):
-    """Return True if ``node`` holds a text constant that is (or with exact=False, contains the word) 'print'."""
+def _mentions(node, names, exact=False):
+    """Return the first of ``names`` that a text constant in ``node`` is (with exact=False: contains as a word)."""
     for part in ast.walk(node):
         if isinstance(part, ast.Constant) and isinstance(part.value, (str, bytes)):
             text = part.value.decode("latin-1") if isinstance(part.value, bytes) else part.value
-            if (text.strip() == "print") if exact else re.search(r"\bprint\b", text):
-                return True
-    return False
+            for name in names:
+                if (text.strip() == name) if exact else re.search(rf"\b{re.escape(name)}\b", text):
+                    return name
+    return None

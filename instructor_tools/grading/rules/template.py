@@ -2,7 +2,7 @@
 import ast
 import importlib
 
-from ...answer_regions import graded_name
+from ...answer_regions import check_graded, graded_name
 from ...notebook_files import grade_id
 from ..code_compare import python_source
 from .model import Template, code_sources
@@ -13,12 +13,17 @@ HELPER_PACKAGES = ("init_utils", "public_tests")
 
 
 def load_template(notebook):
-    """Return the Template of a student notebook (see release.py)."""
+    """Return the Template of a student notebook (see release.py). Raise ValueError if its answer markers are broken."""
     graded, locked, points, import_source = {}, {}, {}, None
-    for _, cell, source in code_sources(notebook):
+    for number, cell, source in code_sources(notebook):
         points[grade_id(cell)] = cell.get("metadata", {}).get("nbgrader", {}).get("points", 1)
         name = graded_name(source)
         if name:
+            try:
+                check_graded(source, name, solved=False)
+            except ValueError as error:  # the template's markers decide every verdict: never blame the learner's
+                raise ValueError(f"the template's cell {number} ({name}) is broken: {error}. Release the template "
+                                 "again from the source with 'make release'") from None
             graded[name] = source
         else:
             locked[grade_id(cell)] = source
