@@ -3,12 +3,17 @@ import numbers
 
 import numpy as np
 
-from .propagation import num_layers
-
 REAL_KINDS = "biuf"  # numpy dtype kinds of bool, signed and unsigned int, float
 
 
-class TrainingInputError(ValueError):
+class MessageOnly:
+    """Make IPython show only the exception's message: its frames are the kit's code, not the learner's."""
+
+    def _render_traceback_(self):
+        return [f"{type(self).__name__}: {self}"]
+
+
+class TrainingInputError(MessageOnly, ValueError):
     """Raised when ``train`` is called with data or parameters it cannot use."""
 
 
@@ -95,13 +100,32 @@ def _check_keys(parameters):
         if not isinstance(key, str):
             raise TrainingInputError(f"parameters' keys must be strings like 'W1' and 'b1'; got the key {key!r} "
                                      f"({type(key).__name__}).")
-    L = num_layers(parameters)
-    expected = {f"{p}{l}" for l in range(1, L + 1) for p in "Wb"}
-    if set(parameters) != expected:
-        raise TrainingInputError(
-            f"parameters must have exactly the keys {sorted(expected)}; got {sorted(parameters)}."
-        )
+    numbered = [k for k in parameters if k[:1] in ("W", "b") and k[1:].isascii() and k[1:].isdigit() and k[1] != "0"
+                and len(k) <= 4]  # W1 .. W999, b1 .. b999
+    L = max((int(k[1:]) for k in numbered), default=0)
+    missing = [f"{p}{l}" for p in "Wb" for l in range(1, L + 1) if f"{p}{l}" not in parameters]
+    extra = [k for k in parameters if k not in numbered]
+    if extra:
+        raise TrainingInputError(f"parameters' keys must be 'W1', 'b1', 'W2', 'b2', ...: one weight matrix and one bias per "
+                                 f"layer, numbered from 1; {_listed(list(map(repr, extra)))} "
+                                 f"{'does' if len(extra) == 1 else 'do'} not fit."
+                                 + (f" Also, {_listed(missing)} {_is_are(missing)} missing." if missing else ""))
+    if missing:
+        needs = ("a bias, np.zeros((layers_dims[l], 1))" if all(k[0] == "b" for k in missing) else
+                 "weights, np.random.randn(layers_dims[l], layers_dims[l-1]) times a scale" if all(k[0] == "W" for k in missing)
+                 else "weights W<l> and a bias b<l>")
+        raise TrainingInputError(f"{_listed(missing)} {_is_are(missing)} missing: every layer needs {needs}. Run your "
+                                 "initializer's self-check to find the mistake.")
     return L
+
+
+def _listed(names, most=6):
+    """Join names with commas, the first ``most`` only."""
+    return ", ".join(names[:most]) + (", ..." if len(names) > most else "")
+
+
+def _is_are(names):
+    return "is" if len(names) == 1 else "are"
 
 
 def _check_layers(parameters, L, n_0):

@@ -1,5 +1,6 @@
 """Self-checks for the exercises, e.g. ``initialize_parameters_he_test(initialize_parameters_he)``; ``grader_cases=True`` also
 tries the deeper and wider networks the grader tries."""
+from . import limits
 from .initializer_checks import run_check
 
 
@@ -23,11 +24,16 @@ def initialize_parameters_he_test(target, grader_cases=False):
 
 def print_parameters(target, layers_dims):
     """Print what ``target(layers_dims)`` returns, one array per line, so a failing learner still sees their arrays."""
+    name, seconds = getattr(target, "__name__", "your function"), limits.SECONDS
     try:
-        parameters = target(list(layers_dims))
+        parameters = limits.limited(target, seconds)(list(layers_dims))
+    except limits.TooSlow:
+        print(f"{limits.too_slow(name, seconds)} The check below explains.")
+        return
+    except KeyboardInterrupt:
+        raise limits.stopped("print_parameters", name) from None
     except Exception as error:  # the self-check below reports it with a hint and the traceback
-        print(f"{getattr(target, '__name__', 'your function')}({layers_dims}) raised {type(error).__name__}: {error}. The check "
-              "below explains.")
+        print(f"{name}({layers_dims}) raised {type(error).__name__}: {error}. The check below explains.")
         return
     if not isinstance(parameters, dict):
         print(f"returned {parameters!r}")

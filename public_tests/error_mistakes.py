@@ -1,6 +1,9 @@
 """Exceptions: what the learner's function raised, and the common mistake behind each message."""
+import difflib
 import re
 from types import SimpleNamespace
+
+import numpy as np
 
 from .mistakes import first_message
 from .observation import REPLACED
@@ -38,7 +41,7 @@ NUMPY_NAMES = {"numpy": "numpy is imported as np: write np.random.randn, np.zero
                "math": "math is not imported here: use np.sqrt, which numpy (np) already gives.",
                "sqrt": "sqrt lives in numpy: np.sqrt.", "zeros": "zeros lives in numpy: np.zeros.",
                "randn": "randn lives in numpy's random module: np.random.randn.",
-               "random": "use numpy's random module, np.random: np.random.seed(3), np.random.randn."}
+               "random": "Use numpy's random module, np.random: np.random.seed(3), np.random.randn."}
 
 
 def _undefined_name(f):
@@ -46,13 +49,23 @@ def _undefined_name(f):
         return None
     name = re.search(r"name '(\w+)' is not defined", f.message)
     return NUMPY_NAMES.get(name.group(1) if name else "", (
-        "inside a graded function use only its parameter layers_dims and names the function itself defines (such as L); a name "
+        "Inside a graded function use only its parameter layers_dims and names the function itself defines (such as L); a name "
         "from elsewhere in the notebook is not there when it is graded."))
 
 
 def _missing_key(f):
     key = f.message.strip("'\"")
     return key if f.type_name == "KeyError" and re.fullmatch(r"[Wb]\d+", key) else None
+
+
+def _numpy_typo(f):
+    """The numpy name closest to one numpy does not have ('zero': 'zeros'), or None."""
+    found = re.search(r"^module 'numpy(\.random)?' has no attribute '(\w+)'", f.message)
+    if f.type_name != "AttributeError" or not found:
+        return None
+    module, prefix = (np.random, "random.") if found.group(1) else (np, "")
+    close = difflib.get_close_matches(found.group(2), [n for n in dir(module) if not n.startswith("_")], n=1)
+    return prefix + close[0] if close else None
 
 
 LIST_AS_SIZE = r"^'list' object cannot be interpreted as an integer"
@@ -63,7 +76,7 @@ ERROR_MISTAKES = (
      "np.random.seed takes a whole number from 0 to 2**32 - 1, as an int: np.random.seed(3) (not 3.0, '3' or a negative "
      "number)."),
     (raised("TypeError", "object is not callable", r"np\.random\.\w+\("),
-     "a name in numpy's random module no longer holds numpy's function: an assignment such as np.random.seed = 3 replaced it for "
+     "A name in numpy's random module no longer holds numpy's function: an assignment such as np.random.seed = 3 replaced it for "
      "the whole notebook. Call it, np.random.seed(3), and restart the kernel to get numpy's function back."),
     (raised("TypeError", "^'tuple'.*cannot be interpreted as an integer"),
      "np.random.randn takes each size as its own argument: np.random.randn(layers_dims[l], layers_dims[l-1]), without the inner "
@@ -73,30 +86,34 @@ ERROR_MISTAKES = (
      "(np.zeros is the one that takes the shape as one tuple.)"),
     (raised("TypeError", "as a data type|data type.*not understood|not understood.*data type"), _zeros_shape_hint),
     (raised("TypeError", "^'float' object cannot be interpreted as an integer"),
-     "a size must be a whole number. The entries of layers_dims are ints; a / or np.sqrt inside a shape makes a float."),
+     "A size must be a whole number. The entries of layers_dims are ints; a / or np.sqrt inside a shape makes a float."),
     (raised("TypeError", LIST_AS_SIZE, r"randn\(layers_dims\)|zeros\(layers_dims\)"),
-     "pass two sizes, layers_dims[l] and layers_dims[l-1], not the whole list."),
-    (raised("TypeError", LIST_AS_SIZE), "a list was given where a size belongs: give each size as its own argument, "
+     "Pass two sizes, layers_dims[l] and layers_dims[l-1], not the whole list."),
+    (raised("TypeError", LIST_AS_SIZE), "A list was given where a size belongs: give each size as its own argument, "
      "np.random.randn(layers_dims[l], layers_dims[l-1]), not the whole layers_dims and not the two sizes inside brackets."),
     (raised("TypeError", "unexpected keyword argument.*randn|randn.*unexpected keyword argument"),
      "np.random.randn takes the sizes as plain arguments: np.random.randn(layers_dims[l], layers_dims[l-1])."),
-    (raised("TypeError", "can only concatenate str"), "build each key from a string and the layer number: 'W' + str(l)."),
+    (raised("TypeError", "can only concatenate str"), "Build each key from a string and the layer number: 'W' + str(l)."),
     (raised("TypeError", "unsupported operand.*'list'|'list'.*unsupported operand"),
      "layers_dims is a list: use one of its entries, e.g. layers_dims[l-1], not the whole list."),
     (raised("IndexError", "list index out of range"),
-     "an index into layers_dims went past its end. With L = len(layers_dims), l runs over range(1, L), and layer l uses "
+     "An index into layers_dims went past its end. With L = len(layers_dims), l runs over range(1, L), and layer l uses "
      "layers_dims[l] and layers_dims[l-1]."),
     (raised("ValueError", "negative dimensions"),
-     "a shape has a negative size: each size must be an entry of layers_dims, not a difference."),
+     "A shape has a negative size: each size must be an entry of layers_dims, not a difference."),
     (_undefined_name, lambda f, hint: hint),
     (lambda f: "==" in f.line and _missing_key(f), lambda f, key: (
-        f"this line compares with ==, which reads parameters[{key!r}] before anything stored it. Store with a single =: "
+        f"This line compares with ==, which reads parameters[{key!r}] before anything stored it. Store with a single =: "
         "parameters['W' + str(l)] = ...")),
     (_missing_key, lambda f, key: f"parameters has no {key!r} yet: a key exists only once a line such as parameters[{key!r}] = "
      "... has stored it."),
     (raised("AttributeError", "has no attribute '(randn|seed)'"),
-     "randn and seed live in numpy's random module: np.random.randn, np.random.seed."),
+     "NumPy's random module holds randn and seed: np.random.randn, np.random.seed."),
     (raised("AttributeError", "numpy\\.random' has no attribute 'zeros'"), "zeros lives in numpy itself: np.zeros."),
+    (_numpy_typo, lambda f, name: f"Did you mean np.{name}?"),
+    (raised("UnboundLocalError", "'np'"),
+     "An import of np inside the function (such as import numpy as np) makes np local to it, so the lines before that import "
+     "cannot use it. Delete that import: the notebook's first cell already imports numpy as np."),
     (raised("AttributeError", "^'dict' object has no attribute"),
      "parameters is a dict: store and read with brackets, parameters['W' + str(l)] = ..."),
 )
@@ -133,7 +150,7 @@ def error_problem(exercise, call, first):
     if raised.type_name == "NotImplementedError" and (own in TEMPLATE_MESSAGES
                                                       or own == placeholder(exercise.name).split('"')[1]):
         return (f"{exercise.name} is not implemented yet. Write your code between '# YOUR CODE STARTS HERE' and '# YOUR CODE "
-                "ENDS HERE', run that cell, then run this check again.")
+                "ENDS HERE', run that cell, then run the self-check below it.")
     if raised.type_name == "NotImplementedError":
         return (f"{exercise.name} raised NotImplementedError{when} with your message: {own!r}. When the function is ready, "
                 "remove that raise.")

@@ -5,6 +5,7 @@ from .error_mistakes import is_signature_error
 from .exercises import CONFIRM_CASES, EXERCISES, GRADER_CASES
 from .judging import judge
 from init_utils.inputs import article, count
+from . import limits
 from .observation import PRE_SEEDS, Call, Observation, Opaque, Raised, observe, portable, real_numpy
 
 __all__ = ["EXERCISES", "GRADER_CASES", "PRE_SEEDS", "Call", "Observation", "Opaque", "Raised", "first_failure", "judge",
@@ -58,8 +59,16 @@ def run_check(kind, target, grader_cases=False):
         _fail(exercise, None, [f"pass the function itself, e.g. {exercise.name}_test({exercise.name}); got "
                                f"{article(type(target).__name__)}."])
     cases = tuple(exercise.cases) + (tuple(GRADER_CASES) if grader_cases else ())
-    observation, problems = first_failure(exercise, cases, lambda d: observe(target, d, watch_numpy=True),
-                                          CONFIRM_CASES, real_numpy)
+    seconds, learner_file = limits.SECONDS, getattr(getattr(target, "__code__", None), "co_filename", None)
+    call = limits.limited(target, seconds)
+    try:
+        observation, problems = first_failure(exercise, cases, lambda d: observe(call, d, watch_numpy=True,
+                                                                                 learner_file=learner_file),
+                                              CONFIRM_CASES, real_numpy)
+    except limits.TooSlow as slow:
+        _fail(exercise, slow.args[0], [limits.too_slow(exercise.name, seconds)], slow.args[0] not in map(list, exercise.cases))
+    except KeyboardInterrupt:
+        raise limits.stopped(f"{exercise.name}_test", exercise.name) from None
     if not problems:
         print(passed(exercise, cases, grader_cases))
         return
@@ -79,4 +88,4 @@ def _fail(exercise, layers_dims, problems, grader_case=False):
     """Print the report and turn the cell red with the first problem."""
     __tracebackhide__ = True
     print(report(exercise, layers_dims, problems, grader_case))
-    raise AssertionError(f"{exercise.name}: {problems[0]}")
+    raise limits.shown_plainly(AssertionError(f"{exercise.name}: {problems[0]}"))

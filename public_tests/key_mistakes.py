@@ -13,6 +13,11 @@ def show_key(key):
     return repr(key) if not isinstance(key, Opaque) else f"<{key.type_name}>"
 
 
+def shown_keys(keys):
+    """List keys as the notebook would print the list: ['W1', 'W2']."""
+    return f"[{', '.join(sorted(map(show_key, keys)))}]"
+
+
 def _numbered(f):
     """The layer numbers of the string keys that are a letter and a number."""
     return sorted({int(k[1:]) for k in f.keys if isinstance(k, str) and k[1:].isdigit()})
@@ -45,7 +50,7 @@ KEY_MISTAKES = (
      lambda f, pair: f"keys are case-sensitive: use {pair[1]!r}, not {pair[0]!r} (capital W for weights, lower-case "
      "b for biases: 'W' + str(l) and 'b' + str(l))."),
     (lambda f: any(k in ("Wl", "bl", "W_l", "b_l", "Wi", "bi") for k in f.strings),
-     lambda f, _: f"a key holds the letter of the loop variable instead of its value (found {sorted(map(repr, f.strings))}): "
+     lambda f, _: f"a key holds the letter of the loop variable instead of its value (found {shown_keys(f.strings)}): "
      "write 'W' + str(l), which gives 'W1', 'W2', ..."),
     (_near, lambda f, pair: f"found the key {pair[0]!r} where {pair[1]!r} belongs: a key is the letter and the layer number "
      "only, with no spaces, brackets or other marks: 'W' + str(l) gives 'W1'."),
@@ -55,7 +60,7 @@ KEY_MISTAKES = (
     (lambda f: not f.extra and sorted(f.missing) == ["W1", "b1"] and f.L > 1,
      "layer 1 is missing: there is no 'W1' or 'b1'. The loop must start at 1: for l in range(1, L), with L = len(layers_dims)."),
     (lambda f: any(not isinstance(k, str) for k in f.extra),
-     lambda f, _: f"keys must be strings like 'W1' and 'b1'; found {sorted(map(show_key, f.extra))}. "
+     lambda f, _: f"keys must be strings like 'W1' and 'b1'; found {shown_keys(f.extra)}. "
      "Write parameters['W' + str(l)] = ..."),
     (lambda f: _numbered(f) == [1] and f.L == 2 and not f.extra,
      "the last layer is missing: there is no 'W2' or 'b2'. With L = len(layers_dims), loop over range(1, L) so that l reaches L "
@@ -78,9 +83,9 @@ KEY_MISTAKES = (
     (lambda f: f.extra and not f.missing and all(k in (f"W{f.L + 1}", f"b{f.L + 1}") for k in f.extra),
      lambda f, _: f"one layer too many: found {f.extra}. layers_dims {list(f.layers_dims)} has {f.L} weight layers: build them "
      "from layers_dims, for l in range(1, len(layers_dims)), never from a fixed count."),
-    (lambda f: True, lambda f, _: f"the keys must be exactly {f.expected}; got {sorted(map(show_key, f.keys))}."
+    (lambda f: True, lambda f, _: f"the keys must be exactly {f.expected}; got {shown_keys(f.keys)}."
      + (f" Missing: {f.missing}." if f.missing else "")
-     + (f" Not expected: {sorted(map(show_key, f.extra))}." if f.extra else "")),
+     + (f" Not expected: {shown_keys(f.extra)}." if f.extra else "")),
 )
 
 

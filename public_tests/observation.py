@@ -57,8 +57,38 @@ class Call:
     pre_seed: int
     result: object
     error: Raised = None
-    argument_after: list = None
+    argument_after: list = None  # plain_argument of layers_dims after the call
     exception: BaseException = None  # the live exception, in-process only; judge never reads it
+
+
+class Shown(str):
+    """Stands in for an item of layers_dims that is not a plain number: the item's repr, shown as it is."""
+
+    def __repr__(self):
+        return str.__str__(self)
+
+
+def plain_number(value):
+    """Return an int, float or numpy number (bool too) as the plain int or float it equals (below 2**53), else None."""
+    if isinstance(value, (float, np.floating)):
+        return float.__float__(value) if isinstance(value, float) else float(value)  # a subclass's methods never run
+    if isinstance(value, (int, np.integer, np.bool_)):
+        number = int.__index__(value) if isinstance(value, int) else int(value)
+        return number if abs(number) < 2 ** 53 else None
+    return None
+
+
+def shown(item):
+    """Return the start of an item's repr, or its type's name when repr fails."""
+    try:
+        return repr(item)[:100]
+    except Exception:
+        return f"<{type(item).__name__}>"
+
+
+def plain_argument(argument):
+    """Return layers_dims as the call left it, as the grader receives it: plain numbers, anything else as Shown."""
+    return [Shown(shown(item)) if (number := plain_number(item)) is None else number for item in argument]
 
 
 @dataclass(frozen=True)
@@ -128,16 +158,16 @@ def _one_call(target, argument, seed, keep, watch_numpy, learner_file):
             result, error = None, caught
     broken = before or replaced()
     if broken:
-        return Call(seed, None, Raised(REPLACED, ", ".join(broken), None if before else "during"), list(argument))
+        return Call(seed, None, Raised(REPLACED, ", ".join(broken), None if before else "during"), plain_argument(argument))
     if error is not None:
         try:
             message = str(error)[:MAX_MESSAGE]
         except Exception:
             message = "(unprintable)"
         return Call(seed, None, Raised(type(error).__name__, message, learner_line(error, learner_file)),
-                    list(argument), error)
+                    plain_argument(argument), error)
     with real_numpy() if watch_numpy else nullcontext():
-        return Call(seed, keep(result), None, list(argument))
+        return Call(seed, keep(result), None, plain_argument(argument))
 
 
 def observe(target, layers_dims, seeds=PRE_SEEDS, keep=copy_result, watch_numpy=False, learner_file=None):

@@ -79,7 +79,7 @@ def bias_problems(exercise, parameters, layers_dims):
         if not np.any(value != 0):
             continue
         example = value.flat[np.flatnonzero(value)[0]]
-        head = f"b{l} must be all zeros but has non-zero entries (e.g. {example!r})." + leftover_hint(value)
+        head = f"b{l} must be all zeros but has non-zero entries (e.g. {float(example)!r})." + leftover_hint(value)
         if exercise.kind == "zeros":
             return [head + " In this exercise every parameter starts at 0, biases included: np.zeros((layers_dims[l], 1))."]
         return [head + " Only the weights need to be random; they already make the units differ, so biases start at "
@@ -89,6 +89,6 @@ def bias_problems(exercise, parameters, layers_dims):
 
 def nonzero_weights(weights, layers_dims):
     """For the zeros exercise: a message about the first W<l> with non-zero entries."""
-    return [f"W{l} has non-zero entries (e.g. {W.flat[np.flatnonzero(W)[0]]!r}); every weight must start at exactly 0: "
+    return [f"W{l} has non-zero entries (e.g. {float(W.flat[np.flatnonzero(W)[0]])!r}); every weight must start at exactly 0: "
             "np.zeros((layers_dims[l], layers_dims[l-1]))." + leftover_hint(W)
             for (l, _, _), W in zip(shapes(layers_dims), weights) if np.any(W)][:1]

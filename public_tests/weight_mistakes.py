@@ -44,10 +44,14 @@ def _wrong_factor(f):
 
 
 def _rounded(f):
-    """Is the first W<l> that differs from the reference the reference rounded (to decimals, float32 or float16)?"""
+    """Is the first W<l> that differs from the reference the reference rounded (decimals, float32, float16) or nudged?"""
     for (l, _, _), a, e in zip(shapes(f.layers_dims), f.actual, expected_weights(f.kind, f.layers_dims)):
         if np.allclose(a, e, **TOLERANCE):
             continue
+        shift = (a - e).ravel()
+        if shift.size > 1 and np.ptp(shift) <= 1e-3 * abs(shift[0]) <= 1e-6 * np.max(np.abs(e)):
+            return (f"W{l} differs from the right draw by the same tiny constant, {float(shift[0]):.3g}, in every entry: "
+                    "something adds a number to the weights. Remove it: W<l> is the draw times the scale, with nothing added.")
         for decimals in range(1, 13):
             if np.allclose(a, np.round(e, decimals), rtol=1e-12, atol=1e-15):
                 return (f"W{l} is the right draw rounded to {decimals} decimals. Do not round: the printout rounds for display "
@@ -97,7 +101,7 @@ def stream_problem(f):
 def _seeded_otherwise(f):
     """Name the seed (0 to 1000) the weights were drawn after, when it is not 3."""
     seed = other_seed(f.kind, f.actual, f.layers_dims)
-    return None if seed is None else (f"the weights look like a draw that seeds with np.random.seed({seed}): the exercise uses "
+    return None if seed is None else (f"the weights match code that seeds with np.random.seed({seed}): the exercise uses "
                                       "np.random.seed(3).")
 
 
@@ -143,6 +147,9 @@ def _first_wrong_layer(f):
         if not np.any(a):
             return (f"W{l} is all zeros. The weights are random: np.random.randn(layers_dims[l], layers_dims[l-1]) times the "
                     "scale.")
+        if a.size > 1 and np.all(a == a.flat[0]):
+            return (f"W{l} holds the same number, {float(a.flat[0]):g}, in every entry. The weights are random: "
+                    "np.random.randn(layers_dims[l], layers_dims[l-1]) times the scale.")
         shifted = affine_problem(l, a, f.layers_dims)
         if shifted:
             return shifted
@@ -151,9 +158,9 @@ def _first_wrong_layer(f):
             return (f"W{l} has the right sizes, but {flipped} of its {a.size} signs differ from the reference: keep randn's "
                     "signs (no np.abs, no squaring); negative weights are part of the draw.")
         i, j = np.unravel_index(np.argmax(np.abs(a - b * right)), a.shape)
-        return (f"W{l} does not match the reference draw: at [{i}, {j}] expected {b[i, j] * right!r}, got {a[i, j]!r}. Seed once "
-                "with np.random.seed(3) before the loop and draw each layer in order with np.random.randn(layers_dims[l], "
-                "layers_dims[l-1]).")
+        return (f"W{l} does not match the reference draw: at [{i}, {j}] expected {float(b[i, j] * right)!r}, got "
+                f"{float(a[i, j])!r}. Seed once with np.random.seed(3) before the loop and draw each layer in order with "
+                "np.random.randn(layers_dims[l], layers_dims[l-1]).")
     return None
 
 
@@ -161,7 +168,7 @@ WEIGHT_MISTAKES = (
     (_wrong_factor, None),
     (_rounded, None),
     *((lambda f, options=options: same_weights(f.actual, seeded_draw(f.layers_dims, f.kind, **options)),
-       f"the weights look like a draw that {message}.")
+       f"the weights match code that {message}.")
       for options, message in MISTAKEN_DRAWS),
     (stream_problem, None),
     (lambda f: not any(np.any(W) for W in f.actual),

@@ -37,6 +37,11 @@ ERROR_MISTAKES = [
     ("zeros", loop(ZW).replace('parameters["W" + str(l)] = ', "parameters.W = "), "parameters is a dict"),
     ("random", loop("numpy.random.randn(layers_dims[l], layers_dims[l-1]) * 10"), "numpy is imported as np"),
     ("he", he_scaled("math.sqrt(2 / layers_dims[l-1])"), "math is not imported here"),
+    ("zeros", loop("np.zero((layers_dims[l], layers_dims[l-1]))"), "has no attribute 'zero' (at: "),
+    ("zeros", loop("np.zero((layers_dims[l], layers_dims[l-1]))"), "Did you mean np.zeros?"),
+    ("he", loop("np.random.radn(layers_dims[l], layers_dims[l-1])"), "Did you mean np.random.randn?"),
+    ("he", loop(HW, before="import numpy as np"), "An import of np inside the function (such as import numpy as np) "
+     "makes np local to it"),
     ("random", loop(RW, seed='np.random.seed("3")'), "np.random.seed takes a whole number"),
 ]
 
@@ -51,7 +56,8 @@ RAISING = [
      "each size as its own argument"),
     ("he", lambda d: layers(d, lambda n, p: np.random.randn(n / 1, p) * np.sqrt(2 / p)), TypeError, "whole number"),
     ("he", lambda d: layers(d, lambda n, p: np.random.randn(d, p)), TypeError, "not the whole list"),
-    ("zeros", lambda d: {"W" + l: 0 for l in range(1, len(d))}, TypeError, "'W' + str(l)"),
+    ("zeros", lambda d: {"W" + l: 0 for l in range(1, len(d))}, TypeError,
+     "). Build each key from a string"),  # capital B; words on their own line: the report quotes the line above
     ("he", lambda d: layers(d, lambda n, p: np.random.randn(n, p) * np.sqrt(2 / d)), TypeError, "not the whole list"),
     ("zeros", lambda d: {f"W{l}": np.zeros((d[l], d[l + 1])) for l in range(1, len(d))}, IndexError,
      "went past its end"),
@@ -91,6 +97,16 @@ def test_unwritten_function_says_not_implemented(capsys):
     with pytest.raises(AssertionError):
         initialize_parameters_he_test(initialize_parameters_he)
     assert "not implemented yet" in capsys.readouterr().out
+
+
+def test_an_unwritten_function_gets_advice_that_also_fits_the_graders_report(capsys):
+    def initialize_parameters_he(layers_dims):
+        raise NotImplementedError("initialize_parameters_he: replace this line with your code")
+
+    with pytest.raises(AssertionError):
+        initialize_parameters_he_test(initialize_parameters_he)
+    out = capsys.readouterr().out
+    assert "'# YOUR CODE ENDS HERE', run that cell, then run the self-check below it." in out and "this check" not in out
 
 
 def test_learners_own_exception_propagates_with_its_traceback(capsys):

@@ -1,4 +1,6 @@
 """Judging one observation: returned values, changed arguments, seeding across calls."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -56,3 +58,15 @@ def test_unseeded_function_fails_even_when_the_notebook_seeded_just_before(capsy
     with pytest.raises(AssertionError):
         initialize_parameters_he_test(initialize_parameters_he)
     assert "seed is missing" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("factor", [1e300, 1e308, -1e-320])
+def test_weights_near_the_float_limits_are_judged_without_numpy_warnings(factor):
+    from public_tests.initializer_checks import EXERCISES, judge, observe
+
+    with np.errstate(all="ignore"):
+        returned = {k: v * factor if k[0] == "W" else v for k, v in REFERENCE["he"]([2, 4, 1]).items()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning from the tables would be printed into the learner's output
+        problems = judge(EXERCISES["he"], observe(lambda d: returned, [2, 4, 1]))
+    assert problems and "W1" in problems[0]

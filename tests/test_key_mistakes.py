@@ -32,6 +32,10 @@ KEY_MISTAKES = [
     ("he", loop(HW, key_w='"W" + str(l) + " "'), "found the key 'W1 ' where 'W1' belongs"),  # 72
     ("he", loop(HW, key_w='"W[" + str(l) + "]"', key_b='"b[" + str(l) + "]"'), "no spaces, brackets"),  # 80
     ("he", loop(HW, rng="range(1, L - 1)"), "so that l reaches L - 1"),
+    # each key quoted once, as Python prints a list of them
+    ("zeros", lambda d: {f"W{l}": np.zeros((d[l], d[l - 1])) for l in range(1, len(d))},
+     "got ['W1', 'W2']. Missing: ['b1', 'b2']."),
+    ("he", renamed("he", lambda k: k[0] + "l"), "(found ['Wl', 'bl'])"),
 ]
 
 

@@ -1,25 +1,30 @@
 """The wire between child and parent: what the child encodes, and the parent's strict reading of it."""
 import json
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
 
 from instructor_tools.grading import child
-from instructor_tools.grading.protocol import (CHILD_LIMITS, OpaqueItem, ProtocolError, decode_observation,
+from instructor_tools.grading.protocol import (CHILD_LIMITS, ProtocolError, decode_observation,
                                                decode_result, parse_reply)
-from public_tests.observation import Call, Observation, Opaque, portable
+from public_tests import observation as loaded
+from public_tests.initializer_checks import EXERCISES, judge, observe
+from public_tests.observation import Call, Observation, Opaque, Shown, plain_argument, portable
+from reference import REFERENCE
 
 SEEDS = [101, 7919]
 
 
 def wire(value):
     """Encode as the child does, through real JSON."""
-    return json.loads(json.dumps(child.encode_result(value, np, [10 ** 9], CHILD_LIMITS)))
+    return json.loads(json.dumps(child.encode_result(value, loaded, [10 ** 9], CHILD_LIMITS)))
 
 
 def record(result, error=None, argument=(2, 1)):
     return {"pre_seed": 101, "result": wire(result) if error is None else {"none": True}, "error": error,
-            "argument_after": child.encode_argument(list(argument), np)}
+            "argument_after": child.encode_argument(plain_argument(argument))}
 
 
 def test_results_come_back_as_initializer_checks_portable_makes_them():
@@ -100,15 +105,15 @@ def test_a_good_reply_becomes_an_observation():
                        dict(record(None, {"type_name": "ValueError", "message": "no", "line": "raise"}), pre_seed=7919)]}
     observation = decode_observation(json.loads(json.dumps(reply)), [2, 1], SEEDS)
     first, second = observation.calls
-    assert observation.layers_dims == (2, 1) and first.argument_after == [2, 1, OpaqueItem("'x'")]
+    assert observation.layers_dims == (2, 1) and first.argument_after == [2, 1, Shown("'x'")]
     assert np.array_equal(first.result["W1"], np.ones((1, 2))) and second.error.type_name == "ValueError"
 
 
 def test_the_child_refuses_to_send_more_than_the_limit():
     with pytest.raises(child.TooLarge):
-        child.encode_result({f"W{i}": np.zeros((100, 100)) for i in range(200)}, np, [8 * 1024 ** 2], CHILD_LIMITS)
+        child.encode_result({f"W{i}": np.zeros((100, 100)) for i in range(200)}, loaded, [8 * 1024 ** 2], CHILD_LIMITS)
     with pytest.raises(child.TooLarge):
-        child.encode_result({f"k{i}": None for i in range(300)}, np, [10 ** 9], CHILD_LIMITS)
+        child.encode_result({f"k{i}": None for i in range(300)}, loaded, [10 ** 9], CHILD_LIMITS)
 
 
 def test_str_and_integer_subclass_keys_are_sent_as_the_self_check_reads_them():
@@ -136,3 +141,22 @@ def test_every_right_answer_fits_the_data_format():
 
     cases = [c for e in EXERCISES.values() for c in e.cases] + list(GRADER_CASES)
     assert max(a * b for case in cases for a, b in zip(case[1:], case[:-1])) <= MAX_DATA_ELEMENTS
+
+
+def graded_verdict(exercise, learner, layers_dims):
+    """Judge ``learner`` on ``layers_dims`` as the grader does: observed by the child, sent as JSON, decoded, judged."""
+    reply = child.observe_reply(learner, layers_dims, SEEDS, loaded, CHILD_LIMITS)
+    return judge(exercise, decode_observation(json.loads(json.dumps(reply)), layers_dims, SEEDS))
+
+
+@pytest.mark.parametrize("item", [np.array, Fraction, Decimal, np.int64], ids=["0-d array", "Fraction", "Decimal", "np.int64"])
+def test_a_number_of_another_type_written_into_layers_dims_gets_one_verdict_from_the_self_check_and_the_grader(item):
+    def initialize_parameters_he(layers_dims):
+        for l in range(1, len(layers_dims)):
+            layers_dims[l] = item(layers_dims[l])
+        return REFERENCE["he"]([int(n) for n in layers_dims])
+
+    exercise = EXERCISES["he"]
+    ours = judge(exercise, observe(initialize_parameters_he, [2, 4, 1], SEEDS))
+    assert ours == graded_verdict(exercise, initialize_parameters_he, [2, 4, 1])
+    assert ours == [] if item is np.int64 else "changed the layers_dims list it was given (now [2, " in ours[0]

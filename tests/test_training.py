@@ -134,7 +134,7 @@ def test_zero_iterations_gives_one_snapshot_and_no_costs(data):
 
 BAD = [
     (dict(parameters=None), "parameters must be a non-empty dict"),
-    (dict(parameters={"W1": np.zeros((1, 2))}), "exactly the keys"),
+    (dict(parameters={"W1": np.zeros((1, 2))}), "b1 is missing: every layer needs a bias"),
     (dict(parameters={"W1": np.zeros((1, 3)), "b1": np.zeros((1, 1))}), "must have 2 columns"),
     (dict(parameters={"W1": np.zeros((1, 2)), "b1": np.zeros(1)}), "b1 has shape (1,)"),
     (dict(parameters={"W1": np.zeros((2, 2)), "b1": np.zeros((2, 1))}), "must have 1 row"),

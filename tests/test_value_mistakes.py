@@ -35,6 +35,10 @@ VALUE_MISTAKES = [
     ("zeros", lambda d: layers(d, lambda n, p: np.zeros((n, p)), lambda n, p: np.random.randn(n, 1)), "biases included"),
     ("he", biases_from_stream("he", 1.0), "Only the weights need to be random"),
     ("zeros", lambda d: REFERENCE["he"](d), "non-zero entries"),
+    # plain numbers, not numpy 2's np.float64(1.0)
+    ("zeros", lambda d: layers(d, lambda n, p: np.ones((n, p))), "W1 has non-zero entries (e.g. 1.0); every weight"),
+    ("random", lambda d: layers(d, lambda n, p: np.random.randn(n, p) * 10, lambda n, p: np.ones((n, 1))),
+     "b1 must be all zeros but has non-zero entries (e.g. 1.0). Only the weights"),
     # learners written as notebook cells
     ("random", loop("np.random.randn(layers_dims[l], layers_dims[l-1]).astype(int) * 10"), ".astype(int)"),  # 42
     ("random", loop("(" + RW + ").astype(int)"), "the weights were cut to whole numbers"),  # 43

@@ -46,6 +46,13 @@ WEIGHT_MISTAKES = [
     ("he", lambda d: layers(d, lambda n, p: np.random.rand(n, p) * 2 - 1), "rand(...) - 1"),
     ("random", scaled("random", lambda w, n, p: np.abs(w) * 10), "signs differ"),
     ("he", scaled("he", lambda w, n, p: np.clip(w, -1, 1) * np.sqrt(2 / p)), "does not match the reference draw"),
+    ("he", scaled("he", lambda w, n, p: np.clip(w, -1, 1) * np.sqrt(2 / p)), "expected -1.86349"),  # a plain number
+    ("he", scaled("he", lambda w, n, p: np.full((n, p), 0.5)), "W1 holds the same number, 0.5, in every entry"),
+    ("random", scaled("random", lambda w, n, p: np.full((n, p), 0.5)), "W1 holds the same number, 0.5, in every entry"),
+    ("he", scaled("he", lambda w, n, p: w * np.sqrt(2 / p) + 1e-10), "differs from the right draw by the same tiny constant, "
+     "1e-10, in every entry"),
+    ("random", lambda d: layers(d, lambda n, p: np.random.rand(n, p) * 10), "the weights match code that draws with "
+     "np.random.rand"),
     ("he", lambda d: layers(d, lambda n, p: np.random.randn(n, p) * np.sqrt(2 / p),
                             lambda n, p: np.random.randn(n, 1) * 0.01), "exactly as many as b1 has entries"),
     ("random", lambda d: layers(d, lambda n, p: (np.random.randn(n, p), np.random.randn(n, p) * 10)[1]),

@@ -83,46 +83,31 @@ def encode_value(value, np, budget, limits):
     return {"array": {"dtype": (dtype.str if numeric else str(dtype))[:40], "shape": shape[:limits["max_ndim"]]}}
 
 
-def plain_number(value, np):
-    """Return an int, float or numpy number (bool too) as the plain int or float it equals (below 2**53), else None."""
-    if isinstance(value, (float, np.floating)):
-        return float.__float__(value) if isinstance(value, float) else float(value)  # a subclass's methods never run
-    if isinstance(value, (int, np.integer, np.bool_)):
-        number = int.__index__(value) if isinstance(value, int) else int(value)
-        return number if abs(number) < 2 ** 53 else None
-    return None
-
-
-def encode_key(key, np):
+def encode_key(key, observation):
     """Send a key as observation.portable leaves it: str subclasses as str, integers as int."""
     if isinstance(key, str):
         return {"str": str.__str__(key)[:200]}
-    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
-        number = plain_number(key, np)
+    if isinstance(key, (int, observation.np.integer)) and not isinstance(key, bool):
+        number = observation.plain_number(key)
         if number is not None:
             return {"int": number}
-    return opaque(key, np)
+    return opaque(key, observation.np)
 
 
-def encode_result(result, np, budget, limits):
+def encode_result(result, observation, budget, limits):
+    """Send what the function returned (``observation``: public_tests/observation.py, as loaded here)."""
+    np = observation.np
     if isinstance(result, dict):
         items = list(dict.items(result))  # dict's own items(): no subclass method runs, no key is looked up
         if len(items) > limits["max_keys"]:
             raise TooLarge()
-        return {"dict": [[encode_key(k, np), encode_value(v, np, budget, limits)] for k, v in items]}
+        return {"dict": [[encode_key(k, observation), encode_value(v, np, budget, limits)] for k, v in items]}
     return {"none": True} if result is None else opaque(result, np)
 
 
-def shown(item):
-    try:
-        return repr(item)[:100]
-    except Exception:
-        return f"<{type(item).__name__}>"
-
-
-def encode_argument(argument, np):
-    """Send layers_dims as the call left it: a number as the plain number it equals, as the self-check compares it."""
-    out = [{"other": shown(item)} if (number := plain_number(item, np)) is None else number for item in argument[:100]]
+def encode_argument(argument):
+    """Send layers_dims as observation.plain_argument left it: plain numbers, and the repr of anything else."""
+    out = [{"other": str.__str__(item)} if isinstance(item, str) else item for item in argument[:100]]
     return out + ([{"other": "..."}] if len(argument) > 100 else [])
 
 
@@ -170,11 +155,9 @@ class Cell:
         sys.meta_path.insert(0, Blocked(request["blocked"]))
         stub_self_checks(request["stub_names"])
         self.limits, self.name, self.cell = request["limits"], None, "?"
-        import numpy
-
-        # loaded before any learner code runs: it keeps numpy's own seed, get_state and set_state
+        # loaded (with numpy) before any learner code runs: it keeps numpy's own seed, get_state and set_state
         spec = importlib.util.spec_from_file_location("observation", request["observation"])
-        self.np, self.observation = numpy, importlib.util.module_from_spec(spec)
+        self.observation = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(self.observation)
         self.shell = _shell(self)
         self.run(request["import_source"])
@@ -193,18 +176,23 @@ class Cell:
             "error": f"the cell does not define {self.name}"}
 
     def observe(self, request):
-        np, limits, budget = self.np, self.limits, [self.limits["max_reply_bytes"] // 2]
         try:
-            seen = self.observation.observe(self.shell.user_ns.get(self.name), request["layers_dims"], request["seeds"],
-                                            keep=lambda result: encode_result(result, np, budget, limits),
-                                            learner_file=f"<cell {self.cell}>")
+            return observe_reply(self.shell.user_ns.get(self.name), request["layers_dims"], request["seeds"],
+                                 self.observation, self.limits, f"<cell {self.cell}>")
         except TooLarge:
-            return {"error": f"{self.name} returned more data than the grader reads (at most {limits['max_keys']} keys "
-                             f"and about {limits['max_reply_bytes'] // 2048} KB of arrays)"}
-        return {"calls": [{"pre_seed": call.pre_seed, "result": {"none": True} if call.error else call.result,
-                           "error": encode_raised(call.error, self.observation.MAX_MESSAGE),
-                           "argument_after": encode_argument(call.argument_after, np)}
-                          for call in seen.calls]}
+            return {"error": f"{self.name} returned more data than the grader reads (at most {self.limits['max_keys']} keys "
+                             f"and about {self.limits['max_reply_bytes'] // 2048} KB of arrays)"}
+
+
+def observe_reply(function, layers_dims, seeds, observation, limits, learner_file=None):
+    """Observe ``function`` with ``observation`` (public_tests/observation.py, as loaded here); return the reply."""
+    budget = [limits["max_reply_bytes"] // 2]
+    seen = observation.observe(function, layers_dims, seeds, learner_file=learner_file,
+                               keep=lambda result: encode_result(result, observation, budget, limits))
+    return {"calls": [{"pre_seed": call.pre_seed, "result": {"none": True} if call.error else call.result,
+                       "error": encode_raised(call.error, observation.MAX_MESSAGE),
+                       "argument_after": encode_argument(call.argument_after)}
+                      for call in seen.calls]}
 
 
 def _shell(session):

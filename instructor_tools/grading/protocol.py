@@ -1,14 +1,13 @@
 """Read what the child sends back (format: child.py), trusting nothing; anything unexpected raises ProtocolError."""
 import base64
 import binascii
-import dataclasses
 import json
 import math
 import re
 
 import numpy as np
 
-from public_tests.observation import MAX_MESSAGE, Call, Observation, Opaque, Raised
+from public_tests.observation import MAX_MESSAGE, Call, Observation, Opaque, Raised, Shown
 from .limits import MAX_ARRAY_ELEMENTS, MAX_DATA_ELEMENTS, MAX_KEYS, MAX_NDIM, MAX_REPLY_BYTES
 
 # What the child is told in its "start" request: it encodes within these, the parent checks them.
@@ -21,16 +20,6 @@ OTHER_DTYPE = re.compile(r"^[A-Za-z0-9<>|=]{1,20}$")
 
 class ProtocolError(Exception):
     """A reply from the child is not in the expected format."""
-
-
-@dataclasses.dataclass(frozen=True, repr=False)
-class OpaqueItem:
-    """Stands in for an item of layers_dims that is not a number after the call; shows the child's repr."""
-
-    text: str
-
-    def __repr__(self):
-        return self.text
 
 
 def _text(value, limit=300):
@@ -178,7 +167,7 @@ def decode_argument(message):
         if isinstance(item, (int, float)):
             out.append(item)
         elif isinstance(item, dict) and set(item) == {"other"}:
-            out.append(OpaqueItem(_text(item["other"], 200)))
+            out.append(Shown(_text(item["other"], 200)))
         else:
             raise ProtocolError("a malformed argument item")
     return out
