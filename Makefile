@@ -1,6 +1,7 @@
 # make lab   set up .venv with the lesson's dependencies only (first time only) and open the notebooks in JupyterLab
 # make test  set up .venv for tests (first time only), lint, and run every test, notebooks and browser included
 # make setup only set up .venv for tests (install with the test and cluster extras, compile the training engine)
+# PYTHON=python3.11 (any of these) names the Python 3.11 or newer that creates .venv; the default is python3
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -10,15 +11,25 @@ TEST_STAMP := $(VENV)/.installed-test
 WORKERS ?= 2
 XDIST = -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 
-.PHONY: setup lab test test-matrix execute release bench clean
+.PHONY: setup lab test test-matrix execute release bench clean python-version
 
 # The lesson: runtime dependencies only.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml | python-version
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
 	$(PY) -c "from init_utils.engine import warm; warm()"   # compile the training engine once, into numba's cache
 	touch $(STAMP)
+
+# The project needs Python 3.11 or newer (pyproject.toml): check the interpreter before pip fails inside the venv.
+# An existing venv is checked instead of $(PYTHON), so a venv an older Python made is named, not reused.
+FIX = make $(or $(MAKECMDGOALS),lab) PYTHON=python3.11
+CHECK = import sys; v = sys.version_info; sys.exit(None if v >= (3, 11) else \
+  "%s Python %d.%d: the lab needs Python 3.11 or newer. %s" % (sys.argv[1], v[0], v[1], sys.argv[2]))
+python-version:
+	@if test -x $(PY); then $(PY) -c '$(CHECK)' "$(VENV) was made by" "Remove it (rm -rf $(VENV), or make clean), then $(FIX)"; \
+	elif command -v $(PYTHON) >/dev/null; then $(PYTHON) -c '$(CHECK)' "$(PYTHON) is" "Choose another: $(FIX)"; \
+	else echo "$(PYTHON) not found: the lab needs Python 3.11 or newer. Name it: $(FIX)" >&2; exit 1; fi
 
 # Tests and batch grading on Dask: the extras on top.
 $(TEST_STAMP): $(STAMP)
@@ -38,9 +49,14 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 setup: $(TEST_STAMP)
 
 # hide_globs keeps the solved notebook (source/) and the nbval settings out of the learner's file browser.
+# The lab's Terminal starts in this folder (the server's working directory), so the README's commands work there as
+# written. The venv's bin/ goes first on PATH, as activating the venv would put it, for `python`, `pip` and
+# `initlab-grade` in that Terminal (unless the shell's own startup files put another first). Naming the shell keeps it
+# from being a login shell, which JupyterLab starts when make lab's output is not a terminal: /etc/profile resets PATH.
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/ \
-	  --ContentsManager.hide_globs="['__pycache__', '*.pyc', '*.pyo', '.DS_Store', '*~', 'source', 'nbval_sanitize.cfg']"
+	PATH="$(abspath $(VENV))/bin:$$PATH" VIRTUAL_ENV="$(abspath $(VENV))" $(VENV)/bin/jupyter lab $(ALLOW_ROOT) notebooks/ \
+	  --ContentsManager.hide_globs="['__pycache__', '*.pyc', '*.pyo', '.DS_Store', '*~', 'source', 'nbval_sanitize.cfg']" \
+	  --ServerApp.terminado_settings="{'shell_command': ['$${SHELL:-/bin/sh}']}"
 
 # nbval runs the solved notebook in a fresh kernel (the one execution of it in a test run) and compares every
 # output with the stored one, through the sanitizers of notebooks/nbval_sanitize.cfg.

@@ -3,6 +3,8 @@ stays in step with it (the workflow cannot run here)."""
 import pathlib
 import re
 import subprocess
+import sys
+import tomllib
 
 import yaml
 
@@ -93,3 +95,78 @@ def test_ci_script_installs_the_browser_and_bubblewrap_then_stops_at_the_first_f
     assert "install -y -qq chromium" in script and "install -y -qq bubblewrap" in script
     lines = [line.strip() for line in script.splitlines()]
     assert lines.index("make test") < lines.index("make test-matrix")
+
+
+# A python3 that says it is 3.10: it runs `-c CODE ARGS...` as Python would, with sys.version_info set to 3.10.
+OLD_PYTHON = f"""#!{sys.executable}
+import sys
+sys.version_info = (3, 10, 13, "final", 0)
+if sys.argv[1] != "-c":
+    sys.exit("the fake old python runs only -c, not " + " ".join(sys.argv[1:]))
+code, sys.argv = sys.argv[2], ["-c", *sys.argv[3:]]
+exec(code)
+"""
+
+
+def fake_old_python(path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(OLD_PYTHON)
+    path.chmod(0o755)
+    return path
+
+
+def make(*arguments):
+    """Run make in the project with ``arguments``; return (exit status, stdout + stderr)."""
+    result = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), *arguments], capture_output=True,
+                            text=True, timeout=60)
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_make_lab_with_an_old_python_says_how_to_choose_another_before_making_a_venv(tmp_path):
+    python = fake_old_python(tmp_path / "python3")
+    status, output = make("lab", f"PYTHON={python}", f"VENV={tmp_path / 'venv'}")
+    assert status != 0 and not (tmp_path / "venv").exists()
+    assert (f"{python} is Python 3.10: the lab needs Python 3.11 or newer. Choose another: make lab PYTHON=python3.11"
+            in output)
+
+
+def test_make_lab_names_a_venv_an_old_python_made_instead_of_reusing_it(tmp_path):
+    venv = tmp_path / "venv"
+    fake_old_python(venv / "bin" / "python")
+    status, output = make("lab", f"PYTHON={sys.executable}", f"VENV={venv}")
+    assert status != 0 and not (venv / ".installed").exists()
+    assert (f"{venv} was made by Python 3.10: the lab needs Python 3.11 or newer. Remove it (rm -rf {venv}, or make "
+            "clean), then make lab PYTHON=python3.11") in output
+
+
+def test_make_names_a_python_it_cannot_find(tmp_path):
+    status, output = make("lab", f"PYTHON={tmp_path / 'python9'}", f"VENV={tmp_path / 'venv'}")
+    assert status != 0 and f"{tmp_path / 'python9'} not found: the lab needs Python 3.11 or newer." in output
+
+
+def test_the_python_running_the_tests_passes_the_version_check(tmp_path):
+    assert make("python-version", f"PYTHON={sys.executable}", f"VENV={tmp_path / 'venv'}") == (0, "")
+
+
+def test_make_lab_puts_the_venv_first_on_path_and_gives_the_terminal_a_plain_shell(tmp_path):
+    # As an activated venv would: `python` in the lab's Terminal is the venv's. A login shell would reset PATH.
+    commands = make_commands("lab", tmp_path)
+    start = next(i for i, c in enumerate(commands) if "jupyter lab" in c)
+    lab = " ".join(commands[start:start + 3])
+    venv = tmp_path / "venv"
+    assert lab.startswith(f'PATH="{venv}/bin:$PATH" VIRTUAL_ENV="{venv}" {venv}/bin/jupyter lab ')
+    assert "--ServerApp.terminado_settings=\"{'shell_command': ['${SHELL:-/bin/sh}']}\"" in lab
+
+
+def test_every_command_the_readme_gives_names_a_make_target_or_a_program_in_the_venv():
+    readme = (ROOT / "README.md").read_text()
+    lines = [line for block in re.findall(r"```bash\n(.*?)```", readme, re.S) for line in block.splitlines() if line]
+    lines += [code for code in re.findall(r"`([^`\n]+)`", readme) if code.startswith("make ")]
+    scripts = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"])
+    venv = re.search(r"^VENV \?= (\S+)", (ROOT / "Makefile").read_text(), re.M).group(1)
+    for line in lines:
+        program, *words = line.split("#")[0].split()
+        if program == "make":
+            assert {w for w in words if "=" not in w} <= make_targets(), line
+        else:
+            assert program in {f"{venv}/bin/{name}" for name in scripts | {"python"}}, f"not on PATH: {line}"

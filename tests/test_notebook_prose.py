@@ -6,16 +6,21 @@ makes, not only the digits. A number no claim accounts for fails the test, so ne
 drift from the outputs unnoticed. Formulas ($...$), inline code and code blocks are not
 measurements and are skipped; the expected-output blocks are compared with the check cells' own output.
 """
+import ast
 import math
 import re
 
 import numpy as np
 import pytest
 
+from init_utils.data import load_dataset
 from init_utils.deep import DEEP_DIMS, DEEP_ITERATIONS, DEEP_SEEDS
-from init_utils.inspection import SATURATION_MARGIN
+from init_utils.inspection import SATURATION_MARGIN, output_shares
+from init_utils.propagation import forward_propagation
+from init_utils.runs import BUILTIN, CUSTOM, learner_initializers
+from init_utils.schemes import scaled_normal
 from init_utils.sweep import SWEEP_SCALES
-from notebook_tools import cell_by_id, costs_printed, grade_id, text
+from notebook_tools import ROOT, cell_by_id, costs_printed, grade_id, text
 from stored_outputs import (IGNORED, TRACE_ITERATIONS, accuracies, all_sweep_rows, as_written, cost, deep,
                             floor_accuracies, floor_labels, inside, late_steps, lowest_final_cost, markdown_ids, md,
                             numbers_in, out, rms_row, state, step_share, sweep_row, sweep_rows, trace)
@@ -271,3 +276,56 @@ def test_sweep_table_covers_every_scale_and_the_valley_is_real():
     costs = np.array([r["cost"] for r in table])
     assert costs.argmin() not in (0, len(costs) - 1)
     assert costs[0] > 0.69 and costs[-1] > 0.5 and costs.min() < 0.1
+
+
+NUMBER_WORDS = dict(enumerate("zero one two three four five six seven eight nine ten eleven twelve".split()))
+
+
+def explorer_choices():
+    """Return the weight choices the explorer's buttons show for the initializers the notebook's explorer cell passes."""
+    call = next(node for node in ast.walk(ast.parse(text(cell_by_id(state.notebook, "explorer"))))
+                if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Explorer")
+    names = [ast.literal_eval(key) for key in call.args[0].keys]
+    return list(learner_initializers(dict.fromkeys(names, print))) + list(BUILTIN) + [CUSTOM]
+
+
+def test_explorer_prose_names_the_weight_choices_its_buttons_offer():
+    line = next(line for line in md("explore_md").splitlines() if line.startswith("- **weights**"))
+    assert re.findall(r"(?<!\*)\*([^*]+)\*(?!\*)", line) == explorer_choices()
+    # x1 is no choice of its own: the prose reaches it as a custom scale of 1.
+    for gid in ("explore_md", "explorer_debrief_md"):
+        assert not re.search(r"\b[x×]1\b", md(gid)), gid
+
+
+def test_deep_prose_counts_the_flat_curves_the_figure_draws():
+    # plot_deep_costs draws a run's finite costs before any divergence; the table's lowest cost is the lowest of
+    # them, "-" when there is none, so a run with no lowest cost draws no curve.
+    def drawn(runs):
+        return [r for r in runs if r["lowest"] is not None]
+
+    slow, x1 = [r for s in SLOW_SCHEMES for r in deep(s)], deep("x1")
+    assert all(r["lowest"] >= 0.69 and r["final"] in (0.692, 0.693) for r in drawn(slow + x1))  # flat at ln 2
+    assert len(drawn(x1)) == len([r for r in x1 if not r["diverged"]]) == len(x1) - 1
+    prose = md("deep_after_md")
+    assert f"Their {NUMBER_WORDS[len(drawn(slow))]} flat curves" in prose
+    assert f"the {NUMBER_WORDS[len(drawn(x1))]} of ×1 that do not diverge; the one that diverges has no" in prose
+
+
+def test_sweep_prose_defines_its_saturated_column_as_the_table_counts_it():
+    # Section 5 counts outputs at exactly 0 or 1; the sweep's column counts those within the margin: not the same.
+    assert f"*saturated at start* column is the share of the 300 training outputs within {SATURATION_MARGIN:g} of 0 or 1" \
+        in md("sweep_md")
+    X, Y = load_dataset(plot=False)[:2]
+    (scale,) = [s for s in SWEEP_SCALES if f"{s:g}" == "3.98107"]
+    start = scaled_normal((2, 10, 5, 1), lambda n_l, n_prev: scale)
+    output = forward_propagation(X, start)[0]
+    assert sweep_row("3.98107")["start"] == round(output_shares(start, X, Y)[0], 3) != round(
+        float(np.mean((output == 0) | (output == 1))), 3)
+
+
+def test_notebooks_grading_command_is_the_readmes_and_names_files_that_exist():
+    (command,) = re.findall(r"`([^`]*public_tests\.grade[^`]*)`", md("before_you_submit"))
+    assert command in (ROOT / "README.md").read_text()
+    python, _, _, notebook = command.split()
+    assert python == ".venv/bin/python" and (ROOT / notebook).is_file()
+    assert "starts in the project folder" in md("before_you_submit")  # the Terminal's folder: see the Makefile's lab
