@@ -22,12 +22,15 @@ $(STAMP): pyproject.toml | python-version
 	touch $(STAMP)
 
 # The project needs Python 3.11 or newer (pyproject.toml): check the interpreter before pip fails inside the venv.
-# An existing venv is checked instead of $(PYTHON), so a venv an older Python made is named, not reused.
+# An existing venv is checked instead of $(PYTHON), so a venv an older Python made is named, not reused, and one
+# whose Python is gone (uninstalled or upgraded) is named too.
 FIX = make $(or $(MAKECMDGOALS),lab) PYTHON=python3.11
 CHECK = import sys; v = sys.version_info; sys.exit(None if v >= (3, 11) else \
   "%s Python %d.%d: the lab needs Python 3.11 or newer. %s" % (sys.argv[1], v[0], v[1], sys.argv[2]))
 python-version:
-	@if test -x $(PY); then $(PY) -c '$(CHECK)' "$(VENV) was made by" "Remove it (rm -rf $(VENV), or make clean), then $(FIX)"; \
+	@if test -L $(PY) && ! test -e $(PY); then echo "$(VENV)'s Python ($$(readlink $(PY))) no longer exists: remove \
+	$(VENV) (rm -rf $(VENV), or make clean), then make $(or $(MAKECMDGOALS),lab)" >&2; exit 1; \
+	elif test -x $(PY); then $(PY) -c '$(CHECK)' "$(VENV) was made by" "Remove it (rm -rf $(VENV), or make clean), then $(FIX)"; \
 	elif command -v $(PYTHON) >/dev/null; then $(PYTHON) -c '$(CHECK)' "$(PYTHON) is" "Choose another: $(FIX)"; \
 	else echo "$(PYTHON) not found: the lab needs Python 3.11 or newer. Name it: $(FIX)" >&2; exit 1; fi
 

@@ -41,18 +41,6 @@ def marker_meant(line):
     return BEGIN_SOLUTION if match["side"].lower() == "begin" else END_SOLUTION
 
 
-def marker_problem(line):
-    """Return why ``line``, meant as a marker, is not typed as one (a phrase), or None."""
-    meant, typed = marker_meant(line), line.strip()
-    if meant is None or typed == meant:
-        return None
-    odd = sorted({c for c in typed if not c.isascii()})
-    if odd:
-        named = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}" for c in odd)
-        return f"'{meant}' holds an invisible or unusual character ({named}): delete the line and type it again"
-    return f"'{typed}' is not typed as the marker '{meant}': type it exactly so"
-
-
 def blocks(lines, opening, closing):
     """Return the Regions between ``opening`` and ``closing`` lines in order. Raise ValueError on unbalanced ones."""
     found, open_at = [], None
@@ -83,10 +71,17 @@ def regions(source):
 
 
 def _raise_mistyped(lines):
+    """Raise ValueError naming the first line meant as a marker but not typed exactly as one."""
     for number, line in enumerate(lines, start=1):
-        problem = marker_problem(line)
-        if problem:
-            raise ValueError(f"line {number}: {problem}") from None
+        meant, typed = marker_meant(line), line.strip()
+        if meant is None or typed == meant:
+            continue
+        odd = sorted({c for c in typed if not c.isascii()})
+        if odd:
+            named = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}" for c in odd)
+            raise ValueError(f"line {number}: '{meant}' holds an invisible or unusual character ({named}): delete the "
+                             "line and type it again") from None
+        raise ValueError(f"line {number}: '{typed}' is not typed as the marker '{meant}': type it exactly so") from None
 
 
 def check_graded(source, name, solved):
@@ -102,8 +97,7 @@ def check_graded(source, name, solved):
     region = found[0]
     where = f"its answer region (markers on lines {region.start} and {region.end + 1})"
     if solved:
-        inside = [s for s in solutions if region.start <= s.start - 1 and s.end < region.end]
-        if len(solutions) != 1 or len(inside) != 1:
+        if len(solutions) != 1 or not region.start < solutions[0].start <= solutions[0].end < region.end:
             shown = ", ".join(f"lines {s.start}-{s.end + 1}" for s in solutions) or "none"
             raise ValueError(f"{where} must hold exactly one block '{BEGIN_SOLUTION}' ... '{END_SOLUTION}', and no "
                              f"solution marker may stand outside it (solution blocks found: {shown})")
@@ -125,13 +119,3 @@ def strip_solutions(source, name):
         begin = lines[block.start - 1]
         lines[block.start - 1: block.end + 1] = [begin[: len(begin) - len(begin.lstrip())] + placeholder(name)]
     return "\n".join(lines)
-
-
-def misplaced_marker(source, code):
-    """Return (line number, line) of the first marker that has no place in a cell that is not graded, or None:
-    in a code cell a solution marker, in any other cell every marker."""
-    for number, line in enumerate(source.split("\n"), start=1):
-        meant = marker_meant(line)
-        if meant in (BEGIN_SOLUTION, END_SOLUTION) or (meant and not code):
-            return number, line.strip()
-    return None

@@ -15,7 +15,7 @@ import re
 import sys
 import time
 
-from .answer_regions import check_graded, graded_name, misplaced_marker, strip_solutions
+from .answer_regions import BEGIN_SOLUTION, END_SOLUTION, check_graded, graded_name, marker_meant, strip_solutions
 from .grading.code_compare import normalize_newlines
 from .notebook_files import NotebookError, cell_source, display_name, parse_notebook, read_notebook
 from .template import student_template
@@ -57,15 +57,16 @@ def student_notebook(source_notebook):
 
 
 def _student_source(text, name, kind):
-    """Return a cell's student source: a graded cell's solution emptied; refuse misplaced or broken markers."""
+    """Return a cell's student source: a graded cell's solution emptied. Refuse broken markers in a graded cell and
+    solution markers in any other cell (answer markers elsewhere are prose or examples: they stay as they are)."""
     if name:
         check_graded(text, name, solved=True)
         return strip_solutions(text, name)
-    misplaced = misplaced_marker(text, code=kind == "code")
-    if misplaced:
-        where = "this cell has no '# GRADED FUNCTION: <name>' first line" if kind == "code" else f"this is a {kind} cell"
-        raise ValueError(f"line {misplaced[0]}: '{misplaced[1]}' is a marker, but {where}; markers belong in graded "
-                         "code cells only")
+    for number, line in enumerate(text.split("\n"), start=1):
+        if marker_meant(line) in (BEGIN_SOLUTION, END_SOLUTION):
+            where = "this cell has no '# GRADED FUNCTION: <name>' first line" if kind == "code" else f"this is a {kind} cell"
+            raise ValueError(f"line {number}: '{line.strip()}' is a marker, but {where}; solution markers belong in "
+                             "graded code cells only")
     return text
 
 

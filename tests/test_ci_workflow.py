@@ -139,6 +139,17 @@ def test_make_lab_names_a_venv_an_old_python_made_instead_of_reusing_it(tmp_path
             "clean), then make lab PYTHON=python3.11") in output
 
 
+def test_make_lab_names_a_venv_whose_python_is_gone(tmp_path):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").symlink_to(tmp_path / "uninstalled" / "python3.10")
+    (venv / ".installed").touch()  # set up once, before its Python was removed
+    status, output = make("lab", f"PYTHON={sys.executable}", f"VENV={venv}")
+    assert status != 0 and "jupyter" not in output
+    assert (f"{venv}'s Python ({tmp_path / 'uninstalled' / 'python3.10'}) no longer exists: remove {venv} "
+            f"(rm -rf {venv}, or make clean), then make lab") in output
+
+
 def test_make_names_a_python_it_cannot_find(tmp_path):
     status, output = make("lab", f"PYTHON={tmp_path / 'python9'}", f"VENV={tmp_path / 'venv'}")
     assert status != 0 and f"{tmp_path / 'python9'} not found: the lab needs Python 3.11 or newer." in output

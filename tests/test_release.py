@@ -205,6 +205,9 @@ BROKEN_SOURCES = {  # scenario: (edit of the source, what the message says)
                                "line 20: '# YOUR CODE START HERE' is not typed as the marker '# YOUR CODE STARTS HERE'"),
     "nested-begin": (in_he("### BEGIN SOLUTION", "### BEGIN SOLUTION\n        ### BEGIN SOLUTION"),
                      "line 22: '### BEGIN SOLUTION' again before '### END SOLUTION'"),
+    "solution-shown-in-a-markdown-example": (lambda nb: nb["cells"].insert(1, {
+        "cell_type": "markdown", "metadata": {}, "source": "```python\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n```"}),
+        "cell 2: line 2: '### BEGIN SOLUTION' is a marker, but this is a markdown cell; solution markers belong in"),
     "stray-end-in-graded-cell": (in_he("# YOUR CODE ENDS HERE", "# YOUR CODE ENDS HERE\n        ### END SOLUTION"),
                                  "line 26: '### END SOLUTION' without '### BEGIN SOLUTION'"),
     "stray-end-elsewhere": (lambda nb: cell_by_id(nb, "imports").update(source="### END SOLUTION\nimport numpy"),
@@ -227,6 +230,24 @@ def test_release_refuses_broken_solution_markers(tmp_path, capsys, scenario):
     err = capsys.readouterr().err
     assert err.startswith(f"release: {path}: cell ") and message in err and len(err.splitlines()) == 1, err
     assert not target.exists()
+
+
+EXAMPLE_REGION = "    # YOUR CODE STARTS HERE\n    raise NotImplementedError(...)\n    # YOUR CODE ENDS HERE"
+
+
+@pytest.mark.parametrize("kind, example", [
+    ("markdown", f"**How to answer.** Write only between the two marker lines:\n\n```python\n{EXAMPLE_REGION}\n```"),
+    ("raw", EXAMPLE_REGION),
+    ("code", f"# An ungraded cell to try things in; nothing here is graded.\nif False:\n{EXAMPLE_REGION}"),
+], ids=["fenced-in-markdown", "raw", "ungraded-code"])
+def test_release_keeps_an_example_of_an_answer_region_outside_graded_cells(tmp_path, kind, example):
+    source = load(SOURCE)
+    cell = {"cell_type": kind, "id": "how-to-answer", "metadata": {}, "source": example}
+    source["cells"].insert(2, {**cell, "outputs": [], "execution_count": None} if kind == "code" else cell)
+    path, target = write(tmp_path / "source.ipynb", source), tmp_path / "out.ipynb"
+    assert release(path, [target], out=io.StringIO()) == 0
+    assert text(load(target)["cells"][2]) == example
+    assert release(path, [target], check=True, out=io.StringIO()) == 0
 
 
 def test_release_turns_crlf_line_endings_into_lf(tmp_path):
