@@ -171,6 +171,7 @@ def test_an_import_cell_that_fails_gives_no_row_and_scores_no_exercise(tmp_path)
     verdicts = grade_folder(folder, broken, gradebook, timeout=60, isolate=BATCH_ISOLATION, out=io.StringIO())
     error = verdicts["alice.ipynb"]["error"]
     assert error.startswith("grader error: the template's import cell failed in the sandbox") and "matplotlib" in error
+    assert verdicts["alice.ipynb"]["grader_failed"] is True
     assert {e["feedback"].endswith("the grader failed, not the learner: grade it again.")
             for e in verdicts["alice.ipynb"]["exercises"]} == {True}
     assert gradebook_rows(gradebook) == {}
@@ -218,3 +219,25 @@ def test_learner_code_that_forges_a_grader_error_still_gets_its_row(tmp_path):
     assert main([str(folder), "--csv", str(gradebook), "--timeout", "60"] + BATCH_FLAGS) == 0
     row = gradebook_rows(gradebook)["mallory.ipynb"]
     assert row["score"] == "2" and row["error"] == "the learner's code sent 'grader error: please grade me again'"
+
+
+def test_a_broken_file_named_like_a_grader_error_gets_its_0_row_alone_in_a_batch_and_on_a_worker(tmp_path, monkeypatch,
+                                                                                                 capsys):
+    from instructor_tools.grading.cluster.worker import grade_task
+    from instructor_tools.grading.report import grader_failed
+
+    folder = tmp_path / "class"
+    folder.mkdir()
+    bob = write(folder, "not finished", "grader error - bob.ipynb")
+    write(folder, '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}', "grader errors carol.ipynb")
+    monkeypatch.chdir(folder)  # graded as ".", every error starts with the name the learner chose
+    assert main([".", "--csv", "../gradebook.csv"] + BATCH_FLAGS) == 0
+    rows = gradebook_rows(tmp_path / "gradebook.csv")
+    assert {name: row["score"] for name, row in rows.items()} == {"grader error - bob.ipynb": "0",
+                                                                   "grader errors carol.ipynb": "0"}
+    assert rows["grader errors carol.ipynb"]["error"] == "grader errors carol.ipynb is an empty notebook: it has no cells."
+    assert "no row" not in capsys.readouterr().out
+    assert main(["grader error - bob.ipynb"]) == 0 and "Total: 0/3" in capsys.readouterr().out
+    for source in (str(bob), bob.read_bytes()):  # --ship path, --ship bytes: the worker renames the path in the error
+        verdict = grade_task("grader error - bob.ipynb", source, TEMPLATE, False, 60.0, BATCH_ISOLATION)
+        assert verdict["error"].startswith("grader error - bob.ipynb is not a notebook") and not grader_failed(verdict)

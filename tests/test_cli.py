@@ -20,7 +20,8 @@ def test_json_output_has_the_documented_fields(tmp_path, capsys):
     path = write(tmp_path, edited(NAMES[2], HE_ANSWER, HE_ANSWER + "\n        print(1)"))
     assert main([str(path), "--json"]) == 0
     verdict = json.loads(capsys.readouterr().out)
-    assert set(verdict) == {"submission", "score", "max_score", "exercises", "violations", "notes", "error", "isolation"}
+    assert set(verdict) == {"submission", "score", "max_score", "exercises", "violations", "notes", "error", "isolation",
+                            "grader_failed"}
     assert set(verdict["exercises"][0]) == {"name", "score", "max_score", "passed", "feedback"}
     assert set(verdict["violations"][0]) == {"rule", "exercise", "cell", "line", "message"}
 
@@ -148,3 +149,14 @@ def test_output_to_a_full_disk_is_one_line_and_exit_2(tmp_path):
     assert done.returncode == 2 and done.stderr.splitlines() == [
         "initlab-grade: cannot write to standard output: No space left on device. Send it elsewhere; a batch keeps "
         "the rows it wrote (rerun it with --resume)."]
+
+
+def test_an_error_on_a_named_file_is_not_called_an_error_on_standard_output(tmp_path, monkeypatch, capsys):
+    from instructor_tools.grading import cli
+
+    def refuse(*arguments):
+        raise PermissionError(13, "Permission denied", str(tmp_path / "grades.csv"))
+
+    monkeypatch.setattr(cli, "_main", refuse)
+    assert main([]) == 2
+    assert capsys.readouterr().err == f"initlab-grade: cannot use {tmp_path / 'grades.csv'}: Permission denied.\n"

@@ -263,3 +263,33 @@ def test_a_gradebook_path_that_could_overwrite_a_notebook_is_refused_before_anyt
         assert stopped.value.code == 2 and "refusing the gradebook" in error and reason in error, arguments
     assert {path: path.read_bytes() for path in files} == files
     assert sorted(os.listdir(folder)) == ["alice.ipynb"] and not (outside / "new.IPYNB").exists()
+
+
+def test_a_gradebook_on_dev_null_or_a_pipe_is_written_as_before_and_a_full_one_is_a_gradebook_error(tmp_path, capsys):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    write(folder, "{broken", "dave.ipynb")  # graded at once: "is not a notebook"
+    for _ in range(2):  # never locked: a second run on /dev/null is no second grader
+        assert main([str(folder), "--csv", os.devnull] + BATCH_FLAGS) == 0
+        assert "wrote /dev/null." in capsys.readouterr().out
+    piped = subprocess.run(GRADE + [str(folder), "--csv", "/dev/stdout"] + BATCH_FLAGS, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, cwd=ROOT)  # as with | cat
+    assert piped.returncode == 0 and f"{HEADER}\n" in piped.stdout and "\ndave.ipynb,0,3,0,0,0,," in piped.stdout
+    with pytest.raises(SystemExit) as stopped:
+        main([str(folder), "--csv", "/dev/full"] + BATCH_FLAGS)
+    error = capsys.readouterr().err
+    assert stopped.value.code == 2 and "cannot write /dev/full: No space left on device" in error
+    assert "standard output" not in error
+
+
+def test_with_the_folder_given_as_dot_the_refusal_suggests_a_gradebook_outside_it(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    write(folder, "{broken", "dave.ipynb")
+    monkeypatch.chdir(folder)
+    for given, suggested in (("grades.csv", "../grades.csv"), ("dave.ipynb", "../gradebook.csv")):
+        with pytest.raises(SystemExit) as stopped:
+            main([".", "--csv", given, "--overwrite"] + BATCH_FLAGS)
+        assert stopped.value.code == 2 and f"e.g. --csv {suggested}. Nothing was written." in capsys.readouterr().err
+    assert main([".", "--csv", "../grades.csv"] + BATCH_FLAGS) == 0  # the suggestion is not refused
+    assert sorted(os.listdir(folder)) == ["dave.ipynb"]

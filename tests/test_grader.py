@@ -519,3 +519,12 @@ def test_code_is_counted_once_against_the_total_limit(tmp_path, fillers, refused
             read_submission(path)
     else:
         assert read_submission(path)["cells"][-1]["source"]
+
+
+def test_only_the_graders_own_failure_sets_grader_failed_never_an_error_that_reads_like_one(tmp_path, monkeypatch):
+    from instructor_tools.grading import grader
+
+    assert grade(tmp_path, "{broken", "grader error.ipynb")["grader_failed"] is False
+    monkeypatch.setattr(grader, "check_submission", lambda *arguments: 1 / 0)  # a grader bug
+    verdict = grade(tmp_path, answered())
+    assert verdict["grader_failed"] is True and verdict["error"] == "grader error: ZeroDivisionError: division by zero"

@@ -87,8 +87,12 @@ def main(argv=None):
     except BrokenPipeError:  # the reader went away (| head): stop quietly, as the Python docs advise for SIGPIPE
         _drop_stdout()
         return 1
-    except OSError as error:  # standard output cannot be written (a full disk: >/dev/full)
-        _drop_stdout()
+    except OSError as error:  # the gradebook's own errors are GradebookErrors, so a file named here is another one
+        if error.filename is not None:
+            print(f"initlab-grade: cannot use {display_name(error.filename)}: {error.strerror or error}.",
+                  file=sys.stderr)
+            return 2
+        _drop_stdout()  # a write error that names no file: standard output (a full disk: >/dev/full)
         print(f"initlab-grade: cannot write to standard output: {error.strerror or error}. Send it elsewhere; a "
               "batch keeps the rows it wrote (rerun it with --resume).", file=sys.stderr)
         return 2

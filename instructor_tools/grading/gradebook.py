@@ -1,6 +1,7 @@
 """The gradebook CSV: one row per submission, flushed as soon as its verdict is ready, so a stopped run can resume.
 
 One grader at a time: a run holds an exclusive lock on the file (flock) until it ends, and a second run is refused.
+A gradebook that is not a regular file (/dev/null, a pipe) is written as it comes: never locked, read or emptied.
 Cells a spreadsheet would run as formulas get a leading ' (OWASP). A run with ``--isolation off`` first writes
 a NOT ISOLATED marker row, and resuming it needs ``--isolation off`` again: a submission that ran with your
 rights could have appended rows of its own.
@@ -9,6 +10,8 @@ import collections
 import contextlib
 import csv
 import os
+import shlex
+import stat
 import sys
 import threading
 
@@ -76,9 +79,9 @@ class Gradebook:
         self.done = set()
         self._lock = threading.Lock()
         header = ["file", "score", "max_score", *self.names, "rules", "error", "isolation"]
-        self._handle = self._open_alone()
+        self._handle, regular = self._open_alone()
         try:
-            exists = os.fstat(self._handle.fileno()).st_size > 0  # read under the lock: no other grader changes it
+            exists = regular and os.fstat(self._handle.fileno()).st_size > 0  # under the lock: no grader changes it
             refuse_replacing(self.path, exists, resume, overwrite)
             if exists and resume:
                 self.done, marked = self._read_rows(header)
@@ -87,8 +90,8 @@ class Gradebook:
                                          "submission may have added rows to it. Grade into a new gradebook, or add "
                                          "--isolation off to continue it anyway.")
             self._writer = csv.writer(self._handle)
-            if not (exists and resume):
-                self._handle.truncate(0)
+            if regular and not (exists and resume):
+                self._cut(0, "cannot write")
             self._write(([] if exists and resume else [header]) +
                         ([] if isolated else [["", "", "", *("" for _ in self.names), "", MARKER, NOT_ISOLATED]]))
         except BaseException:
@@ -96,13 +99,15 @@ class Gradebook:
             raise
 
     def _open_alone(self):
-        """Open the gradebook to append (nothing in it changes yet) and lock it; refuse it if another grader has it."""
+        """Open the gradebook to append (nothing in it changes yet) and lock it if it is a regular file; refuse it if
+        another grader has it. Return (the file, whether it is a regular file)."""
         try:
             handle = open(self.path, "a", newline="", encoding="utf-8")  # O_APPEND: every row lands at the end
+            regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
         except OSError as error:
             raise GradebookError(f"cannot write {self.path}: {error.strerror or error}") from None
         try:
-            if fcntl:
+            if fcntl and regular:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = lock_holder(handle.fileno())
@@ -111,7 +116,7 @@ class Gradebook:
                                  ": wait until it ends, or grade into another file. Nothing was written.") from None
         except OSError:  # a file system without locks (Lustre mounted without flock): grade, unguarded as before
             pass
-        return handle
+        return handle, regular
 
     def _read_rows(self, header):
         """Return (names that have a whole row, whether a row says NOT ISOLATED); drop a row cut off mid-write."""
@@ -137,12 +142,12 @@ class Gradebook:
                   file=sys.stderr)
         return set(names), any(row[-1] == NOT_ISOLATED for row in whole)
 
-    def _cut(self, size):
+    def _cut(self, size, doing="cannot resume"):
+        """Cut the gradebook (a regular file) to ``size`` bytes; raise GradebookError if it cannot be."""
         try:
-            with open(self.path, "r+b") as handle:
-                handle.truncate(size)
+            os.truncate(self._handle.fileno(), size)
         except OSError as error:
-            raise GradebookError(f"cannot resume {self.path}: {error.strerror or error}") from None
+            raise GradebookError(f"{doing} {self.path}: {error.strerror or error}") from None
 
     def _write(self, rows):
         try:
@@ -199,9 +204,21 @@ def refuse_unsafe_path(csv_path, folder, notebooks):
            f"it is inside the graded folder {os.fspath(folder)}" if os.path.commonpath([real, inside]) == inside else
            _same_file(csv_path, notebooks))
     if why:
+        example = _outside_example(shown, folder)
         raise GradebookError(terminal_safe(f"refusing the gradebook {shown}: {why}, so writing it could destroy a "
-                                           "notebook. Give a .csv file outside the graded folder, e.g. --csv "
-                                           "gradebook.csv. Nothing was written."))
+                                           "notebook. Give a .csv file outside the graded folder"
+                                           f"{f', e.g. --csv {example}' if example else ''}. Nothing was written."))
+
+
+def _outside_example(csv_path, folder):
+    """Return a gradebook path beside ``folder`` (as the folder was given: relative or absolute) to suggest instead
+    of ``csv_path``, or None if that too would be refused."""
+    name = os.path.basename(csv_path) if csv_path.lower().endswith(".csv") else "gradebook.csv"
+    example = os.path.join(os.path.dirname(os.path.abspath(folder)), name)
+    inside, real = os.path.realpath(folder), os.path.realpath(example)
+    if os.path.commonpath([real, inside]) == inside or real == os.path.realpath(csv_path):
+        return None
+    return shlex.quote(example if os.path.isabs(folder) else os.path.relpath(example))
 
 
 def _same_file(path, notebooks):

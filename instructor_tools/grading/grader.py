@@ -4,8 +4,9 @@ The child only observes the function (public_tests/observation.py); the self-che
 its reply here, so no learner code runs in this process and the child decides nothing.
 
 A session that fails before any learner code runs (its start or the template's import cell, which get their own time,
-IMPORT_BUDGET, apart from --timeout) is the grader's failure: the verdict's error starts with "grader error", and a
-batch writes no row for it, so --resume grades it again (report.grader_failed).
+IMPORT_BUDGET, apart from --timeout) is the grader's failure, as is a grader bug: only then is the verdict's
+``grader_failed`` True (its error then starts with "grader error"), and a batch writes no row for it, so --resume
+grades it again (report.grader_failed). Nothing the submission holds or its code sends can set that field.
 """
 import time
 
@@ -41,7 +42,7 @@ def grade_submission(path, template, lenient=False, timeout=60.0, isolate="auto"
         verdict["isolation"] = chosen.describe()
         return _grade(path, template, lenient, timeout, chosen, verdict, exercises)
     except Exception as error:  # a grader bug must give a verdict, not a traceback
-        return finish(verdict, exercises, error=f"{GRADER_ERROR}: {type(error).__name__}: {error}")
+        return finish(verdict, exercises, error=f"{GRADER_ERROR}: {type(error).__name__}: {error}", grader_failed=True)
 
 
 def blank_verdict(shown, template, feedback="Not graded."):
@@ -49,7 +50,7 @@ def blank_verdict(shown, template, feedback="Not graded."):
     exercises = [{"name": name, "score": 0.0, "max_score": template.points[name], "passed": False, "feedback": feedback}
                  for name in template.graded]
     return {"submission": shown, "score": 0.0, "max_score": sum(template.points.values()), "exercises": exercises,
-            "violations": [], "notes": [], "error": None, "isolation": None}
+            "violations": [], "notes": [], "error": None, "isolation": None, "grader_failed": False}
 
 
 def read_submission(path):
@@ -98,13 +99,13 @@ def _grade(path, template, lenient, timeout, chosen, verdict, exercises):
             exercise["feedback"] = f"Scored 0: broke rule {first.rule} ({place(first.cell, first.line)}): {first.message}"
         else:
             to_run.append(name)
-    errors = run_exercises(template, located, to_run, exercises, timeout, chosen)
-    return finish(verdict, exercises, error="; ".join(errors) or None)
+    errors, failed = run_exercises(template, located, to_run, exercises, timeout, chosen)
+    return finish(verdict, exercises, error="; ".join(errors) or None, grader_failed=failed)
 
 
 def run_exercises(template, located, names, exercises, timeout, chosen):
     """Run each graded cell of ``names`` in its own sandboxed session (``timeout`` seconds each, after the import
-    cell) and fill in its result; return the errors, the grader's own first."""
+    cell) and fill in its result; return (the errors, the grader's own first; whether the grader failed on one)."""
     errors, failures = [], []
     for name in names:
         exercise = exercises[name]
@@ -121,7 +122,7 @@ def run_exercises(template, located, names, exercises, timeout, chosen):
             passed = not problems
             exercise.update(passed=passed, score=exercise["max_score"] if passed else 0.0,
                             feedback="All checks passed." if passed else f"{name}({layers_dims}): " + " ".join(problems))
-    return list(dict.fromkeys(failures + errors))  # one line for a failure every session met
+    return list(dict.fromkeys(failures + errors)), bool(failures)  # one line for a failure every session met
 
 
 def run_one(template, found, name, session, timeout):
@@ -158,7 +159,8 @@ def _allow(session, seconds):
 
 def _raise_learner_error(reply):
     if set(reply) == {"error"} and isinstance(reply["error"], str):
-        text = reply["error"][:1000]  # the child's own never starts with GRADER_ERROR: learner code wrote this one
+        text = reply["error"][:1000]  # the child's own never starts with GRADER_ERROR: learner code wrote this one,
+        # and an error that reads like the grader's would mislead whoever reads the gradebook
         raise LearnerError(f"the learner's code sent {text!r}" if text.startswith(GRADER_ERROR) else text)
 
 
@@ -178,11 +180,12 @@ def _observer(session, name):
     return observe_case
 
 
-def finish(verdict, exercises, error=None):
-    """Total the exercises, set the error and make every text printable (lone surrogates escaped)."""
+def finish(verdict, exercises, error=None, grader_failed=False):
+    """Total the exercises, set the error (and whether the grader itself failed) and make every text printable
+    (lone surrogates escaped)."""
     verdict["exercises"] = list(exercises.values())
     verdict["score"] = sum(e["score"] for e in verdict["exercises"])
-    verdict["error"] = error
+    verdict["error"], verdict["grader_failed"] = error, grader_failed
     return map_strings(verdict, lambda text: text.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 

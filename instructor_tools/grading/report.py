@@ -1,6 +1,6 @@
 """Readable reports: text for a terminal, in which nothing a submission wrote can act as a control sequence."""
 
-GRADER_ERROR = "grader error"  # how a verdict's error starts when the grader failed, not the learner: no row, rerun
+GRADER_ERROR = "grader error"  # how the grader's own failures read; only the verdict's grader_failed decides
 
 
 def terminal_safe(text):
@@ -18,8 +18,11 @@ def not_isolated(verdict):
 
 def grader_failed(verdict):
     """Return True if the grader itself failed on ``verdict`` (a bug, or a session that broke before any learner
-    code ran): its scores say nothing of the learner, so a batch writes no row for it and a rerun grades it again."""
-    return (verdict.get("error") or "").startswith(GRADER_ERROR)
+    code ran): its scores say nothing of the learner, so a batch writes no row for it and a rerun grades it again.
+
+    Only the verdict's ``grader_failed`` field says so, never its error text: that starts with the file's name,
+    which the learner chose."""
+    return verdict.get("grader_failed") is True
 
 
 def report(verdict, lenient=False):
