@@ -528,3 +528,16 @@ def test_only_the_graders_own_failure_sets_grader_failed_never_an_error_that_rea
     monkeypatch.setattr(grader, "check_submission", lambda *arguments: 1 / 0)  # a grader bug
     verdict = grade(tmp_path, answered())
     assert verdict["grader_failed"] is True and verdict["error"] == "grader error: ZeroDivisionError: division by zero"
+
+
+def test_a_python_without_the_lessons_packages_is_named_with_the_command_to_use(tmp_path):
+    import dataclasses
+
+    path = tmp_path / "alice.ipynb"
+    path.write_text(json.dumps(answered()), encoding="utf-8")
+    missing = dataclasses.replace(TEMPLATE, import_source="import numpy as np\nimport a_package_nobody_installed\n")
+    verdict = grade_submission(path, missing)
+    assert verdict["grader_failed"] is True and "cell ?" not in verdict["error"]
+    assert (f"No module named 'a_package_nobody_installed' at line 2): {sys.executable} lacks a package the notebook "
+            "imports; grade with the Python that runs the notebook, e.g. .venv/bin/python -m public_tests.grade"
+            in verdict["error"])

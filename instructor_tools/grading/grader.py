@@ -8,6 +8,7 @@ IMPORT_BUDGET, apart from --timeout) is the grader's failure, as is a grader bug
 ``grader_failed`` True (its error then starts with "grader error"), and a batch writes no row for it, so --resume
 grades it again (report.grader_failed). Nothing the submission holds or its code sends can set that field.
 """
+import sys
 import time
 
 import public_tests
@@ -125,6 +126,15 @@ def run_exercises(template, located, names, exercises, timeout, chosen):
     return list(dict.fromkeys(failures + errors)), bool(failures)  # one line for a failure every session met
 
 
+def _import_failure(error):
+    """Say that the template's import cell failed with ``error``; name the likely cause of a missing module."""
+    text = f"the template's import cell failed in the sandbox ({error.replace(' at cell ?, line', ' at line')})"
+    if "ModuleNotFoundError" in error:  # e.g. a python without the lab's packages: `python -m public_tests.grade`
+        text += (f": {sys.executable} lacks a package the notebook imports; grade with the Python that runs the "
+                 "notebook, e.g. .venv/bin/python -m public_tests.grade")
+    return text
+
+
 def run_one(template, found, name, session, timeout):
     """Run the import cell (IMPORT_BUDGET seconds) and then only ``name``'s cell (``timeout`` seconds) in
     ``session``, then judge; return (layers_dims, problems)."""
@@ -138,7 +148,7 @@ def run_one(template, found, name, session, timeout):
         except SessionBroken as error:
             raise GraderFailure(str(error)) from None
         if reply != {"ok": True}:
-            raise GraderFailure(f"the template's import cell failed in the sandbox ({str(reply.get('error'))[:300]})")
+            raise GraderFailure(_import_failure(str(reply.get("error"))[:300]))
         _allow(session, timeout)
         reply = session.request({"op": "define", "name": name, "cell": found.cell, "source": found.source},
                                 running=name)
