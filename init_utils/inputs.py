@@ -92,23 +92,24 @@ def _check_keys(parameters):
     """Raise TrainingInputError unless parameters is a dict with keys W1, b1, ..., WL, bL; return L."""
     __tracebackhide__ = True
     if not isinstance(parameters, dict) or not parameters:
-        raise TrainingInputError(
-            f"parameters must be a non-empty dict like {{'W1': ..., 'b1': ...}}, got {type(parameters).__name__}. "
-            "Pass the dict your initializer returned."
-        )
+        got = ("an empty dict: your initializer's loop stored nothing (run its self-check)." if isinstance(parameters, dict)
+               else f"{type(parameters).__name__}. Pass the dict your initializer returned.")
+        raise TrainingInputError(f"parameters must be a non-empty dict like {{'W1': ..., 'b1': ...}}, got {got}")
     for key in parameters:
         if not isinstance(key, str):
             raise TrainingInputError(f"parameters' keys must be strings like 'W1' and 'b1'; got the key {key!r} "
                                      f"({type(key).__name__}).")
-    numbered = [k for k in parameters if k[:1] in ("W", "b") and k[1:].isascii() and k[1:].isdigit() and k[1] != "0"
-                and len(k) <= 4]  # W1 .. W999, b1 .. b999
+    numbered = [k for k in parameters if _numbered(k)]
     L = max((int(k[1:]) for k in numbered), default=0)
     missing = [f"{p}{l}" for p in "Wb" for l in range(1, L + 1) if f"{p}{l}" not in parameters]
     extra = [k for k in parameters if k not in numbered]
     if extra:
+        cased = next((k for k in extra if _numbered(k[:1].swapcase() + k[1:])), None)  # 'w1' for 'W1', 'B1' for 'b1'
         raise TrainingInputError(f"parameters' keys must be 'W1', 'b1', 'W2', 'b2', ...: one weight matrix and one bias per "
                                  f"layer, numbered from 1; {_listed(list(map(repr, extra)))} "
-                                 f"{'does' if len(extra) == 1 else 'do'} not fit."
+                                 f"{'does' if len(extra) == 1 else 'do'} not fit"
+                                 + (f" (keys are case-sensitive: {cased[:1].swapcase() + cased[1:]!r}, not {cased!r})"
+                                    if cased else "") + "."
                                  + (f" Also, {_listed(missing)} {_is_are(missing)} missing." if missing else ""))
     if missing:
         needs = ("a bias, np.zeros((layers_dims[l], 1))" if all(k[0] == "b" for k in missing) else
@@ -117,6 +118,11 @@ def _check_keys(parameters):
         raise TrainingInputError(f"{_listed(missing)} {_is_are(missing)} missing: every layer needs {needs}. Run your "
                                  "initializer's self-check to find the mistake.")
     return L
+
+
+def _numbered(key):
+    """Return True for the keys W1 .. W999 and b1 .. b999."""
+    return key[:1] in ("W", "b") and key[1:].isascii() and key[1:].isdigit() and key[1] != "0" and len(key) <= 4
 
 
 def _listed(names, most=6):

@@ -27,11 +27,11 @@ def print_parameters(target, layers_dims):
     name, seconds = getattr(target, "__name__", "your function"), limits.SECONDS
     try:
         parameters = limits.limited(target, seconds)(list(layers_dims))
-    except limits.TooSlow:
-        print(f"{limits.too_slow(name, seconds)} The check below explains.")
+    except limits.TooSlow as slow:
+        print(f"{limits.too_slow(name, seconds, limits.running(slow, target))} The check below explains.")
         return
-    except KeyboardInterrupt:
-        raise limits.stopped("print_parameters", name) from None
+    except KeyboardInterrupt as interrupt:
+        raise limits.stopped("print_parameters", name, limits.running(interrupt, target)) from None
     except Exception as error:  # the self-check below reports it with a hint and the traceback
         print(f"{name}({layers_dims}) raised {type(error).__name__}: {error}. The check below explains.")
         return

@@ -6,7 +6,7 @@ from .exercises import CONFIRM_CASES, EXERCISES, GRADER_CASES
 from .judging import judge
 from init_utils.inputs import article, count
 from . import limits
-from .observation import PRE_SEEDS, Call, Observation, Opaque, Raised, observe, portable, real_numpy
+from .observation import PRE_SEEDS, Call, Observation, Opaque, Raised, observe, portable, real_numpy, source_file
 
 __all__ = ["EXERCISES", "GRADER_CASES", "PRE_SEEDS", "Call", "Observation", "Opaque", "Raised", "first_failure", "judge",
            "observe", "portable", "run_check"]
@@ -59,16 +59,17 @@ def run_check(kind, target, grader_cases=False):
         _fail(exercise, None, [f"pass the function itself, e.g. {exercise.name}_test({exercise.name}); got "
                                f"{article(type(target).__name__)}."])
     cases = tuple(exercise.cases) + (tuple(GRADER_CASES) if grader_cases else ())
-    seconds, learner_file = limits.SECONDS, getattr(getattr(target, "__code__", None), "co_filename", None)
+    seconds, learner_file = limits.SECONDS, source_file(target)
     call = limits.limited(target, seconds)
     try:
         observation, problems = first_failure(exercise, cases, lambda d: observe(call, d, watch_numpy=True,
                                                                                  learner_file=learner_file),
                                               CONFIRM_CASES, real_numpy)
     except limits.TooSlow as slow:
-        _fail(exercise, slow.args[0], [limits.too_slow(exercise.name, seconds)], slow.args[0] not in map(list, exercise.cases))
-    except KeyboardInterrupt:
-        raise limits.stopped(f"{exercise.name}_test", exercise.name) from None
+        _fail(exercise, slow.args[0], [limits.too_slow(exercise.name, seconds, limits.running(slow, target))],
+              slow.args[0] not in map(list, exercise.cases))
+    except KeyboardInterrupt as interrupt:
+        raise limits.stopped(f"{exercise.name}_test", exercise.name, limits.running(interrupt, target)) from None
     if not problems:
         print(passed(exercise, cases, grader_cases))
         return

@@ -109,27 +109,42 @@ def replaced_functions():
 def real_numpy():
     """Run a block with numpy's own functions in place (numpy itself calls some), then put back the learner's."""
     saved_module = np.__dict__.get("random", REAL_RANDOM_MODULE)
-    np.random = REAL_RANDOM_MODULE
     saved = [(owner, name, owner.__dict__.get(name, _MISSING), function)
              for owner, functions in ((REAL_RANDOM_MODULE, REAL), (np, REAL_NUMPY)) for name, function in functions.items()]
-    for owner, name, _, function in saved:
-        setattr(owner, name, function)
     try:
+        np.random = REAL_RANDOM_MODULE
+        for owner, name, _, function in saved:
+            setattr(owner, name, function)
         yield
     finally:
-        for owner, name, before, _ in saved:
-            if before is _MISSING:
-                delattr(owner, name)
-            else:
-                setattr(owner, name, before)
-        np.random = saved_module
+        interrupted = False
+        while True:  # an interrupt (Kernel > Interrupt) meanwhile waits until every learner's function is back
+            try:
+                for owner, name, before, _ in saved:
+                    if before is _MISSING:
+                        owner.__dict__.pop(name, None)
+                    else:
+                        setattr(owner, name, before)
+                np.random = saved_module
+                break
+            except KeyboardInterrupt:
+                interrupted = True
+        if interrupted:
+            raise KeyboardInterrupt
 
 
-def learner_line(error, learner_file):
-    """Return the deepest traceback line in ``learner_file`` (else outside numpy and this folder), or None."""
+def source_file(function):
+    """Return the file (or notebook cell) that defines ``function``, or None."""
+    return getattr(getattr(function, "__code__", None), "co_filename", None)
+
+
+def learner_line(error, learner_file, only_learner=False):
+    """Return the deepest traceback line in ``learner_file`` (else, unless ``only_learner``, outside numpy and this
+    folder), or None."""
     frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("<")
               or not os.path.abspath(f.filename).startswith(_OWN_FOLDER + os.sep)]
-    mine = [f for f in frames if f.filename == learner_file] or [f for f in frames if "numpy" not in f.filename]
+    mine = [f for f in frames if f.filename == learner_file] or [
+        f for f in frames if "numpy" not in f.filename and not only_learner]
     return (mine[-1].line or None) if mine else None
 
 
@@ -175,7 +190,7 @@ def observe(target, layers_dims, seeds=PRE_SEEDS, keep=copy_result, watch_numpy=
     # watch_numpy: a numpy function replaced before or during a call is recorded as a Raised of type REPLACED
     __tracebackhide__ = True
     guard = real_numpy if watch_numpy else nullcontext
-    learner_file = learner_file or getattr(getattr(target, "__code__", None), "co_filename", None)
+    learner_file = learner_file or source_file(target)
     calls = []
     with guard():
         state = REAL["get_state"]()

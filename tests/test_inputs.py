@@ -47,10 +47,27 @@ WRONG_KEYS = {
                             "W1, W2, W3 are missing: every layer needs weights"),
     "forgot b3 only": ({k: v for k, v in THREE_LAYERS.items() if k != "b3"}, "b3 is missing: every layer needs a bias"),
     "a lower-case key": ({**ONE_UNIT, "w2": np.zeros((1, 1))}, "'W1', 'b1', 'W2', 'b2', ...: one weight matrix and one "
-                         "bias per layer, numbered from 1; 'w2' does not fit."),
+                         "bias per layer, numbered from 1; 'w2' does not fit (keys are case-sensitive: 'W2', not 'w2')."),
+    "every weight in lower case": ({"w1": 0, "b1": 0, "w2": 0, "b2": 0}, "'w1', 'w2' do not fit (keys are case-sensitive: "
+                                   "'W1', not 'w1'). Also, W1, W2 are missing."),
+    "a bias in upper case": ({"W1": 0, "B1": 0}, "'B1' does not fit (keys are case-sensitive: 'b1', not 'B1'). Also, b1"),
+    "a trailing space": ({"W1 ": 0, "b1": 0}, "'W1 ' does not fit. Also, W1 is missing."),
     "keys from 0": ({**ONE_UNIT, "W0": 0, "b0": 0}, "numbered from 1; 'W0', 'b0' do not fit."),
     "a W0 key and a missing W2": ({**ONE_UNIT, "W0": 0, "b2": 0}, "'W0' does not fit. Also, W2 is missing."),
 }
+
+
+EMPTY = {
+    "an empty dict": ({}, "got an empty dict: your initializer's loop stored nothing (run its self-check)."),
+    "not a dict": ([], "got list. Pass the dict your initializer returned."),
+}
+
+
+@pytest.mark.parametrize("parameters, message", EMPTY.values(), ids=list(EMPTY))
+def test_train_says_an_empty_dict_means_the_initializers_loop_stored_nothing(data, parameters, message):
+    with pytest.raises(TrainingInputError) as raised:
+        check_training_inputs(*data[:2], parameters, 0.01, 1, 1)
+    assert str(raised.value) == "parameters must be a non-empty dict like {'W1': ..., 'b1': ...}, " + message
 
 
 @pytest.mark.parametrize("parameters, message", WRONG_KEYS.values(), ids=list(WRONG_KEYS))

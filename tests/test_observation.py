@@ -131,6 +131,38 @@ def test_a_replaced_numpy_function_is_recorded_only_when_watched():
 
 
 
+@pytest.mark.parametrize("moment", ["while numpy's own functions are put in place", "while the learner's are put back"])
+def test_an_interrupt_while_numpy_functions_are_swapped_still_puts_back_every_function_the_learner_replaced(
+        monkeypatch, moment):
+    import builtins
+
+    from public_tests import observation
+
+    swapped = len(observation.REAL) + len(observation.REAL_NUMPY)
+    nth, calls = (3 if moment.startswith("while numpy") else swapped + 3), []
+
+    def interrupted(owner, name, value):
+        calls.append(name)
+        if len(calls) == nth:
+            raise KeyboardInterrupt  # Kernel > Interrupt, landing just before this setattr
+        builtins.setattr(owner, name, value)
+
+    def learners_seed(seed):
+        pass
+
+    def learners_zeros(shape):
+        pass
+
+    with numpy_restored():
+        np.random.seed, np.zeros = learners_seed, learners_zeros  # an earlier cell did this
+        monkeypatch.setattr(observation, "setattr", interrupted, raising=False)
+        with pytest.raises(KeyboardInterrupt):
+            with observation.real_numpy():
+                assert np.random.seed is observation.REAL["seed"]
+        monkeypatch.undo()
+        assert (np.random.seed, np.zeros) == (learners_seed, learners_zeros)
+
+
 def test_a_returned_view_larger_than_memory_is_judged_by_its_shape_not_copied():
     from public_tests.initializer_checks import EXERCISES, judge, observe
 
