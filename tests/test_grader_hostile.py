@@ -50,6 +50,13 @@ HELPER_BYPASS = {
                     'parameters.update(mod.builtin_initializer("He")(layers_dims))', "break"],
     "importlib": ["import importlib", 'parameters.update(importlib.import_module("init_" + "utils.schemes")'
                   '.scaled_normal(layers_dims, lambda n, p: np.sqrt(2 / p)))', "break"],
+    # ADVERSARY5 B5: a standard module imports from a literal name (each on one line: one finding a line)
+    "pkgutil.resolve_name": ['import pkgutil; parameters.update(pkgutil.resolve_name('
+                             '"init_utils.schemes:builtin_initializer")("He")(layers_dims)); break'],
+    "pydoc.locate": ['import pydoc; parameters.update(pydoc.locate("init_utils.schemes.builtin_initializer")'
+                     '("He")(layers_dims)); break'],
+    "sys.__dict__.get": ['import sys; parameters.update(sys.__dict__.get("modules")["init_utils.schemes"]'
+                         '.builtin_initializer("He")(layers_dims)); break'],
 }
 
 
@@ -62,6 +69,13 @@ def test_a_course_helper_reached_by_a_run_time_import_breaks_dynamic_import(tmp_
     assert "a run-time import (" in feedback(verdict)[2]
     lenient = grade(tmp_path, notebook, lenient=True)  # the rule is all that keeps the helper's answer from the point
     assert scores(lenient) == [1, 1, 1]
+
+
+# ADVERSARY5 B2: ast.unparse in the rules recursed past Python's limit: "grader error", and no gradebook row, ever.
+def test_a_chain_nested_deeper_than_the_rules_can_unparse_gets_a_verdict(tmp_path):
+    verdict = grade(tmp_path, with_code(NAMES[2], "if False:\n    _ = parameters" + ".a" * 500 + ".modules"))
+    assert verdict["error"] is None and scores(verdict) == [1, 1, 0]
+    assert {v[:2] for v in rules(verdict)} == {("dynamic-import", NAMES[2])}
 
 
 # ---- 5. hostile code: a verdict, and nothing escapes ---------------------------------------------

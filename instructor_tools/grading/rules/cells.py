@@ -1,7 +1,7 @@
 """Rules about cells: find each graded cell, and report missing, moved, extra or edited cells."""
 import ast
 
-from ...answer_regions import graded_name
+from ...answer_regions import ENDS, STARTS, graded_name
 from ...notebook_files import grade_id
 from ..code_compare import code_key
 from .graded import graded_cell_violations
@@ -77,16 +77,39 @@ def split_pieces(name, template, cells, number, source):
     """Return the numbers of the cells after the graded cell that, joined to it, give the whole graded cell.
 
     A pasted copy keeps the graded cell's metadata: a cell with its grade_id is a piece only if it completes the cell.
+    The work stays near-linear: each piece is read once, and the join is compared with the template only after a
+    piece adds a marker or code outside the answer region, until it holds more than the template cell could.
     """
     if whole(name, template, source):
         return []
-    pieces = []
+    most_markers, most_code, _ = _outside_shape(template.graded[name])
+    markers, code, inside = _outside_shape(source)
+    joined, pieces = [source], []
     for other, cell, text in cells:
-        if other > number and grade_id(cell) == name and not graded_name(text):
-            source, pieces = source + "\n" + text, pieces + [other]
-            if whole(name, template, source):
-                return pieces
+        if other <= number or grade_id(cell) != name or graded_name(text):
+            continue
+        joined.append(text)
+        pieces.append(other)
+        added_markers, added_code, inside = _outside_shape(text, inside)
+        if not added_markers + added_code:
+            continue  # blank lines, comments or answer code: the code outside the answer region stays as it was
+        markers, code = markers + added_markers, code + added_code
+        if markers > most_markers or code > 2 * most_code:  # twice: room for code spread over more lines
+            return []
+        if whole(name, template, "\n".join(joined)):
+            return pieces
     return []
+
+
+def _outside_shape(source, inside=False):
+    """Return (answer markers, code lines outside the answer regions, whether a region is still open) of ``source``."""
+    markers = code = 0
+    for line in map(str.strip, source.split("\n")):
+        if line in (STARTS, ENDS):
+            markers, inside = markers + 1, line == STARTS
+        elif line and not line.startswith("#") and not inside:
+            code += 1
+    return markers, code, inside
 
 
 def top_level_functions(source):
@@ -101,9 +124,9 @@ def top_level_functions(source):
 def read_only_cells(template, located, cells):
     """Return {grade_id: cell number} of the read-only cells found by their metadata.
 
-    A pasted copy keeps the metadata. Of several cells with one grade_id, take one whose code is the template's (else
-    any): the first after the cell taken for the previous read-only cell and after a self-check's graded cell, else
-    the last. The others are extra cells.
+    A pasted copy keeps the metadata. Of several cells with one grade_id, position decides first: take a cell after
+    the one taken for the previous read-only cell and after a self-check's graded cell, else the last. Among those,
+    the first whose code is the template's, else the first. The others are extra cells.
     """
     graded_cells, candidates = {found.cell for found in located.values()}, {}
     for number, cell, source in cells:
@@ -115,9 +138,9 @@ def read_only_cells(template, located, cells):
         tested = located.get(key.removesuffix("_test")) if isinstance(key, str) and key.endswith("_test") else None
         after = max(after, tested.cell if tested else 0)
         numbers = candidates.get(key, [])
-        pool = [number for number, same in numbers if same] or [number for number, _ in numbers]
-        if pool:
-            chosen[key] = next((number for number in pool if number > after), pool[-1])
+        later = [(number, same) for number, same in numbers if number > after] or numbers[-1:]
+        if later:
+            chosen[key] = next((number for number, same in later if same), later[0][0])
             after = max(after, chosen[key])
     return chosen
 

@@ -5,7 +5,7 @@ import builtins
 import difflib
 import sys
 
-from .model import Violation, parse, shorten
+from .model import Violation, code_of, parse, shorten
 from .outside import outside_violations
 from .prints import OUTPUT, dynamic_import_violations, print_violations
 from .template import HELPER_PACKAGES
@@ -23,7 +23,8 @@ def graded_cell_violations(name, template, found, notes):
     tree = parse(found.source)
     if tree is None:
         return violations  # reported by the run, with its line
-    violations += print_violations(name, tree, found.cell) + dynamic_import_violations(name, tree, found.cell)
+    imports = dynamic_import_violations(name, tree, found.cell)
+    violations += print_violations(name, tree, found.cell) + imports
     violations += [Violation("changed-signature", name, found.cell, node.lineno,
                              f"`global {name}` lets a call replace the graded function; define {name} once, "
                              "as the template does.")
@@ -40,14 +41,14 @@ def graded_cell_violations(name, template, found, notes):
         kind = "a class" if isinstance(runs, ast.ClassDef) else shorten(runs)
         violations.append(Violation("changed-signature", name, found.cell, runs.lineno,
                                     f"line {runs.lineno} binds {name} to something else ({kind}), and the "
-                                    f"grader calls that; keep only the definition {name}({ast.unparse(expected.args)})."))
+                                    f"grader calls that; keep only the definition {name}({code_of(expected.args)})."))
         return violations
     if _signature(runs) != _signature(expected):
         violations.append(Violation("changed-signature", name, found.cell, runs.lineno,
-                                    f"{name}({ast.unparse(runs.args)}) must keep its parameters as given: "
-                                    f"{name}({ast.unparse(expected.args)})."))
+                                    f"{name}({code_of(runs.args)}) must keep its parameters as given: "
+                                    f"{name}({code_of(expected.args)})."))
     return violations + global_violations(name, runs, expected, template, found.cell) + helper_violations(
-        name, tree, runs, template, found.cell)
+        name, tree, runs, template, found.cell, {v.line for v in imports})
 
 
 def what_runs(name, tree):
@@ -56,17 +57,23 @@ def what_runs(name, tree):
     return last and last[1]
 
 
-def _bindings(node, name, statement=None):
-    """Yield (binding, its statement) of ``name`` in the scope of ``node`` (not in functions, classes, lambdas)."""
-    for child in ast.iter_child_nodes(node):
-        within = child if isinstance(child, ast.stmt) else statement
-        if isinstance(child, (*FUNCTIONS, ast.ClassDef)) and child.name == name:
-            yield child, child
-        if isinstance(child, SCOPES):
-            continue
-        if _bound_name(child) == name:
-            yield child, within
-        yield from _bindings(child, name, within)
+def _bindings(tree, name):
+    """Yield (binding, its statement) of ``name`` in the scope of ``tree`` (not in functions, classes, lambdas).
+
+    A loop, not recursion: learner code may nest deeper than Python's recursion limit.
+    """
+    stack = [(tree, None)]
+    while stack:
+        node, statement = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            within = child if isinstance(child, ast.stmt) else statement
+            if isinstance(child, (*FUNCTIONS, ast.ClassDef)) and child.name == name:
+                yield child, child
+            if isinstance(child, SCOPES):
+                continue
+            if _bound_name(child) == name:
+                yield child, within
+            stack.append((child, within))
 
 
 def _bound_name(node):
@@ -88,23 +95,42 @@ def _local_name(node):
 
 
 def _signature(function):
-    return ast.dump(function.args, annotate_fields=True, include_attributes=False)
+    """Return a text equal for equal parameter lists (for defaults nested too deeply to dump: one never equal)."""
+    try:
+        return ast.dump(function.args, annotate_fields=True, include_attributes=False)
+    except RecursionError:
+        return function  # the template's defaults are never that deep
 
 
-def helper_violations(name, tree, function, template, cell):
-    """Report uses of the course's own packages in a graded cell: importing them, or calling their helpers."""
+def helper_violations(name, tree, function, template, cell, imports=()):
+    """Report uses of the course's own packages in a graded cell: importing them, naming them in a string, or calling
+    their helpers. A string on one of the lines ``imports`` (already named as run-time imports) is not named twice."""
     found, used = [], {}
     for node in ast.walk(tree):
         modules = ([a.name for a in node.names] if isinstance(node, ast.Import)
                    else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
         found += [Violation("course-helper", name, cell, node.lineno, HELPER_MESSAGE.format(what=f"imports {module}"))
                   for module in modules if module.split(".")[0] in HELPER_PACKAGES]
+        named = _course_package(node)
+        if named and node.lineno not in imports:
+            found.append(Violation("course-helper", name, cell, node.lineno, HELPER_MESSAGE.format(
+                what=f"the string {shorten(node)} names the course's package {named}")))
     for node in ast.walk(function):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in template.helper_names:
             used.setdefault(node.id, node.lineno)
     found += [Violation("course-helper", name, cell, line, HELPER_MESSAGE.format(what=f"uses {helper}, a helper of the course"))
               for helper, line in used.items()]
     return sorted(found, key=lambda v: v.line)
+
+
+def _course_package(node):
+    """Return the course package a string constant names (pkgutil.resolve_name("init_utils.schemes:..."), or None.
+
+    Any text holding the name counts: a pickle writes it right after an opcode letter (b"cinit_utils.schemes...").
+    """
+    value = node.value if isinstance(node, ast.Constant) else None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    return next((package for package in HELPER_PACKAGES if isinstance(text, str) and package in text), None)
 
 
 def global_violations(name, function, expected, template, cell):

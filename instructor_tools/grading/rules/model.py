@@ -69,9 +69,17 @@ def parse(source):
         return None
 
 
+def code_of(node):
+    """Return ``node``'s code, or a phrase for code nested too deeply for ast.unparse (it recurses)."""
+    try:
+        return ast.unparse(node)
+    except RecursionError:
+        return "code nested too deeply to show"
+
+
 def shorten(node):
     """Return the first line of ``node``'s code, cut to 60 characters."""
-    text = ast.unparse(node).split("\n")[0]
+    text = code_of(node).split("\n")[0]
     return text if len(text) <= 60 else text[:57] + "..."
 
 
