@@ -9,7 +9,6 @@ IMPORT_BUDGET, apart from --timeout) is the grader's failure, as is a grader bug
 grades it again (report.grader_failed). Nothing the submission holds or its code sends can set that field.
 """
 import sys
-import time
 
 import public_tests
 
@@ -139,7 +138,7 @@ def run_one(template, found, name, session, timeout):
     """Run the import cell (IMPORT_BUDGET seconds) and then only ``name``'s cell (``timeout`` seconds) in
     ``session``, then judge; return (layers_dims, problems)."""
     try:
-        _allow(session, IMPORT_BUDGET)
+        session.allow(IMPORT_BUDGET)
         try:
             reply = session.request({"op": "start", "import_source": template.import_source, "paths": session.paths,
                                      "blocked": ["numba"], "stub_names": SELF_CHECK_NAMES,
@@ -149,7 +148,7 @@ def run_one(template, found, name, session, timeout):
             raise GraderFailure(str(error)) from None
         if reply != {"ok": True}:
             raise GraderFailure(_import_failure(str(reply.get("error"))[:300]))
-        _allow(session, timeout)
+        session.allow(timeout)
         reply = session.request({"op": "define", "name": name, "cell": found.cell, "source": found.source},
                                 running=name)
         if reply != {"ok": True}:
@@ -160,11 +159,6 @@ def run_one(template, found, name, session, timeout):
         return (None if failed is None else list(failed.layers_dims)), problems
     finally:
         session.close()
-
-
-def _allow(session, seconds):
-    """Give ``session``'s next requests ``seconds`` from now (a Session has one deadline, set when it starts)."""
-    session.timeout, session.deadline = seconds, time.monotonic() + seconds
 
 
 def _raise_learner_error(reply):

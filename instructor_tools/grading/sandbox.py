@@ -86,8 +86,8 @@ class Session:
     def __init__(self, chosen, timeout, total_memory=SUBMISSION_MEMORY_LIMIT):
         if resource is None:
             raise RuntimeError("grading runs learner code only on Linux or macOS; on Windows, use WSL")
-        self.isolation, self.timeout, self.total_memory = chosen, timeout, total_memory
-        self.deadline = time.monotonic() + timeout
+        self.isolation, self.total_memory = chosen, total_memory
+        self.allow(timeout)
         self.token, self.buffer, self.ended, self.init = secrets.token_hex(8), b"", False, None
         self.paths = [os.path.dirname(bwrap.package_dir("init_utils"))]
         self.observation = bwrap.OBSERVATION if chosen.isolated else bwrap.observation_file()
@@ -99,6 +99,10 @@ class Session:
         except BaseException:
             self._release()
             raise
+
+    def allow(self, seconds):
+        """Give the next requests ``seconds`` from now; a time-out names that limit."""
+        self.timeout, self.deadline = seconds, time.monotonic() + seconds
 
     def _start(self):
         # without a cgroup: fewer processes and less memory each, so that they and the scratch fit one budget
